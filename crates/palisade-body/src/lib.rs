@@ -1,0 +1,2 @@
+//! Request body processors (urlencoded, multipart, JSON, XML) with bounded memory and
+//! ModSecurity v3's error flags.

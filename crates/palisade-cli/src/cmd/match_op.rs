@@ -1,0 +1,16 @@
+//! `palisade match` (not yet implemented).
+
+use std::process::ExitCode;
+
+/// Arguments of `palisade match`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Arguments.
+    pub rest: Vec<String>,
+}
+
+/// Runs the subcommand.
+pub fn run(_args: Args) -> ExitCode {
+    eprintln!("palisade match: not implemented yet");
+    ExitCode::from(2)
+}

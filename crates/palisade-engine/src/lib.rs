@@ -1,0 +1,2 @@
+//! The WAF engine: compiles a SecLang AST into an immutable ruleset and runs transactions
+//! through phases 1 to 5.
