@@ -23,6 +23,12 @@ enum Command {
     Transform(cmd::transform::Args),
     /// Evaluate an operator against inputs, like grep.
     Match(cmd::match_op::Args),
+    /// Run go-ftw YAML tests against rules, in-process or over HTTP.
+    Ftw(cmd::ftw::Args),
+    /// Replay a request corpus through full transactions and write per-request verdicts.
+    Replay(cmd::replay::Args),
+    /// The timed form of replay: throughput and latency figures.
+    Bench(cmd::bench::Args),
 }
 
 fn main() -> ExitCode {
@@ -31,5 +37,8 @@ fn main() -> ExitCode {
         Command::Check(args) => cmd::check::run(args),
         Command::Transform(args) => cmd::transform::run(args),
         Command::Match(args) => cmd::match_op::run(args),
+        Command::Ftw(args) => cmd::ftw::run(args),
+        Command::Replay(args) => cmd::replay::run(args),
+        Command::Bench(args) => cmd::bench::run(args),
     }
 }

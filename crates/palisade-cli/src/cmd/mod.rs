@@ -1,5 +1,8 @@
 //! One module per subcommand.
 
+pub mod bench;
 pub mod check;
+pub mod ftw;
 pub mod match_op;
+pub mod replay;
 pub mod transform;
