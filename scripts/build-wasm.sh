@@ -9,7 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CRATES=(palisade-transform palisade-seclang palisade-libinjection palisade-match palisade-body palisade-engine palisade)
+CRATES=(palisade-transform palisade-seclang palisade-libinjection palisade-match palisade-request palisade-engine palisade)
 PKG_ARGS=()
 for c in "${CRATES[@]}"; do PKG_ARGS+=(-p "$c"); done
 TARGET_DIR="${CARGO_TARGET_DIR:-target}/wasm"

@@ -1,2 +1,0 @@
-//! Request body processors (urlencoded, multipart, JSON, XML) with bounded memory and
-//! ModSecurity v3's error flags.
