@@ -1,2 +1,7 @@
 //! The WAF engine: compiles a SecLang AST into an immutable ruleset and runs transactions
 //! through phases 1 to 5.
+
+pub mod collection;
+pub mod host;
+pub mod persist;
+pub mod text;
