@@ -5,3 +5,4 @@ pub mod collection;
 pub mod host;
 pub mod persist;
 pub mod text;
+pub mod var;
