@@ -31,12 +31,12 @@ impl AuditParts {
     }
 
     /// Adds the parts named in `letters`.
-    pub fn add(self, letters: &str) -> Self {
+    pub fn with(self, letters: &str) -> Self {
         AuditParts(self.0 | Self::parse(letters).0)
     }
 
     /// Removes the parts named in `letters`.
-    pub fn remove(self, letters: &str) -> Self {
+    pub fn without(self, letters: &str) -> Self {
         AuditParts(self.0 & !Self::parse(letters).0)
     }
 
@@ -320,7 +320,7 @@ mod tests {
         assert_eq!(AuditParts::DEFAULT.letters(), "ABCFHZ");
         let p = AuditParts::parse("abz");
         assert_eq!(p.letters(), "ABZ");
-        assert_eq!(p.add("E").remove("a").letters(), "BEZ");
+        assert_eq!(p.with("E").without("a").letters(), "BEZ");
     }
 
     #[test]
