@@ -257,7 +257,7 @@ pub fn render_json(r: &AuditRecord<'_>, parts: AuditParts) -> Vec<u8> {
         for m in r.messages {
             j.sep();
             j.open(b'{');
-            j.kv("message", m.message.as_bytes());
+            j.kv("message", &m.message);
             j.key_open("details", b'{');
             j.kv("match", &m.matched);
             j.kv("reference", m.reference.as_bytes());
@@ -270,7 +270,7 @@ pub fn render_json(r: &AuditRecord<'_>, parts: AuditParts) -> Vec<u8> {
             j.kv("rev", m.rev.as_bytes());
             j.key_open("tags", b'[');
             for t in &m.tags {
-                j.value_str(t.as_bytes());
+                j.value_str(t);
             }
             j.close(b']');
             j.kv("maturity", m.maturity.to_string().as_bytes());
@@ -327,8 +327,8 @@ mod tests {
     fn json_with_default_parts() {
         let msgs = [RuleMessage {
             rule_id: 7,
-            message: "m".into(),
-            tags: vec!["t".into()],
+            message: b"m".to_vec(),
+            tags: vec![b"t".to_vec()],
             file: "f".into(),
             ..Default::default()
         }];

@@ -8,3 +8,4 @@ pub mod message;
 pub mod persist;
 pub mod text;
 pub mod var;
+pub mod ruleset;

@@ -35,8 +35,8 @@ pub struct RuleMessage {
     pub maturity: i32,
     /// `accuracy:`.
     pub accuracy: i32,
-    /// `msg:` after macro expansion.
-    pub message: String,
+    /// `msg:` after macro expansion (bytes, as ModSecurity keeps them).
+    pub message: Vec<u8>,
     /// `logdata:` after macro expansion.
     pub data: Vec<u8>,
     /// `severity:` (0–7; 0 when the rule has none, as in ModSecurity).
@@ -44,7 +44,7 @@ pub struct RuleMessage {
     /// Whether the rule set `severity:` at all.
     pub has_severity: bool,
     /// `tag:`s after macro expansion, in order.
-    pub tags: Vec<String>,
+    pub tags: Vec<Vec<u8>>,
     /// The match description: ``Matched "Operator `Rx' with parameter `…' against variable `…' (Value: `…' )``.
     pub matched: Vec<u8>,
     /// The matched variable's name (`ARGS:q`), of the last matching value.
@@ -70,6 +70,24 @@ pub struct RuleMessage {
 }
 
 impl RuleMessage {
+    /// `msg:` as text (invalid UTF-8 replaced).
+    pub fn msg(&self) -> String {
+        String::from_utf8_lossy(&self.message).into_owned()
+    }
+
+    /// `logdata:` as text (invalid UTF-8 replaced).
+    pub fn logdata(&self) -> String {
+        String::from_utf8_lossy(&self.data).into_owned()
+    }
+
+    /// The tags as text.
+    pub fn tag_names(&self) -> Vec<String> {
+        self.tags
+            .iter()
+            .map(|t| String::from_utf8_lossy(t).into_owned())
+            .collect()
+    }
+
     /// The error-log line, without the `[client …]` prefix (what ModSecurity hands its log
     /// callback). `status` fills `Access denied with code N` for a disruptive message.
     pub fn log_line(&self, status: u16) -> String {
@@ -115,7 +133,7 @@ impl RuleMessage {
         s.push_str("\"]");
         raw.extend_from_slice(s.as_bytes());
         raw.extend_from_slice(b" [msg \"");
-        raw.extend_from_slice(self.message.as_bytes());
+        raw.extend_from_slice(&self.message);
         raw.extend_from_slice(b"\"]");
         let mut s = String::with_capacity(400);
         s.push_str(" [data \"");
@@ -129,7 +147,7 @@ impl RuleMessage {
         let _ = write!(s, " [accuracy \"{}\"]", self.accuracy);
         for t in &self.tags {
             s.push_str(" [tag \"");
-            push_hex_if_needed(&mut s, t.as_bytes(), true);
+            push_hex_if_needed(&mut s, t, true);
             s.push_str("\"]");
         }
         let _ = write!(s, " [hostname \"{}\"]", self.server_ip);
@@ -173,11 +191,11 @@ mod tests {
             file: "rules.conf".into(),
             line: 46,
             phase: 2,
-            message: "SQL Injection".into(),
+            message: b"SQL Injection".to_vec(),
             data: b"Matched Data: s&1 found".to_vec(),
             severity: 2,
             has_severity: true,
-            tags: vec!["attack-sqli".into(), "a\"b".into()],
+            tags: vec![b"attack-sqli".to_vec(), b"a\"b".to_vec()],
             matched: b"detected SQLi using libinjection.".to_vec(),
             ver: "OWASP_CRS/4.28.0".into(),
             server_ip: "10.0.0.1".into(),

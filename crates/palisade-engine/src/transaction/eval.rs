@@ -1,0 +1,679 @@
+//! Rule evaluation, as ModSecurity v3.0.9 runs it:
+//!
+//! - the phase loop (`RulesSet::evaluate`): markers, `skip`, `allow`, exception directives,
+//!   `ctl:ruleRemoveByTag`, and the stop after an interruption;
+//! - a rule (`RuleWithOperator::evaluate`): every target's values, transformed (once per
+//!   value and chain, through the memo), the operator on each, and for each match the
+//!   `setvar`s and `MATCHED_VAR*` updates; then the chain's next link; then, when the whole
+//!   chain matched, the actions that only run then (`executeActionsAfterFullMatch`) and the
+//!   log message (`performLogging`).
+
+use super::memo::transform_unmemoised;
+use super::resolve::{VVal, Visit};
+use super::state::Intervention;
+use super::{LoggedMessage, Transaction};
+use crate::InterruptionAction;
+use crate::message::{RuleMessage, match_description};
+use crate::ruleset::chain::NodeId;
+use crate::ruleset::operator::OperatorContext;
+use crate::ruleset::rule::{
+    AllowKind, CompiledRule, CtlAction, Disruptive, RunAction, SetVarAction, SetVarKind, Target,
+    ValueExclusion,
+};
+use crate::ruleset::settings::RuleEngine;
+use crate::ruleset::{Entry, Ruleset};
+use crate::text::stoi_or_zero;
+use crate::var::{Collection, Scalar};
+use palisade_seclang::MacroString;
+
+/// The message a rule (chain) builds while it runs (ModSecurity's `RuleMessage`).
+#[derive(Debug)]
+pub(crate) struct Msg {
+    pub message: Vec<u8>,
+    pub data: Vec<u8>,
+    pub severity: Option<u8>,
+    pub tags: Vec<Vec<u8>>,
+    pub matched: Vec<u8>,
+    pub reference: String,
+    pub disruptive: bool,
+    pub save: bool,
+    pub no_audit_log: bool,
+    pub matched_var_name: Vec<u8>,
+    pub matched_var: Vec<u8>,
+}
+
+impl Msg {
+    fn new() -> Self {
+        Msg {
+            message: Vec::new(),
+            data: Vec::new(),
+            severity: None,
+            tags: Vec::new(),
+            matched: Vec::new(),
+            reference: String::new(),
+            disruptive: false,
+            save: true,
+            no_audit_log: false,
+            matched_var_name: Vec::new(),
+            matched_var: Vec::new(),
+        }
+    }
+}
+
+struct OpCx<'a> {
+    t: &'a Transaction,
+    capturing: bool,
+    captures: Vec<(usize, Vec<u8>)>,
+}
+
+impl OperatorContext for OpCx<'_> {
+    fn expand(&mut self, s: &MacroString) -> Vec<u8> {
+        self.t.expand_macro_string(s)
+    }
+    fn capturing(&self) -> bool {
+        self.capturing
+    }
+    fn capture(&mut self, group: usize, value: &[u8]) {
+        self.captures.push((group, value.to_vec()));
+    }
+}
+
+impl Transaction {
+    /// Runs the rules of `phase` (0–5).
+    pub(crate) fn run_phase(&mut self, phase: u8) {
+        let rs = self.rs.clone();
+        match self.st.allow {
+            Some(AllowKind::All) if phase != 5 => return,
+            Some(AllowKind::Request) if phase <= 2 => return,
+            _ => {}
+        }
+        self.st.allow = None;
+        let Some(entries) = rs.phases.get(usize::from(phase)) else {
+            return;
+        };
+        for entry in entries {
+            match *entry {
+                Entry::Marker(id) => {
+                    if self.st.marker == Some(id) {
+                        self.st.marker = None;
+                    }
+                }
+                Entry::Rule { index, removed } => {
+                    if self.st.marker.is_some() {
+                        continue;
+                    }
+                    if self.st.skip_next > 0 {
+                        self.st.skip_next -= 1;
+                        continue;
+                    }
+                    if self.st.allow.is_some() || removed {
+                        continue;
+                    }
+                    let Some(rule) = rs.rules.get(index as usize) else {
+                        continue;
+                    };
+                    if !self.st.remove_tags.is_empty()
+                        && self.st.remove_tags.iter().any(|t| rule.has_tag(t))
+                    {
+                        continue;
+                    }
+                    let mut msg = Msg::new();
+                    self.eval_link(&rs, index, &mut msg);
+                    if self.st.it.disruptive {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+
+    fn removed_by_ctl(&self, rule: &CompiledRule) -> bool {
+        self.st
+            .remove_ids
+            .iter()
+            .any(|&(a, b)| a <= rule.id && rule.id <= b)
+    }
+
+    fn target_removed(&self, rule: &CompiledRule, target: &Target) -> bool {
+        self.st
+            .remove_target_by_id
+            .iter()
+            .any(|(id, t)| *id == rule.id && **t == *target.full_name)
+            || self
+                .st
+                .remove_target_by_tag
+                .iter()
+                .any(|(tag, t)| rule.has_tag(tag) && **t == *target.full_name)
+    }
+
+    fn value_removed(&self, rule: &CompiledRule, target: &Target, v: &Visit) -> bool {
+        if rule.value_exclusions.is_empty()
+            && self.st.remove_target_by_id.is_empty()
+            && self.st.remove_target_by_tag.is_empty()
+        {
+            return false;
+        }
+        let mut name = Vec::new();
+        self.name_into(target, v.name, &mut name);
+        for e in &rule.value_exclusions {
+            match e {
+                ValueExclusion::Name(n) => {
+                    if **n == *name {
+                        return true;
+                    }
+                }
+                ValueExclusion::KeyRegex(re) => {
+                    if re.is_match(&self.key_of(target, v.name)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        self.st
+            .remove_target_by_id
+            .iter()
+            .any(|(id, t)| *id == rule.id && t.as_bytes() == name.as_slice())
+            || self
+                .st
+                .remove_target_by_tag
+                .iter()
+                .any(|(tag, t)| rule.has_tag(tag) && t.as_bytes() == name.as_slice())
+    }
+
+    /// Evaluates one link (and, when it matches and chains, the next ones).
+    fn eval_link(&mut self, rs: &Ruleset, idx: u32, msg: &mut Msg) -> bool {
+        let Some(rule) = rs.rules.get(idx as usize) else {
+            return false;
+        };
+        let Some(op) = &rule.operator else {
+            return self.eval_unconditional(rs, rule, msg);
+        };
+        if !self.st.remove_ids.is_empty() && self.removed_by_ctl(rule) {
+            return true;
+        }
+        let mut global = false;
+        let mut visits: Vec<Visit> = Vec::new();
+        let mut name_buf: Vec<u8> = Vec::new();
+        for target in &rule.targets {
+            if (!self.st.remove_target_by_id.is_empty() || !self.st.remove_target_by_tag.is_empty())
+                && self.target_removed(rule, target)
+            {
+                continue;
+            }
+            self.resolve_target(target, &mut visits);
+            for v in visits.iter().copied() {
+                if self.value_removed(rule, target, &v) {
+                    continue;
+                }
+                // The values to test: the transformed value, or every changed step (multiMatch).
+                let tests: Vec<(NodeId, TestVal)> = self.values_to_test(rs, rule, v.val);
+                for (_node, tv) in tests {
+                    let bytes: Vec<u8>;
+                    let input: &[u8] = match &tv {
+                        TestVal::Memo(r) => self.memo.bytes(&self.d.values, *r),
+                        TestVal::Owned(b) => b,
+                    };
+                    let mut cx = OpCx {
+                        t: self,
+                        capturing: rule.capture,
+                        captures: Vec::new(),
+                    };
+                    let hit = op.evaluate(input, &mut cx) != op.negated;
+                    let captures = std::mem::take(&mut cx.captures);
+                    bytes = input.to_vec();
+                    for (g, c) in captures {
+                        let key = g.to_string();
+                        let id = self.st.tx.id_for(&rs.keys, key.as_bytes());
+                        self.st.tx.set(id, key.as_bytes(), &c);
+                    }
+                    if !hit {
+                        continue;
+                    }
+                    name_buf.clear();
+                    self.name_into(target, v.name, &mut name_buf);
+                    let original = self.vval_bytes(v.val).to_vec();
+                    msg.matched = match op.fixed_message {
+                        Some(m) => m.as_bytes().to_vec(),
+                        None => match_description(
+                            op.display,
+                            op.param.as_bytes(),
+                            &name_buf,
+                            &original,
+                        ),
+                    };
+                    msg.reference.push_str(&rule.chain_text);
+                    msg.matched_var_name = name_buf.clone();
+                    msg.matched_var = bytes.clone();
+                    self.update_matched(&name_buf, &bytes);
+                    self.independent_actions(rs, rule, msg);
+                    if rule.multi_match && msg.save {
+                        self.push_message(rs, rule, msg);
+                    }
+                    global = true;
+                }
+            }
+        }
+        if !global {
+            self.clean_matched();
+            return false;
+        }
+        if rule.chained {
+            let Some(next) = rule.next else {
+                return false;
+            };
+            if !self.eval_link(rs, next, msg) {
+                return false;
+            }
+        }
+        self.after_full_match(rs, rule, msg);
+        if msg.save && rule.parent.is_none() && !rule.multi_match {
+            self.push_message(rs, rule, msg);
+        }
+        true
+    }
+
+    fn values_to_test(&mut self, rs: &Ruleset, rule: &CompiledRule, val: VVal) -> Vec<(NodeId, TestVal)> {
+        let mut out = Vec::new();
+        match val {
+            VVal::Slot(slot) if self.opts.memoize => {
+                if rule.multi_match {
+                    for (i, &n) in rule.chain_steps.iter().enumerate() {
+                        let r = self.memo.get(&self.d.values, &rs.chains, &self.transform_settings, slot, n);
+                        if i == 0 || r.changed {
+                            out.push((n, TestVal::Memo(r)));
+                        }
+                    }
+                } else {
+                    let r = self.memo.get(&self.d.values, &rs.chains, &self.transform_settings, slot, rule.chain);
+                    out.push((rule.chain, TestVal::Memo(r)));
+                }
+            }
+            _ => {
+                let input = self.vval_bytes(val).to_vec();
+                let steps = transform_unmemoised(&input, &rs.chains, &self.transform_settings, rule.chain);
+                if rule.multi_match {
+                    for (i, (n, b, changed)) in steps.into_iter().enumerate() {
+                        if i == 0 || changed {
+                            out.push((n, TestVal::Owned(b)));
+                        }
+                    }
+                } else if let Some((n, b, _)) = steps.into_iter().last() {
+                    out.push((n, TestVal::Owned(b)));
+                }
+            }
+        }
+        out
+    }
+
+    fn eval_unconditional(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) -> bool {
+        self.independent_actions(rs, rule, msg);
+        self.after_full_match(rs, rule, msg);
+        if (rule.has_block && !rule.multi_match)
+            || (msg.save && !rule.multi_match && !msg.message.is_empty())
+        {
+            self.push_message(rs, rule, msg);
+        }
+        true
+    }
+
+    fn update_matched(&mut self, name: &[u8], value: &[u8]) {
+        self.st.matched_var = Some((name.to_vec(), value.to_vec()));
+        let k = self.st.matched_values.push(name);
+        let v = self.st.matched_values.push(value);
+        self.st.matched_vars.add(
+            &self.st.matched_values,
+            k,
+            v,
+            crate::collection::keys::KeyId::NONE,
+        );
+    }
+
+    fn clean_matched(&mut self) {
+        self.st.matched_var = None;
+        if !self.st.matched_vars.is_empty() {
+            self.st.matched_vars.clear();
+            self.st.matched_values.clear();
+        }
+    }
+
+    /// `executeActionsIndependentOfChainedRuleResult`: runs for every matched value.
+    fn independent_actions(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
+        for sv in &rule.setvars {
+            self.setvar(rs, rule, sv);
+        }
+        if rule.multi_match && !rule.chained {
+            if let Some(s) = rule.severity {
+                self.severity(s, msg);
+            }
+            if let Some(m) = &rule.logdata {
+                msg.data = self.expand(m, Some(rule));
+            }
+            if let Some(m) = &rule.msg {
+                msg.message = self.expand(m, Some(rule));
+            }
+        }
+    }
+
+    fn severity(&mut self, s: u8, msg: &mut Msg) {
+        msg.severity = Some(s);
+        if s < self.st.highest_severity {
+            self.st.highest_severity = s;
+        }
+    }
+
+    /// `executeActionsAfterFullMatch`.
+    fn after_full_match(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
+        if let Some(def) = rs.defaults.get(usize::from(rule.phase)) {
+            for a in &def.actions {
+                self.run_action(rs, rule, a, msg);
+            }
+        }
+        for t in &rule.tags {
+            let tag = self.expand(t, Some(rule));
+            msg.tags.push(tag);
+        }
+        let replaced = !rule.update_actions.is_empty();
+        for a in &rule.update_actions {
+            self.run_action(rs, rule, a, msg);
+        }
+        if let Some(s) = rule.severity {
+            self.severity(s, msg);
+        }
+        if let Some(m) = &rule.logdata {
+            msg.data = self.expand(m, Some(rule));
+        }
+        if let Some(m) = &rule.msg {
+            msg.message = self.expand(m, Some(rule));
+        }
+        for a in &rule.actions {
+            if replaced && matches!(a, RunAction::Block) {
+                continue;
+            }
+            self.run_action(rs, rule, a, msg);
+        }
+        if !replaced {
+            if let Some(d) = &rule.disruptive {
+                if self.engine() == RuleEngine::On {
+                    self.disrupt(rs, rule, d, msg);
+                }
+            }
+        }
+    }
+
+    fn run_action(&mut self, rs: &Ruleset, rule: &CompiledRule, a: &RunAction, msg: &mut Msg) {
+        match a {
+            RunAction::Log => msg.save = true,
+            RunAction::NoLog => msg.save = false,
+            RunAction::AuditLog => {
+                msg.no_audit_log = false;
+                msg.save = true;
+            }
+            RunAction::NoAuditLog => {
+                msg.no_audit_log = true;
+                msg.save = false;
+            }
+            RunAction::Block => {
+                if self.engine() == RuleEngine::On {
+                    if let Some(d) = rs
+                        .defaults
+                        .get(usize::from(rule.phase))
+                        .and_then(|d| d.disruptive.as_ref())
+                    {
+                        self.disrupt(rs, rule, d, msg);
+                    }
+                }
+            }
+            RunAction::Status(s) => self.st.it.status = *s,
+            RunAction::Ctl(c) => self.ctl(c),
+            RunAction::Skip(n) => self.st.skip_next = *n,
+            RunAction::SkipAfter(m) => self.st.marker = Some(*m),
+            RunAction::OpenCollection(p, key) => {
+                let key = String::from_utf8_lossy(&self.expand(key, Some(rule))).into_owned();
+                self.open_collection(*p, key);
+            }
+            RunAction::ExpireVar(m) => {
+                let text = self.expand(m, Some(rule));
+                self.expirevar(rs, &text);
+            }
+            RunAction::SetEnv(m) => {
+                let text = self.expand(m, Some(rule));
+                let (k, v) = match text.iter().position(|&b| b == b'=') {
+                    Some(p) => (&text[..p], &text[p + 1..]),
+                    None => (&text[..], &b""[..]),
+                };
+                let id = self.st.env.id_for(&rs.keys, k);
+                self.st.env.set(id, k, v);
+            }
+            RunAction::Msg(m) => msg.message = self.expand(m, Some(rule)),
+            RunAction::LogData(m) => msg.data = self.expand(m, Some(rule)),
+            RunAction::Severity(s) => self.severity(*s, msg),
+            RunAction::Tag(m) => {
+                let t = self.expand(m, Some(rule));
+                msg.tags.push(t);
+            }
+            RunAction::SetVar(sv) => self.setvar(rs, rule, sv),
+            RunAction::Disrupt(d) => {
+                if self.engine() == RuleEngine::On {
+                    self.disrupt(rs, rule, d, msg);
+                }
+            }
+            RunAction::Nothing => {}
+        }
+    }
+
+    fn disrupt(&mut self, rs: &Ruleset, rule: &CompiledRule, d: &Disruptive, msg: &mut Msg) {
+        match d {
+            Disruptive::Deny | Disruptive::Drop => {
+                if self.st.it.status == 200 {
+                    self.st.it.status = 403;
+                }
+                self.st.it.disruptive = true;
+                self.st.it.action = Some(if matches!(d, Disruptive::Drop) {
+                    InterruptionAction::Drop
+                } else {
+                    InterruptionAction::Deny
+                });
+                msg.disruptive = true;
+                self.st.it.rule_id = self.top_id(rs, rule);
+                let m = self.build_message(rs, rule, msg);
+                self.st.it.log = Some(m.render_with_client_template());
+            }
+            Disruptive::Redirect(url) => {
+                let url = String::from_utf8_lossy(&self.expand(url, Some(rule))).into_owned();
+                let s = self.st.it.status;
+                if s == 200 || !(301..=307).contains(&s) {
+                    self.st.it.status = 302;
+                }
+                self.st.it.url = Some(url);
+                self.st.it.disruptive = true;
+                self.st.it.action = Some(InterruptionAction::Redirect);
+                msg.disruptive = true;
+                self.st.it.rule_id = self.top_id(rs, rule);
+                let m = self.build_message(rs, rule, msg);
+                self.st.it.log = Some(m.render_with_client_template());
+            }
+            Disruptive::Pass => self.st.it = Intervention::default(),
+            Disruptive::Allow(k) => self.st.allow = Some(*k),
+        }
+    }
+
+    fn top_id(&self, rs: &Ruleset, rule: &CompiledRule) -> i64 {
+        let mut r = rule;
+        while let Some(p) = r.parent.and_then(|p| rs.rules.get(p as usize)) {
+            r = p;
+        }
+        r.id
+    }
+
+    fn ctl(&mut self, c: &CtlAction) {
+        match c {
+            CtlAction::AuditEngine(e) => self.st.audit_engine = Some(*e),
+            CtlAction::AuditLogParts { add, parts } => {
+                self.st.audit_mods.push((*add, parts.clone()))
+            }
+            CtlAction::ForceRequestBodyVariable => {}
+            CtlAction::RequestBodyAccess(b) => self.st.body_access = Some(*b),
+            CtlAction::RequestBodyProcessor(p) => {
+                use crate::ruleset::rule::BodyProcessorKind as B;
+                match p {
+                    B::Json | B::Xml => self.st.body_processor = Some(*p),
+                    B::UrlEncoded | B::Multipart => self.st.body_type = Some(*p),
+                }
+                self.d.set_scalar(Scalar::ReqbodyProcessor, p.name().as_bytes());
+            }
+            CtlAction::RuleEngine(e) => self.st.engine = Some(*e),
+            CtlAction::RuleRemoveById(r) => self.st.remove_ids.extend(r.iter().copied()),
+            CtlAction::RuleRemoveByTag(t) => self.st.remove_tags.push(t.clone()),
+            CtlAction::RuleRemoveTargetById(id, t) => {
+                self.st.remove_target_by_id.push((*id, t.clone()))
+            }
+            CtlAction::RuleRemoveTargetByTag(tag, t) => {
+                self.st.remove_target_by_tag.push((tag.clone(), t.clone()))
+            }
+        }
+    }
+
+    fn setvar(&mut self, rs: &Ruleset, rule: &CompiledRule, sv: &SetVarAction) {
+        let value = self.expand(&sv.value, Some(rule));
+        let key: Vec<u8> = match sv.key.as_literal() {
+            Some(k) => k.to_vec(),
+            None => self.expand(&sv.key, Some(rule)),
+        };
+        let Some(coll) = self.mut_coll(sv.collection) else {
+            return;
+        };
+        let id = match sv.key_id {
+            Some(id) if sv.key.as_literal().is_some() => id,
+            _ => coll.id_for(&rs.keys, &key),
+        };
+        match sv.op {
+            SetVarKind::Delete => coll.remove(id),
+            SetVarKind::Set => coll.set(id, &key, &value),
+            SetVarKind::Add | SetVarKind::Sub => {
+                let pre = stoi_or_zero(&value);
+                let cur = coll.get(id).map_or(0, |v| stoi_or_zero(&v.value));
+                let n = if sv.op == SetVarKind::Add {
+                    cur.wrapping_add(pre)
+                } else {
+                    cur.wrapping_sub(pre)
+                };
+                coll.set(id, &key, n.to_string().as_bytes());
+            }
+        }
+    }
+
+    fn mut_coll(&mut self, c: Collection) -> Option<&mut crate::collection::tx::MutCollection> {
+        match c {
+            Collection::Tx => Some(&mut self.st.tx),
+            _ => {
+                let p = c.persistent()?;
+                self.st.persistent[p.index()].as_mut().map(|o| &mut o.vars)
+            }
+        }
+    }
+
+    fn open_collection(&mut self, p: crate::persist::PersistentCollection, key: String) {
+        use crate::persist::PersistentCollection as P;
+        let now = self.host.clock.now_micros().div_euclid(1_000_000);
+        let stored = self
+            .host
+            .store
+            .load(&self.rs.settings.web_app_id, p, &key, now);
+        let mut vars =
+            crate::collection::tx::MutCollection::new(u32::try_from(self.rs.keys.len()).unwrap_or(0));
+        for v in stored {
+            let id = vars.id_for(&self.rs.keys, v.name.as_bytes());
+            vars.set(id, v.name.as_bytes(), &v.value);
+            if let Some(t) = v.expires_at {
+                vars.set_expiry(id, t);
+            }
+        }
+        match p {
+            P::Session => self.d.set_scalar(Scalar::SessionId, key.as_bytes()),
+            P::User => self.d.set_scalar(Scalar::UserId, key.as_bytes()),
+            _ => {}
+        }
+        self.st.persistent[p.index()] = Some(super::state::OpenCollection { key, vars });
+    }
+
+    /// `expirevar:COL.KEY=SECONDS`.
+    fn expirevar(&mut self, rs: &Ruleset, text: &[u8]) {
+        let (lhs, secs) = match text.iter().position(|&b| b == b'=') {
+            Some(p) => (&text[..p], stoi_or_zero(&text[p + 1..])),
+            None => (text, 0),
+        };
+        let Some(dot) = lhs.iter().position(|&b| b == b'.') else {
+            return;
+        };
+        let col = String::from_utf8_lossy(&lhs[..dot]).into_owned();
+        let key = &lhs[dot + 1..];
+        let Some(c) = Collection::from_name(&col) else {
+            return;
+        };
+        let now = self.host.clock.now_micros().div_euclid(1_000_000);
+        if let Some(coll) = self.mut_coll(c) {
+            if let Some(id) = coll.find_id(&rs.keys, key) {
+                coll.set_expiry(id, now + i64::from(secs));
+            }
+        }
+    }
+
+    fn build_message(&self, rs: &Ruleset, rule: &CompiledRule, msg: &Msg) -> RuleMessage {
+        let mut top = rule;
+        while let Some(p) = top.parent.and_then(|p| rs.rules.get(p as usize)) {
+            top = p;
+        }
+        let uri = match &self.uri_arc {
+            Some(u) => u.clone(),
+            None => self.d.uri_path_decoded.clone(),
+        };
+        RuleMessage {
+            rule_id: top.id,
+            file: rs.file_name(top),
+            line: top.line,
+            phase: top.phase,
+            rev: top.rev.clone(),
+            ver: top.ver.clone(),
+            maturity: top.maturity,
+            accuracy: top.accuracy,
+            message: msg.message.clone(),
+            data: msg.data.clone(),
+            severity: msg.severity.unwrap_or(0),
+            has_severity: msg.severity.is_some(),
+            tags: msg.tags.clone(),
+            matched: msg.matched.clone(),
+            matched_var_name: msg.matched_var_name.clone(),
+            matched_var: msg.matched_var.clone(),
+            reference: msg.reference.clone(),
+            disruptive: msg.disruptive,
+            save: msg.save,
+            no_audit_log: msg.no_audit_log,
+            client_ip: self.client_arc.clone(),
+            server_ip: self.server_arc.clone(),
+            uri,
+            unique_id: self.id.clone(),
+        }
+    }
+
+    /// `performLogging`: records the message (and writes the error-log line unless the rule
+    /// was disruptive).
+    fn push_message(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &Msg) {
+        let m = self.build_message(rs, rule, msg);
+        let error_logged = !m.disruptive;
+        if error_logged {
+            if let Some(sink) = &self.host.rule_log {
+                sink.rule_matched(&m);
+            }
+        }
+        self.messages.push(LoggedMessage {
+            message: m,
+            error_logged,
+        });
+    }
+}
+
+/// A value to test: in the memo, or computed on the side.
+enum TestVal {
+    Memo(super::memo::MemoRef),
+    Owned(Vec<u8>),
+}

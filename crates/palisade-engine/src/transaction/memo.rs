@@ -1,0 +1,285 @@
+//! Transform once: per transaction, each (value slot, chain node) is transformed at most once,
+//! and a chain reuses its prefix's result (`t:urlDecodeUni,t:lowercase` starts from the memoised
+//! `t:urlDecodeUni`). Only values that cannot change during the transaction (request data)
+//! have slots; `TX` and other mutable values are transformed without the memo.
+
+use std::borrow::Cow;
+
+use crate::collection::values::{Slot, ValueTable};
+use crate::ruleset::chain::{ChainTrie, NodeId};
+use crate::transform::{TransformSettings, apply};
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    node: u32,
+    next: u32,
+    start: u32,
+    len: u32,
+    /// The value differs from the parent node's.
+    changed: bool,
+    /// The bytes are the slot's original value (no step changed it).
+    orig: bool,
+    /// Offset of this entry's candidate bits in `Memo::bits`, or NONE when not scanned yet.
+    bits: u32,
+}
+
+/// The memo of transformed values.
+#[derive(Clone, Debug, Default)]
+pub struct Memo {
+    heads: Vec<u32>,
+    entries: Vec<Entry>,
+    bytes: Vec<u8>,
+    /// Candidate bitsets of scanned entries.
+    pub bits: Vec<u64>,
+    /// Number of transformations computed (statistics).
+    pub computed: u64,
+    /// Number of lookups answered from the memo (statistics).
+    pub hits: u64,
+}
+
+/// A transformed value: where its bytes are and whether the last step changed it.
+#[derive(Clone, Copy, Debug)]
+pub struct MemoRef {
+    idx: u32,
+    slot: Slot,
+    orig: bool,
+    start: u32,
+    len: u32,
+    /// The last transformation changed the value.
+    pub changed: bool,
+}
+
+impl Memo {
+    /// Forgets everything, keeping allocations.
+    pub fn clear(&mut self) {
+        self.heads.clear();
+        self.entries.clear();
+        self.bytes.clear();
+        self.bits.clear();
+    }
+
+    fn find(&self, slot: Slot, node: NodeId) -> Option<u32> {
+        let mut e = *self.heads.get(slot.0 as usize)?;
+        while e != NONE {
+            let en = self.entries.get(e as usize)?;
+            if en.node == node.0 {
+                return Some(e);
+            }
+            e = en.next;
+        }
+        None
+    }
+
+    fn r(&self, slot: Slot, idx: u32) -> Option<MemoRef> {
+        self.entries.get(idx as usize).map(|e| MemoRef {
+            idx,
+            slot,
+            orig: e.orig,
+            start: e.start,
+            len: e.len,
+            changed: e.changed,
+        })
+    }
+
+    /// The bytes of a memoised value.
+    pub fn bytes<'a>(&'a self, values: &'a ValueTable, r: MemoRef) -> &'a [u8] {
+        if r.orig {
+            return values.get(r.slot);
+        }
+        self.bytes
+            .get(r.start as usize..(r.start as usize + r.len as usize))
+            .unwrap_or(&[])
+    }
+
+    fn push_entry(&mut self, slot: Slot, e: Entry) -> MemoRef {
+        let idx = u32::try_from(self.entries.len()).unwrap_or(NONE);
+        if self.heads.len() <= slot.0 as usize {
+            self.heads.resize(slot.0 as usize + 1, NONE);
+        }
+        let head = self.heads[slot.0 as usize];
+        self.entries.push(Entry { next: head, ..e });
+        self.heads[slot.0 as usize] = idx;
+        MemoRef {
+            idx,
+            slot,
+            orig: e.orig,
+            start: e.start,
+            len: e.len,
+            changed: e.changed,
+        }
+    }
+
+    /// The candidate-bits offset recorded for an entry.
+    pub fn bits_of(&self, r: MemoRef) -> Option<u32> {
+        self.entries
+            .get(r.idx as usize)
+            .map(|e| e.bits)
+            .filter(|&b| b != NONE)
+    }
+
+    /// Records candidate bits for an entry.
+    pub fn set_bits(&mut self, r: MemoRef, words: &[u64]) -> u32 {
+        let off = u32::try_from(self.bits.len()).unwrap_or(NONE);
+        self.bits.extend_from_slice(words);
+        if let Some(e) = self.entries.get_mut(r.idx as usize) {
+            e.bits = off;
+        }
+        off
+    }
+
+    /// The value of `slot` after the chain `node`, computing (and memoising) what is missing.
+    pub fn get(
+        &mut self,
+        values: &ValueTable,
+        chains: &ChainTrie,
+        settings: &TransformSettings,
+        slot: Slot,
+        node: NodeId,
+    ) -> MemoRef {
+        if let Some(r) = self.find(slot, node).and_then(|e| self.r(slot, e)) {
+            self.hits += 1;
+            return r;
+        }
+        // Walk up to the nearest memoised ancestor (or the root), then compute down.
+        let mut path: Vec<NodeId> = Vec::new();
+        let mut at = node;
+        let mut base: Option<MemoRef> = None;
+        loop {
+            if let Some(r) = self.find(slot, at).and_then(|e| self.r(slot, e)) {
+                base = Some(r);
+                break;
+            }
+            path.push(at);
+            match chains.step(at) {
+                Some((p, _)) => at = p,
+                None => break,
+            }
+        }
+        let mut cur = match base {
+            Some(r) => r,
+            None => {
+                // The root: the original value.
+                path.pop();
+                self.push_entry(
+                    slot,
+                    Entry {
+                        node: ChainTrie::ROOT.0,
+                        next: NONE,
+                        start: 0,
+                        len: 0,
+                        changed: false,
+                        orig: true,
+                        bits: NONE,
+                    },
+                )
+            }
+        };
+        for &n in path.iter().rev() {
+            let Some((_, t)) = chains.step(n) else {
+                continue;
+            };
+            self.computed += 1;
+            let input: &[u8] = if cur.orig {
+                values.get(slot)
+            } else {
+                self.bytes
+                    .get(cur.start as usize..(cur.start as usize + cur.len as usize))
+                    .unwrap_or(&[])
+            };
+            // ModSecurity counts a step as a change only when the bytes differ.
+            let owned: Option<Vec<u8>> = match apply(t, input, settings) {
+                Cow::Borrowed(_) => None,
+                Cow::Owned(v) if v.as_slice() == input => None,
+                Cow::Owned(v) => Some(v),
+            };
+            let e = match owned {
+                None => Entry {
+                    node: n.0,
+                    next: NONE,
+                    start: cur.start,
+                    len: cur.len,
+                    changed: false,
+                    orig: cur.orig,
+                    bits: NONE,
+                },
+                Some(v) => {
+                    let s = self.bytes.len();
+                    self.bytes.extend_from_slice(&v);
+                    Entry {
+                        node: n.0,
+                        next: NONE,
+                        start: u32::try_from(s).unwrap_or(0),
+                        len: u32::try_from(v.len()).unwrap_or(0),
+                        changed: true,
+                        orig: false,
+                        bits: NONE,
+                    }
+                }
+            };
+            cur = self.push_entry(slot, e);
+        }
+        cur
+    }
+}
+
+/// Transforms a value that has no slot (TX, counts, …) along `node`'s chain, returning every
+/// step's value when `steps` is set (for `multiMatch`) or only the last.
+pub fn transform_unmemoised(
+    input: &[u8],
+    chains: &ChainTrie,
+    settings: &TransformSettings,
+    node: NodeId,
+) -> Vec<(NodeId, Vec<u8>, bool)> {
+    let nodes = chains.path_nodes(node);
+    let mut out: Vec<(NodeId, Vec<u8>, bool)> = Vec::with_capacity(nodes.len());
+    let mut cur = input.to_vec();
+    out.push((ChainTrie::ROOT, cur.clone(), false));
+    for &n in nodes.iter().skip(1) {
+        let Some((_, t)) = chains.step(n) else {
+            continue;
+        };
+        let changed = match apply(t, &cur, settings) {
+            Cow::Borrowed(_) => false,
+            Cow::Owned(v) if v == cur => false,
+            Cow::Owned(v) => {
+                cur = v;
+                true
+            }
+        };
+        out.push((n, cur.clone(), changed));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_transform::TransformId;
+
+    #[test]
+    fn prefix_is_reused() {
+        let mut values = ValueTable::default();
+        let s = values.push(b"AbC");
+        let mut chains = ChainTrie::default();
+        let lower = chains.intern(&[TransformId::Lowercase]);
+        let lower_len = chains.intern(&[TransformId::Lowercase, TransformId::Length]);
+        let settings = TransformSettings::default();
+        let mut m = Memo::default();
+        let r = m.get(&values, &chains, &settings, s, lower_len);
+        assert_eq!(m.bytes(&values, r), b"3");
+        assert_eq!(m.computed, 2);
+        let r = m.get(&values, &chains, &settings, s, lower);
+        assert_eq!(m.bytes(&values, r), b"abc");
+        assert!(r.changed);
+        assert_eq!(m.computed, 2);
+        assert_eq!(m.hits, 1);
+        let r = m.get(&values, &chains, &settings, s, ChainTrie::ROOT);
+        assert_eq!(m.bytes(&values, r), b"AbC");
+        assert!(!r.changed);
+        let up = chains.intern(&[TransformId::Uppercase]);
+        let r = m.get(&values, &chains, &settings, s, up);
+        assert_eq!(m.bytes(&values, r), b"ABC");
+    }
+}
