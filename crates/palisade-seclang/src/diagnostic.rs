@@ -156,6 +156,16 @@ impl FileTable {
         id
     }
 
+    /// Sets the text of file `id` (the loader adds a file before parsing it).
+    pub(crate) fn set_text(&mut self, id: FileId, text: String) {
+        if let Some(f) = usize::try_from(id.0)
+            .ok()
+            .and_then(|i| self.files.get_mut(i))
+        {
+            f.text = text;
+        }
+    }
+
     /// The file with id `id`.
     pub fn get(&self, id: FileId) -> Option<&SourceFile> {
         usize::try_from(id.0).ok().and_then(|i| self.files.get(i))

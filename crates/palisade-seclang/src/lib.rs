@@ -12,14 +12,21 @@
 //! - [`OperatorName`]: the operators SecLang can name.
 
 pub mod ast;
+mod check;
 mod diagnostic;
+mod load;
 mod macro_string;
 mod operator_name;
+mod parse;
+mod print;
 mod source;
 mod span;
 
+pub use check::check;
 pub use diagnostic::{Diagnostic, FileTable, Level, SourceFile};
+pub use load::{Loaded, load, load_str, load_with};
 pub use macro_string::{MacroRef, MacroSegment, MacroString};
 pub use operator_name::{OperatorName, OperatorSupport};
+pub use parse::{Limits, ParseOutput, parse_str, parse_str_with};
 pub use source::{FsSource, MemorySource, RuleSource, SourceError, resolve_relative};
 pub use span::{FileId, Span};

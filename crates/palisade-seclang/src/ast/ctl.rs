@@ -25,7 +25,7 @@ pub enum Ctl {
     /// `ctl:ruleEngine=On|Off|DetectionOnly`.
     RuleEngine(EngineMode),
     /// `ctl:ruleRemoveById=ID` or `=FIRST-LAST`.
-    RuleRemoveById(Vec<IdRange>),
+    RuleRemoveById(IdRange),
     /// `ctl:ruleRemoveByTag=TAG`.
     RuleRemoveByTag(String),
     /// `ctl:ruleRemoveTargetById=ID;TARGET` (ModSecurity v3 takes one ID and one target).

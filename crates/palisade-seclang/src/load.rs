@@ -1,0 +1,282 @@
+//! Loading a rule set: files read through a [`RuleSource`], `Include` followed (wildcards,
+//! paths relative to the including file, cycle detection, depth limit), directives flattened in
+//! load order, and the checks that span directives ([`check`]).
+
+use std::path::{Path, PathBuf};
+
+use crate::ast::{Directive, DirectiveKind};
+use crate::parse::{Limits, parse_str_with};
+use crate::{Diagnostic, FileTable, RuleSource, SourceError, Span, check, resolve_relative};
+
+/// The result of [`load`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Loaded {
+    /// The files read, for rendering diagnostics ([`Diagnostic::render_in`]).
+    pub files: FileTable,
+    /// The directives of every file in load order, each `Include` replaced by the included
+    /// files' directives. Directives with errors are left out.
+    pub directives: Vec<Directive>,
+    /// Every error and warning, in load order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Loaded {
+    /// True when there is no error (warnings allowed).
+    pub fn is_ok(&self) -> bool {
+        !self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// The number of errors.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Loads rule files with the default [`Limits`]: each path (or wildcard pattern) in `paths`, in
+/// order, following `Include`, then runs [`check`] over the whole set.
+pub fn load<P: AsRef<Path>>(source: &dyn RuleSource, paths: &[P]) -> Loaded {
+    load_with(source, paths, &Limits::default())
+}
+
+/// One file being read: its directives still to go, and where it sits in the include chain.
+struct Frame {
+    directives: std::vec::IntoIter<Directive>,
+    path: PathBuf,
+    depth: usize,
+}
+
+/// A file to read: its path, the `Include` that names it (none for a top-level file), and how
+/// deep it is included.
+struct Work {
+    path: PathBuf,
+    span: Option<Span>,
+    depth: usize,
+}
+
+/// [`load`] with the given limits.
+pub fn load_with<P: AsRef<Path>>(source: &dyn RuleSource, paths: &[P], limits: &Limits) -> Loaded {
+    let mut loader = Loader {
+        source,
+        limits,
+        out: Loaded::default(),
+        total_bytes: 0,
+    };
+    for p in paths {
+        let pattern = p.as_ref();
+        match expand(source, pattern) {
+            Ok(files) if files.is_empty() => loader.out.diagnostics.push(Diagnostic::error(
+                Span::default(),
+                format!("no file matches `{}`", pattern.display()),
+            )),
+            Ok(files) => {
+                for f in files {
+                    loader.run(Work {
+                        path: f,
+                        span: None,
+                        depth: 0,
+                    });
+                }
+            }
+            Err(e) => loader
+                .out
+                .diagnostics
+                .push(Diagnostic::error(Span::default(), e.to_string())),
+        }
+    }
+    let mut checked = check(&loader.out.directives, &loader.out.files);
+    loader.out.diagnostics.append(&mut checked);
+    loader.out
+}
+
+/// Expands a pattern into files: a path without wildcards names itself.
+fn expand(source: &dyn RuleSource, pattern: &Path) -> Result<Vec<PathBuf>, SourceError> {
+    source.glob(pattern)
+}
+
+struct Loader<'s> {
+    source: &'s dyn RuleSource,
+    limits: &'s Limits,
+    out: Loaded,
+    total_bytes: usize,
+}
+
+impl Loader<'_> {
+    /// Reads a top-level file and everything it includes, depth first, with an explicit stack
+    /// (no recursion the input controls).
+    fn run(&mut self, first: Work) {
+        let mut stack: Vec<Frame> = Vec::new();
+        if let Some(frame) = self.open(first, &stack) {
+            stack.push(frame);
+        }
+        while let Some(frame) = stack.last_mut() {
+            let Some(d) = frame.directives.next() else {
+                stack.pop();
+                continue;
+            };
+            let DirectiveKind::Include(target) = &d.kind else {
+                self.out.directives.push(d);
+                continue;
+            };
+            let including = frame.path.clone();
+            let depth = frame.depth + 1;
+            let pattern = resolve_relative(Some(&including), target);
+            let files = match expand(self.source, &pattern) {
+                Ok(files) => files,
+                Err(e) => {
+                    self.out
+                        .diagnostics
+                        .push(Diagnostic::error(d.span, e.to_string()));
+                    continue;
+                }
+            };
+            if files.is_empty() {
+                self.out.diagnostics.push(Diagnostic::error(
+                    d.span,
+                    format!(
+                        "{target}: Not able to open file: no file matches `{}`",
+                        pattern.display()
+                    ),
+                ));
+                continue;
+            }
+            // Files of one Include are read in order: push them in reverse.
+            let mut frames = Vec::new();
+            for f in files {
+                let work = Work {
+                    path: f,
+                    span: Some(d.span),
+                    depth,
+                };
+                if let Some(frame) = self.open(work, &stack) {
+                    frames.push(frame);
+                }
+                if self.out.files.len() >= self.limits.max_files {
+                    break;
+                }
+            }
+            stack.extend(frames.into_iter().rev());
+        }
+    }
+
+    /// Reads and parses one file; reports why not when it cannot.
+    fn open(&mut self, work: Work, stack: &[Frame]) -> Option<Frame> {
+        let Work { path, span, depth } = work;
+        let at = span.unwrap_or_default();
+        if depth > self.limits.max_include_depth {
+            self.out.diagnostics.push(Diagnostic::error(
+                at,
+                format!(
+                    "Include nests deeper than {} files (at {})",
+                    self.limits.max_include_depth,
+                    path.display()
+                ),
+            ));
+            return None;
+        }
+        if stack.iter().any(|f| f.path == path) {
+            let mut chain: Vec<String> = stack
+                .iter()
+                .skip_while(|f| f.path != path)
+                .map(|f| f.path.display().to_string())
+                .collect();
+            chain.push(path.display().to_string());
+            self.out.diagnostics.push(Diagnostic::error(
+                at,
+                format!("Include cycle: {}", chain.join(" -> ")),
+            ));
+            return None;
+        }
+        if self.out.files.len() >= self.limits.max_files {
+            self.out.diagnostics.push(Diagnostic::error(
+                at,
+                format!(
+                    "more than {} files to load; {} is not read",
+                    self.limits.max_files,
+                    path.display()
+                ),
+            ));
+            return None;
+        }
+        let bytes = match self.source.read(&path) {
+            Ok(b) => b,
+            Err(e) => {
+                let msg = match span {
+                    Some(_) => format!("{}: Not able to open file. {e}", path.display()),
+                    None => e.to_string(),
+                };
+                self.out.diagnostics.push(Diagnostic::error(at, msg));
+                return None;
+            }
+        };
+        if bytes.len() > self.limits.max_file_bytes
+            || self.total_bytes + bytes.len() > self.limits.max_total_bytes
+        {
+            self.out.diagnostics.push(Diagnostic::error(
+                at,
+                format!(
+                    "{} is {} bytes, over the limit ({} bytes per file, {} in all)",
+                    path.display(),
+                    bytes.len(),
+                    self.limits.max_file_bytes,
+                    self.limits.max_total_bytes
+                ),
+            ));
+            return None;
+        }
+        self.total_bytes += bytes.len();
+        let (text, bad_utf8) = match String::from_utf8(bytes) {
+            Ok(t) => (t, None),
+            Err(e) => {
+                let valid = e.utf8_error().valid_up_to();
+                (
+                    String::from_utf8_lossy(e.as_bytes()).into_owned(),
+                    Some(valid),
+                )
+            }
+        };
+        let file = self.out.files.add(path.clone(), String::new());
+        let parsed = parse_str_with(&text, file, self.limits);
+        if let Some(valid) = bad_utf8 {
+            let src = crate::parse::Src::new(&text, file);
+            self.out.diagnostics.push(
+                src.error(valid, "the file is not valid UTF-8")
+                    .with_note("invalid bytes are read as U+FFFD"),
+            );
+        }
+        self.out.diagnostics.extend(parsed.diagnostics);
+        self.out.files.set_text(file, text);
+        Some(Frame {
+            directives: parsed.directives.into_iter(),
+            path,
+            depth,
+        })
+    }
+}
+
+/// Parses rule text held in memory as if it were the file `path` (`Include` resolved through
+/// `source`, relative to `path`).
+pub fn load_str(source: &dyn RuleSource, path: &Path, text: &str) -> Loaded {
+    let mut mem = crate::MemorySource::new();
+    mem.insert(path, text.as_bytes().to_vec());
+    let overlay = Overlay {
+        top: &mem,
+        rest: source,
+    };
+    load(&overlay, &[path])
+}
+
+/// A source that looks in `top` first, then in `rest`.
+struct Overlay<'a> {
+    top: &'a crate::MemorySource,
+    rest: &'a dyn RuleSource,
+}
+
+impl RuleSource for Overlay<'_> {
+    fn read(&self, path: &Path) -> Result<Vec<u8>, SourceError> {
+        self.top.read(path).or_else(|_| self.rest.read(path))
+    }
+
+    fn glob(&self, pattern: &Path) -> Result<Vec<PathBuf>, SourceError> {
+        self.rest.glob(pattern)
+    }
+}
