@@ -110,6 +110,12 @@ pub trait AuditSink: Send + Sync {
     fn write_entry(&self, entry: &[u8]);
 }
 
+/// Where matched rules' error-log lines go, as they happen (ModSecurity's log callback).
+pub trait RuleLogSink: Send + Sync {
+    /// A rule matched and logs; `message.log_line(…)` is ModSecurity's error-log line.
+    fn rule_matched(&self, message: &crate::message::RuleMessage);
+}
+
 /// The host services a ruleset uses, shared by all its transactions.
 #[derive(Clone)]
 pub struct Host {
@@ -123,6 +129,8 @@ pub struct Host {
     pub audit: Option<Arc<dyn AuditSink>>,
     /// Persistent collections (`IP`, `GLOBAL`, `RESOURCE`, `SESSION`, `USER`).
     pub store: Arc<dyn crate::persist::CollectionStore>,
+    /// Error-log lines of matched rules, as they happen.
+    pub rule_log: Option<Arc<dyn RuleLogSink>>,
 }
 
 impl Default for Host {
@@ -133,6 +141,7 @@ impl Default for Host {
             log: Arc::new(NoHostLog),
             audit: None,
             store: Arc::new(crate::persist::InMemoryStore::new()),
+            rule_log: None,
         }
     }
 }

@@ -4,8 +4,14 @@
 pub mod audit;
 pub mod collection;
 pub mod host;
+mod interruption;
 pub mod message;
 pub mod persist;
-pub mod text;
-pub mod var;
 pub mod ruleset;
+pub mod text;
+pub mod time;
+pub mod transaction;
+pub mod transform;
+pub mod var;
+
+pub use interruption::{Interruption, InterruptionAction};

@@ -99,6 +99,12 @@ impl RuleMessage {
         self.render(true, Some(status))
     }
 
+    /// The intervention log template: the client-prefixed line with `%d` where the status
+    /// goes (ModSecurity fills it when the intervention is read).
+    pub fn render_with_client_template(&self) -> String {
+        self.render(true, None)
+    }
+
     fn render(&self, client: bool, status: Option<u16>) -> String {
         let mut raw: Vec<u8> = Vec::with_capacity(512);
         if client {

@@ -112,7 +112,10 @@ mod tests {
         let b = t.intern(&[TransformId::UrlDecodeUni, TransformId::Lowercase]);
         assert_eq!(t.step(b), Some((a, TransformId::Lowercase)));
         assert_eq!(t.len(), 3);
-        assert_eq!(t.path(b), vec![TransformId::UrlDecodeUni, TransformId::Lowercase]);
+        assert_eq!(
+            t.path(b),
+            vec![TransformId::UrlDecodeUni, TransformId::Lowercase]
+        );
         assert_eq!(t.path_nodes(b), vec![ChainTrie::ROOT, a, b]);
         assert_eq!(t.intern(&[]), ChainTrie::ROOT);
         assert_eq!(t.depth(b), 2);

@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use palisade_seclang::ast::{
-    self, ActionKind, AllowScope, AuditEngineMode, BodyLimitAction, BodyProcessor, Ctl,
-    Directive, DirectiveKind, EngineMode, SetVarOp,
+    self, ActionKind, AllowScope, AuditEngineMode, BodyLimitAction, BodyProcessor, Ctl, Directive,
+    DirectiveKind, EngineMode, SetVarOp,
 };
 use palisade_seclang::{FileTable, Span};
 use palisade_transform::TransformId;
@@ -111,6 +111,7 @@ pub fn compile(input: &CompileInput<'_>) -> Result<Ruleset, Vec<CompileError>> {
         chains: c.chains,
         files: c.files,
         directive_rules: c.directive_rules,
+        transform: crate::transform::TransformSettings::default(),
     })
 }
 
@@ -261,15 +262,13 @@ impl Compiler<'_> {
             DirectiveKind::SecAuditLogParts(p) => {
                 s.audit_parts = AuditParts::parse(&p.to_string());
             }
-            DirectiveKind::SecAuditLogRelevantStatus(re) => {
-                match regex::bytes::Regex::new(re) {
-                    Ok(r) => s.audit_relevant_status = Some(r),
-                    Err(e) => {
-                        let msg = format!("SecAuditLogRelevantStatus: bad expression: {e}");
-                        self.error(d.span, msg);
-                    }
+            DirectiveKind::SecAuditLogRelevantStatus(re) => match regex::bytes::Regex::new(re) {
+                Ok(r) => s.audit_relevant_status = Some(r),
+                Err(e) => {
+                    let msg = format!("SecAuditLogRelevantStatus: bad expression: {e}");
+                    self.error(d.span, msg);
                 }
-            }
+            },
             DirectiveKind::SecUploadFileLimit(n) => s.upload_file_limit = Some(*n),
             DirectiveKind::SecXmlExternalEntity(b) => s.xml_external_entity = *b,
             DirectiveKind::SecDefaultAction(actions) => self.default_action(d.span, actions),
@@ -305,7 +304,10 @@ impl Compiler<'_> {
             DirectiveKind::SecRule(_) | DirectiveKind::SecAction(_) | DirectiveKind::Include(_) => {
             }
             DirectiveKind::SecRuleScript { .. } => {
-                self.error(d.span, "SecRuleScript needs Lua, which Palisade does not run");
+                self.error(
+                    d.span,
+                    "SecRuleScript needs Lua, which Palisade does not run",
+                );
             }
             DirectiveKind::SecRemoteRules { .. } => self.error(
                 d.span,
@@ -403,9 +405,14 @@ impl Compiler<'_> {
                     _ => None,
                 };
                 match col {
-                    Some(p) => RunAction::OpenCollection(p, Macro::compile(&ic.key, &mut self.keys)),
+                    Some(p) => {
+                        RunAction::OpenCollection(p, Macro::compile(&ic.key, &mut self.keys))
+                    }
                     None => {
-                        self.error(span, "initcol: the collection must be ip, global or resource");
+                        self.error(
+                            span,
+                            "initcol: the collection must be ip, global or resource",
+                        );
                         return None;
                     }
                 }
@@ -458,9 +465,9 @@ impl Compiler<'_> {
                 BodyProcessor::UrlEncoded => BodyProcessorKind::UrlEncoded,
             }),
             Ctl::RuleEngine(m) => CtlAction::RuleEngine(engine_mode(*m)),
-            Ctl::RuleRemoveById(r) => CtlAction::RuleRemoveById(
-                r.iter().map(|r| (to_i64(r.start), to_i64(r.end))).collect(),
-            ),
+            Ctl::RuleRemoveById(r) => {
+                CtlAction::RuleRemoveById(vec![(to_i64(r.start), to_i64(r.end))])
+            }
             Ctl::RuleRemoveByTag(t) => CtlAction::RuleRemoveByTag(t.as_str().into()),
             Ctl::RuleRemoveTargetById { id, target } => {
                 CtlAction::RuleRemoveTargetById(to_i64(*id), target_text(target).into())
@@ -492,7 +499,10 @@ impl Compiler<'_> {
                 TargetKind::Collection(c, sel)
             }
             None => {
-                self.error(v.span, format!("variable {} is not supported", v.name.name()));
+                self.error(
+                    v.span,
+                    format!("variable {} is not supported", v.name.name()),
+                );
                 return None;
             }
         };
@@ -513,7 +523,10 @@ impl Compiler<'_> {
             Some(ast::Selector::Regex(r)) => KeyRegex::new(r)
                 .ok()
                 .map(|re| KeyExclusion::Regex(Arc::new(re))),
-            None => Some(KeyExclusion::Key(self.keys.intern(b""), Box::from(&b""[..]))),
+            None => Some(KeyExclusion::Key(
+                self.keys.intern(b""),
+                Box::from(&b""[..]),
+            )),
             Some(ast::Selector::XPath(_)) => None,
         }
     }
@@ -593,15 +606,16 @@ impl Compiler<'_> {
         {
             return true;
         }
-        if let Some(m) = rule.msg.as_ref().and_then(|m| m.as_literal()) {
-            if self.exceptions.remove_msgs.iter().any(|x| x.as_bytes() == m) {
-                return true;
-            }
+        if let Some(m) = rule.msg.as_ref().and_then(|m| m.as_literal())
+            && self
+                .exceptions
+                .remove_msgs
+                .iter()
+                .any(|x| x.as_bytes() == m)
+        {
+            return true;
         }
-        self.exceptions
-            .remove_tags
-            .iter()
-            .any(|t| rule.has_tag(t))
+        self.exceptions.remove_tags.iter().any(|t| rule.has_tag(t))
     }
 
     /// Compiles one rule or link; `starter` is the chain's first rule for links.
@@ -722,10 +736,8 @@ impl Compiler<'_> {
 
         // Transformations: SecDefaultAction's first unless the rule has t:none.
         let mut chain: Vec<TransformId> = Vec::new();
-        if !has_none {
-            if let Some(d) = self.defaults.get(usize::from(r.phase)) {
-                chain.extend(d.transforms.iter().copied());
-            }
+        if !has_none && let Some(d) = self.defaults.get(usize::from(r.phase)) {
+            chain.extend(d.transforms.iter().copied());
         }
         chain.extend(transforms);
 
@@ -827,10 +839,10 @@ impl Compiler<'_> {
                 continue;
             };
             for e in &negated {
-                if e.name == v.name {
-                    if let Some(k) = self.key_exclusion(e) {
-                        t.exclusions.push(k);
-                    }
+                if e.name == v.name
+                    && let Some(k) = self.key_exclusion(e)
+                {
+                    t.exclusions.push(k);
                 }
             }
             r.targets.push(t);
@@ -844,7 +856,8 @@ impl Compiler<'_> {
             match &e.selector {
                 Some(ast::Selector::Regex(re)) => {
                     if let Ok(k) = KeyRegex::new(re) {
-                        r.value_exclusions.push(ValueExclusion::KeyRegex(Arc::new(k)));
+                        r.value_exclusions
+                            .push(ValueExclusion::KeyRegex(Arc::new(k)));
                     }
                 }
                 _ => r

@@ -168,6 +168,10 @@ mod tests {
                 MacroPart::Var(MacroVar::Rule(RuleField::Id)),
             ]
         );
-        assert!(Macro::compile(&MacroString::parse("plain"), &mut keys).as_literal().is_some());
+        assert!(
+            Macro::compile(&MacroString::parse("plain"), &mut keys)
+                .as_literal()
+                .is_some()
+        );
     }
 }

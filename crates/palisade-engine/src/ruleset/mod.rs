@@ -71,6 +71,8 @@ pub struct Ruleset {
     pub files: Vec<Arc<str>>,
     /// Number of `SecRule`/`SecAction` directives compiled (chain links included).
     pub directive_rules: usize,
+    /// What transformations need (the unicode map, …).
+    pub transform: crate::transform::TransformSettings,
 }
 
 impl Ruleset {

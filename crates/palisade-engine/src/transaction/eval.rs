@@ -208,19 +208,20 @@ impl Transaction {
                 // The values to test: the transformed value, or every changed step (multiMatch).
                 let tests: Vec<(NodeId, TestVal)> = self.values_to_test(rs, rule, v.val);
                 for (_node, tv) in tests {
-                    let bytes: Vec<u8>;
-                    let input: &[u8] = match &tv {
-                        TestVal::Memo(r) => self.memo.bytes(&self.d.values, *r),
-                        TestVal::Owned(b) => b,
+                    let (hit, captures, bytes) = {
+                        let input: &[u8] = match &tv {
+                            TestVal::Memo(r) => self.memo.bytes(&self.d.values, *r),
+                            TestVal::Owned(b) => b,
+                        };
+                        let mut cx = OpCx {
+                            t: self,
+                            capturing: rule.capture,
+                            captures: Vec::new(),
+                        };
+                        let hit = op.evaluate(input, &mut cx) != op.negated;
+                        let captures = std::mem::take(&mut cx.captures);
+                        (hit, captures, if hit { input.to_vec() } else { Vec::new() })
                     };
-                    let mut cx = OpCx {
-                        t: self,
-                        capturing: rule.capture,
-                        captures: Vec::new(),
-                    };
-                    let hit = op.evaluate(input, &mut cx) != op.negated;
-                    let captures = std::mem::take(&mut cx.captures);
-                    bytes = input.to_vec();
                     for (g, c) in captures {
                         let key = g.to_string();
                         let id = self.st.tx.id_for(&rs.keys, key.as_bytes());
@@ -234,12 +235,9 @@ impl Transaction {
                     let original = self.vval_bytes(v.val).to_vec();
                     msg.matched = match op.fixed_message {
                         Some(m) => m.as_bytes().to_vec(),
-                        None => match_description(
-                            op.display,
-                            op.param.as_bytes(),
-                            &name_buf,
-                            &original,
-                        ),
+                        None => {
+                            match_description(op.display, op.param.as_bytes(), &name_buf, &original)
+                        }
                     };
                     msg.reference.push_str(&rule.chain_text);
                     msg.matched_var_name = name_buf.clone();
@@ -272,25 +270,34 @@ impl Transaction {
         true
     }
 
-    fn values_to_test(&mut self, rs: &Ruleset, rule: &CompiledRule, val: VVal) -> Vec<(NodeId, TestVal)> {
+    fn values_to_test(
+        &mut self,
+        rs: &Ruleset,
+        rule: &CompiledRule,
+        val: VVal,
+    ) -> Vec<(NodeId, TestVal)> {
         let mut out = Vec::new();
         match val {
             VVal::Slot(slot) if self.opts.memoize => {
                 if rule.multi_match {
                     for (i, &n) in rule.chain_steps.iter().enumerate() {
-                        let r = self.memo.get(&self.d.values, &rs.chains, &self.transform_settings, slot, n);
+                        let r = self
+                            .memo
+                            .get(&self.d.values, &rs.chains, &rs.transform, slot, n);
                         if i == 0 || r.changed {
                             out.push((n, TestVal::Memo(r)));
                         }
                     }
                 } else {
-                    let r = self.memo.get(&self.d.values, &rs.chains, &self.transform_settings, slot, rule.chain);
+                    let r =
+                        self.memo
+                            .get(&self.d.values, &rs.chains, &rs.transform, slot, rule.chain);
                     out.push((rule.chain, TestVal::Memo(r)));
                 }
             }
             _ => {
                 let input = self.vval_bytes(val).to_vec();
-                let steps = transform_unmemoised(&input, &rs.chains, &self.transform_settings, rule.chain);
+                let steps = transform_unmemoised(&input, &rs.chains, &rs.transform, rule.chain);
                 if rule.multi_match {
                     for (i, (n, b, changed)) in steps.into_iter().enumerate() {
                         if i == 0 || changed {
@@ -391,12 +398,11 @@ impl Transaction {
             }
             self.run_action(rs, rule, a, msg);
         }
-        if !replaced {
-            if let Some(d) = &rule.disruptive {
-                if self.engine() == RuleEngine::On {
-                    self.disrupt(rs, rule, d, msg);
-                }
-            }
+        if !replaced
+            && let Some(d) = &rule.disruptive
+            && self.engine() == RuleEngine::On
+        {
+            self.disrupt(rs, rule, d, msg);
         }
     }
 
@@ -413,14 +419,13 @@ impl Transaction {
                 msg.save = false;
             }
             RunAction::Block => {
-                if self.engine() == RuleEngine::On {
-                    if let Some(d) = rs
+                if self.engine() == RuleEngine::On
+                    && let Some(d) = rs
                         .defaults
                         .get(usize::from(rule.phase))
                         .and_then(|d| d.disruptive.as_ref())
-                    {
-                        self.disrupt(rs, rule, d, msg);
-                    }
+                {
+                    self.disrupt(rs, rule, d, msg);
                 }
             }
             RunAction::Status(s) => self.st.it.status = *s,
@@ -519,7 +524,8 @@ impl Transaction {
                     B::Json | B::Xml => self.st.body_processor = Some(*p),
                     B::UrlEncoded | B::Multipart => self.st.body_type = Some(*p),
                 }
-                self.d.set_scalar(Scalar::ReqbodyProcessor, p.name().as_bytes());
+                self.d
+                    .set_scalar(Scalar::ReqbodyProcessor, p.name().as_bytes());
             }
             CtlAction::RuleEngine(e) => self.st.engine = Some(*e),
             CtlAction::RuleRemoveById(r) => self.st.remove_ids.extend(r.iter().copied()),
@@ -579,8 +585,9 @@ impl Transaction {
             .host
             .store
             .load(&self.rs.settings.web_app_id, p, &key, now);
-        let mut vars =
-            crate::collection::tx::MutCollection::new(u32::try_from(self.rs.keys.len()).unwrap_or(0));
+        let mut vars = crate::collection::tx::MutCollection::new(
+            u32::try_from(self.rs.keys.len()).unwrap_or(0),
+        );
         for v in stored {
             let id = vars.id_for(&self.rs.keys, v.name.as_bytes());
             vars.set(id, v.name.as_bytes(), &v.value);
@@ -611,10 +618,10 @@ impl Transaction {
             return;
         };
         let now = self.host.clock.now_micros().div_euclid(1_000_000);
-        if let Some(coll) = self.mut_coll(c) {
-            if let Some(id) = coll.find_id(&rs.keys, key) {
-                coll.set_expiry(id, now + i64::from(secs));
-            }
+        if let Some(coll) = self.mut_coll(c)
+            && let Some(id) = coll.find_id(&rs.keys, key)
+        {
+            coll.set_expiry(id, now + i64::from(secs));
         }
     }
 
@@ -660,10 +667,8 @@ impl Transaction {
     fn push_message(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &Msg) {
         let m = self.build_message(rs, rule, msg);
         let error_logged = !m.disruptive;
-        if error_logged {
-            if let Some(sink) = &self.host.rule_log {
-                sink.rule_matched(&m);
-            }
+        if error_logged && let Some(sink) = &self.host.rule_log {
+            sink.rule_matched(&m);
         }
         self.messages.push(LoggedMessage {
             message: m,

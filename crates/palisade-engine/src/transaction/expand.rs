@@ -12,12 +12,7 @@ use crate::var::{Collection, Scalar};
 
 impl Transaction {
     /// Expands `m` into `out`.
-    pub(crate) fn expand_into(
-        &self,
-        m: &Macro,
-        rule: Option<&CompiledRule>,
-        out: &mut Vec<u8>,
-    ) {
+    pub(crate) fn expand_into(&self, m: &Macro, rule: Option<&CompiledRule>, out: &mut Vec<u8>) {
         self.expand_depth(m, rule, out, 0);
     }
 
@@ -28,13 +23,30 @@ impl Transaction {
         out
     }
 
-    fn expand_depth(
-        &self,
-        m: &Macro,
-        rule: Option<&CompiledRule>,
-        out: &mut Vec<u8>,
-        depth: u8,
-    ) {
+    /// Expands an operator argument (a macro string not compiled in advance).
+    pub(crate) fn expand_macro_string(&self, s: &palisade_seclang::MacroString) -> Vec<u8> {
+        use palisade_seclang::MacroSegment;
+        let mut out = Vec::new();
+        for seg in &s.segments {
+            match seg {
+                MacroSegment::Literal(l) => out.extend_from_slice(l.as_bytes()),
+                MacroSegment::Macro(m) => {
+                    let v = match crate::var::Var::from_name(&m.collection) {
+                        Some(crate::var::Var::Scalar(sc)) => MacroVar::Scalar(sc),
+                        Some(crate::var::Var::Collection(c)) => match &m.key {
+                            Some(k) => MacroVar::Member(c, KeyId::NONE, k.as_bytes().into()),
+                            None => MacroVar::All(c),
+                        },
+                        None => continue,
+                    };
+                    self.first_value(&v, None, &mut out, 1);
+                }
+            }
+        }
+        out
+    }
+
+    fn expand_depth(&self, m: &Macro, rule: Option<&CompiledRule>, out: &mut Vec<u8>, depth: u8) {
         for p in &m.parts {
             match p {
                 MacroPart::Lit(l) => out.extend_from_slice(l),
@@ -53,17 +65,13 @@ impl Transaction {
                     return;
                 }
                 let rs: &Ruleset = &self.rs;
-                let chain_rules = |r: &CompiledRule| -> Vec<&CompiledRule> {
-                    let mut v = vec![];
-                    let mut at = Some(r);
-                    while let Some(x) = at {
-                        v.push(x);
-                        at = x.parent.and_then(|p| rs.rules.get(p as usize));
-                    }
-                    v
-                };
                 let Some(r) = rule else { return };
-                let rules = chain_rules(r);
+                let mut rules: Vec<&CompiledRule> = vec![r];
+                let mut at = r.parent.and_then(|p| rs.rules.get(p as usize));
+                while let Some(x) = at {
+                    rules.push(x);
+                    at = x.parent.and_then(|p| rs.rules.get(p as usize));
+                }
                 match f {
                     RuleField::Id => {
                         if let Some(x) = rules.iter().find(|x| x.id != 0) {
@@ -211,16 +219,14 @@ impl Transaction {
                 }
             }
             _ => {
-                if let Some(p) = c.persistent() {
-                    if let Some(open) = self.st.persistent(p) {
-                        if let Some(v) = open
-                            .vars
-                            .find_id(&self.rs.keys, spelling)
-                            .and_then(|id| open.vars.get(id))
-                        {
-                            out.extend_from_slice(&v.value);
-                        }
-                    }
+                if let Some(p) = c.persistent()
+                    && let Some(open) = self.st.persistent(p)
+                    && let Some(v) = open
+                        .vars
+                        .find_id(&self.rs.keys, spelling)
+                        .and_then(|id| open.vars.get(id))
+                {
+                    out.extend_from_slice(&v.value);
                 }
             }
         }

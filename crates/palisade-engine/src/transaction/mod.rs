@@ -172,8 +172,10 @@ impl Transaction {
         line.extend_from_slice(b" HTTP/");
         line.extend_from_slice(version.as_bytes());
         self.d.set_scalar(Scalar::RequestLine, &line);
-        self.d
-            .set_scalar(Scalar::RequestProtocol, format!("HTTP/{version}").as_bytes());
+        self.d.set_scalar(
+            Scalar::RequestProtocol,
+            format!("HTTP/{version}").as_bytes(),
+        );
         if let Some(q) = &parts.query {
             self.d.set_scalar(Scalar::QueryString, q);
         }
@@ -205,10 +207,10 @@ impl Transaction {
     /// Adds one argument (`ARGS` plus `ARGS_GET` or `ARGS_POST`), honouring
     /// `SecArgumentsLimit`. Returns false when the limit refused it.
     pub(crate) fn add_argument(&mut self, key: &[u8], value: &[u8], get: bool) -> bool {
-        if let Some(limit) = self.rs.settings.arguments_limit {
-            if self.d.colls[Rc::Args as usize].len() as u64 >= limit {
-                return false;
-            }
+        if let Some(limit) = self.rs.settings.arguments_limit
+            && self.d.colls[Rc::Args as usize].len() as u64 >= limit
+        {
+            return false;
         }
         let ks = self.d.values.push(key);
         let vs = self.d.values.push(value);
@@ -263,33 +265,31 @@ impl Transaction {
     pub fn append_request_body(&mut self, chunk: &[u8]) -> Option<Interruption> {
         let s = &self.rs.settings;
         let current = self.d.request_body.len() as u64;
-        if let Some(limit) = s.request_body_limit.filter(|&l| l > 0) {
-            if current + chunk.len() as u64 > limit {
-                self.d.set_scalar(Scalar::InboundDataError, b"1");
-                self.d.request_body_truncated = true;
-                match s.request_body_limit_action {
-                    LimitAction::ProcessPartial => {
-                        let room = usize::try_from(limit.saturating_sub(current)).unwrap_or(0);
-                        let room = room.min(chunk.len());
-                        self.d.request_body.extend_from_slice(&chunk[..room]);
-                    }
-                    LimitAction::Reject => {
-                        if self.engine() == RuleEngine::On {
-                            self.st.it = state::Intervention {
-                                status: 403,
-                                disruptive: true,
-                                url: None,
-                                log: Some(
-                                    "Request body limit is marked to reject the request".into(),
-                                ),
-                                rule_id: 0,
-                                action: Some(InterruptionAction::BodyLimit),
-                            };
-                        }
+        if let Some(limit) = s.request_body_limit.filter(|&l| l > 0)
+            && current + chunk.len() as u64 > limit
+        {
+            self.d.set_scalar(Scalar::InboundDataError, b"1");
+            self.d.request_body_truncated = true;
+            match s.request_body_limit_action {
+                LimitAction::ProcessPartial => {
+                    let room = usize::try_from(limit.saturating_sub(current)).unwrap_or(0);
+                    let room = room.min(chunk.len());
+                    self.d.request_body.extend_from_slice(&chunk[..room]);
+                }
+                LimitAction::Reject => {
+                    if self.engine() == RuleEngine::On {
+                        self.st.it = state::Intervention {
+                            status: 403,
+                            disruptive: true,
+                            url: None,
+                            log: Some("Request body limit is marked to reject the request".into()),
+                            rule_id: 0,
+                            action: Some(InterruptionAction::BodyLimit),
+                        };
                     }
                 }
-                return self.interruption();
             }
+            return self.interruption();
         }
         self.d.request_body.extend_from_slice(chunk);
         self.interruption()
@@ -331,7 +331,8 @@ impl Transaction {
         full.extend_from_slice(&self.d.request_body);
         let flen = full.len().to_string();
         self.d.set_scalar(Scalar::FullRequest, &full);
-        self.d.set_scalar(Scalar::FullRequestLength, flen.as_bytes());
+        self.d
+            .set_scalar(Scalar::FullRequestLength, flen.as_bytes());
         if !self.d.request_body.is_empty() {
             let body = std::mem::take(&mut self.d.request_body);
             self.d.set_scalar(Scalar::RequestBody, &body);
@@ -400,11 +401,16 @@ impl Transaction {
     }
 
     /// The response status and protocol; runs phase 3.
-    pub fn process_response_headers(&mut self, status: u16, protocol: &str) -> Option<Interruption> {
+    pub fn process_response_headers(
+        &mut self,
+        status: u16,
+        protocol: &str,
+    ) -> Option<Interruption> {
         self.d.response_status = status;
         self.d
             .set_scalar(Scalar::ResponseStatus, status.to_string().as_bytes());
-        self.d.set_scalar(Scalar::ResponseProtocol, protocol.as_bytes());
+        self.d
+            .set_scalar(Scalar::ResponseProtocol, protocol.as_bytes());
         if self.engine() != RuleEngine::Off {
             self.run_phase(3);
         }
@@ -429,33 +435,31 @@ impl Transaction {
         }
         let s = &self.rs.settings;
         let current = self.d.response_body.len() as u64;
-        if let Some(limit) = s.response_body_limit.filter(|&l| l > 0) {
-            if current + chunk.len() as u64 > limit {
-                self.d.set_scalar(Scalar::OutboundDataError, b"1");
-                self.d.response_body_truncated = true;
-                match s.response_body_limit_action {
-                    LimitAction::ProcessPartial => {
-                        let room = usize::try_from(limit.saturating_sub(current)).unwrap_or(0);
-                        let room = room.min(chunk.len());
-                        self.d.response_body.extend_from_slice(&chunk[..room]);
-                    }
-                    LimitAction::Reject => {
-                        if self.engine() == RuleEngine::On {
-                            self.st.it = state::Intervention {
-                                status: 403,
-                                disruptive: true,
-                                url: None,
-                                log: Some(
-                                    "Response body limit is marked to reject the request".into(),
-                                ),
-                                rule_id: 0,
-                                action: Some(InterruptionAction::BodyLimit),
-                            };
-                        }
+        if let Some(limit) = s.response_body_limit.filter(|&l| l > 0)
+            && current + chunk.len() as u64 > limit
+        {
+            self.d.set_scalar(Scalar::OutboundDataError, b"1");
+            self.d.response_body_truncated = true;
+            match s.response_body_limit_action {
+                LimitAction::ProcessPartial => {
+                    let room = usize::try_from(limit.saturating_sub(current)).unwrap_or(0);
+                    let room = room.min(chunk.len());
+                    self.d.response_body.extend_from_slice(&chunk[..room]);
+                }
+                LimitAction::Reject => {
+                    if self.engine() == RuleEngine::On {
+                        self.st.it = state::Intervention {
+                            status: 403,
+                            disruptive: true,
+                            url: None,
+                            log: Some("Response body limit is marked to reject the request".into()),
+                            rule_id: 0,
+                            action: Some(InterruptionAction::BodyLimit),
+                        };
                     }
                 }
-                return self.interruption();
             }
+            return self.interruption();
         }
         self.d.response_body.extend_from_slice(chunk);
         self.interruption()
@@ -474,8 +478,10 @@ impl Transaction {
         }
         let body = std::mem::take(&mut self.d.response_body);
         self.d.set_scalar(Scalar::ResponseBody, &body);
-        self.d
-            .set_scalar(Scalar::ResponseContentLength, body.len().to_string().as_bytes());
+        self.d.set_scalar(
+            Scalar::ResponseContentLength,
+            body.len().to_string().as_bytes(),
+        );
         self.d.response_body = body;
         self.run_phase(4);
         self.interruption()
@@ -505,7 +511,10 @@ impl Transaction {
             action: it.action.unwrap_or(InterruptionAction::Deny),
             rule_id: it.rule_id,
             redirect_url: it.url.clone(),
-            log: it.log.as_ref().map(|l| l.replace("%d", &it.status.to_string())),
+            log: it
+                .log
+                .as_ref()
+                .map(|l| l.replace("%d", &it.status.to_string())),
         })
     }
 
@@ -530,6 +539,15 @@ impl Transaction {
             .filter(|m| m.error_logged)
             .map(|m| m.message.log_line(self.st.it.status))
             .collect()
+    }
+
+    /// The value of `TX:key`, if set.
+    pub fn tx_value(&self, key: &str) -> Option<Vec<u8>> {
+        self.st
+            .tx
+            .find_id(&self.rs.keys, key.as_bytes())
+            .and_then(|id| self.st.tx.get(id))
+            .map(|v| v.value.clone())
     }
 
     /// Statistics: (transformations computed, memo hits).

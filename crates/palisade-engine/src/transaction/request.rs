@@ -21,12 +21,12 @@ pub fn urldecode_nonstrict(input: &[u8]) -> (Vec<u8>, bool) {
     while i < input.len() {
         let b = input[i];
         if b == b'%' {
-            if i + 2 < input.len() {
-                if let (Some(h), Some(l)) = (hex(input[i + 1]), hex(input[i + 2])) {
-                    out.push(h * 16 + l);
-                    i += 3;
-                    continue;
-                }
+            if i + 2 < input.len()
+                && let (Some(h), Some(l)) = (hex(input[i + 1]), hex(input[i + 2]))
+            {
+                out.push(h * 16 + l);
+                i += 3;
+                continue;
             }
             invalid = true;
             out.push(b);
@@ -43,12 +43,12 @@ pub fn uri_decode(input: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len());
     let mut i = 0;
     while i + 2 < input.len() {
-        if input[i] == b'%' {
-            if let (Some(h), Some(l)) = (hex(input[i + 1]), hex(input[i + 2])) {
-                out.push(h * 16 + l);
-                i += 3;
-                continue;
-            }
+        if input[i] == b'%'
+            && let (Some(h), Some(l)) = (hex(input[i + 1]), hex(input[i + 2]))
+        {
+            out.push(h * 16 + l);
+            i += 3;
+            continue;
         }
         out.push(input[i]);
         i += 1;
@@ -154,14 +154,15 @@ pub fn split_uri(uri: &[u8]) -> UriParts {
         .filter(|&o| path.len() > o + 1)
         .map(|o| path[o + 1..].to_vec());
     let mut request_uri = decoded.clone();
-    if !decoded.is_empty() && decoded[0] != b'/' {
-        if let Some(colon) = decoded.iter().position(|&b| b == b':') {
-            let scheme = colon + 1;
-            if decoded[scheme..].starts_with(b"//") {
-                let netloc = scheme + 2;
-                if let Some(p) = decoded[netloc..].iter().position(|&b| b == b'/') {
-                    request_uri = decoded[netloc + p..].to_vec();
-                }
+    if !decoded.is_empty()
+        && decoded[0] != b'/'
+        && let Some(colon) = decoded.iter().position(|&b| b == b':')
+    {
+        let scheme = colon + 1;
+        if decoded[scheme..].starts_with(b"//") {
+            let netloc = scheme + 2;
+            if let Some(p) = decoded[netloc..].iter().position(|&b| b == b'/') {
+                request_uri = decoded[netloc + p..].to_vec();
             }
         }
     }

@@ -223,10 +223,10 @@ impl Transaction {
                     coll.visit_order(&mut order);
                     for id in order {
                         let Some(v) = coll.get(id) else { continue };
-                        if let Selector::Regex(re) = sel {
-                            if !re.is_match(&v.key) {
-                                continue;
-                            }
+                        if let Selector::Regex(re) = sel
+                            && !re.is_match(&v.key)
+                        {
+                            continue;
                         }
                         if excluded_key(exclusions, KeyId::NONE, &v.key) {
                             continue;
@@ -238,10 +238,9 @@ impl Transaction {
                     if let Some(v) = coll
                         .find_id(&self.rs.keys, spelling)
                         .and_then(|id| coll.get(id))
+                        && !excluded_key(exclusions, KeyId::NONE, spelling)
                     {
-                        if !excluded_key(exclusions, KeyId::NONE, spelling) {
-                            pairs.push((spelling.to_vec(), v.value.clone()));
-                        }
+                        pairs.push((spelling.to_vec(), v.value.clone()));
                     }
                 }
                 Selector::XPath(_) => {}
@@ -280,21 +279,22 @@ impl Transaction {
                 let name = c.name();
                 let mv = &mut self.st.matched_vars;
                 let order: Vec<u32> = match sel {
-                    Selector::Key(_, spelling) => mv
-                        .keyed_bytes(&self.st.matched_values, spelling)
-                        .collect(),
+                    Selector::Key(_, spelling) => {
+                        mv.keyed_bytes(&self.st.matched_values, spelling).collect()
+                    }
                     _ => mv.visit_order().to_vec(),
                 };
                 let mv = &self.st.matched_vars;
                 for i in order {
                     let Some(e) = mv.entry(i) else { continue };
                     let key = self.st.matched_values.get(e.key);
-                    if let Selector::Regex(re) = sel {
-                        if !re.is_match(key) {
-                            continue;
-                        }
+                    if let Selector::Regex(re) = sel
+                        && !re.is_match(key)
+                    {
+                        continue;
                     }
-                    if !matches!(sel, Selector::Key(..)) && excluded_key(exclusions, KeyId::NONE, key)
+                    if !matches!(sel, Selector::Key(..))
+                        && excluded_key(exclusions, KeyId::NONE, key)
                     {
                         continue;
                     }

@@ -2,6 +2,7 @@
 //! matched variables, the pending intervention, `ctl:` changes, skips and markers) and the
 //! rule messages it produced.
 
+use crate::audit::AuditEngine;
 use crate::collection::keys::KeyInterner;
 use crate::collection::request::RequestCollection;
 use crate::collection::tx::MutCollection;
@@ -9,7 +10,6 @@ use crate::collection::values::{Slot, ValueTable};
 use crate::persist::PersistentCollection;
 use crate::ruleset::rule::{AllowKind, BodyProcessorKind};
 use crate::ruleset::settings::RuleEngine;
-use crate::audit::AuditEngine;
 use crate::var::{Collection, SCALAR_COUNT, Scalar};
 
 /// Request collections stored in the value table.

@@ -43,7 +43,6 @@ pub(crate) fn reparse_variable(text: &str) -> Option<crate::ast::Variable> {
     }
 }
 
-
 /// Resource limits of the parser and loader. Exceeding one gives an error diagnostic at the
 /// place it happened; nothing grows without bound.
 #[derive(Clone, Debug, PartialEq, Eq)]
