@@ -44,6 +44,9 @@ pub struct CompileInput<'a> {
     pub files: &'a FileTable,
     /// Where engine messages go (directives that mean nothing inside a library, …).
     pub log: &'a dyn HostLog,
+    /// Where operator data files (`@pmFromFile`, `@ipMatchFromFile`) and the unicode map are
+    /// read from.
+    pub source: &'a dyn palisade_seclang::RuleSource,
 }
 
 #[derive(Default)]

@@ -18,6 +18,7 @@ pub fn ruleset(text: &str) -> Arc<Ruleset> {
         directives: &loaded.directives,
         files: &loaded.files,
         log: &log,
+        source: &src,
     };
     Arc::new(compile(&input).unwrap_or_else(|e| panic!("compile errors: {e:?}")))
 }
