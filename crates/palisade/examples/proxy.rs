@@ -34,6 +34,9 @@ fn handle(
     Ok(())
 }
 
+/// One test request: method, target, headers, body.
+type Request<'a> = (&'a str, &'a str, &'a [(&'a str, &'a str)], &'a [u8]);
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let files: Vec<String> = std::env::args().skip(1).collect();
     let mut builder = Waf::builder();
@@ -49,7 +52,7 @@ SecRule ARGS "@rx (?i)union\s+select" "id:1001,phase:2,deny,status:403,log,msg:'
         builder = builder.rules_file(f);
     }
     let waf = builder.build()?;
-    let requests: [(&str, &str, &[(&str, &str)], &[u8]); 3] = [
+    let requests: [Request<'_>; 3] = [
         (
             "GET",
             "/index.html",
