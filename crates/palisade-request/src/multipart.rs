@@ -1,0 +1,1 @@
+//! multipart body processor (in progress).

@@ -1,0 +1,1 @@
+//! xml body processor (in progress).
