@@ -15,7 +15,6 @@
 mod eval;
 mod expand;
 pub mod memo;
-pub mod request;
 mod resolve;
 pub mod state;
 
@@ -160,46 +159,50 @@ impl Transaction {
     /// The request line: `uri` as received (path and query), `method`, and `version` as
     /// ModSecurity takes it (`1.1`; an `HTTP/` prefix is removed).
     pub fn process_uri(&mut self, uri: &[u8], method: &[u8], version: &str) {
+        use palisade_request::uri;
         let version = version.strip_prefix("HTTP/").unwrap_or(version);
         self.d.http_version = version.to_owned();
         self.d.uri = uri.to_vec();
         self.d.method = method.to_vec();
-        let parts = request::split_uri(uri);
+        let parts = uri::split(uri);
         self.d.set_scalar(Scalar::RequestMethod, method);
-        let mut line = method.to_vec();
-        line.push(b' ');
-        line.extend_from_slice(uri);
-        line.extend_from_slice(b" HTTP/");
-        line.extend_from_slice(version.as_bytes());
-        self.d.set_scalar(Scalar::RequestLine, &line);
+        self.d.set_scalar(
+            Scalar::RequestLine,
+            &uri::request_line(method, uri, version.as_bytes()),
+        );
         self.d.set_scalar(
             Scalar::RequestProtocol,
-            format!("HTTP/{version}").as_bytes(),
+            &uri::request_protocol(version.as_bytes()),
         );
-        if let Some(q) = &parts.query {
+        if let Some(q) = parts.query_string {
             self.d.set_scalar(Scalar::QueryString, q);
         }
-        self.d.set_scalar(Scalar::PathInfo, &parts.path);
-        self.d.set_scalar(Scalar::RequestFilename, &parts.path);
-        if let Some(b) = &parts.basename {
+        self.d.set_scalar(Scalar::PathInfo, &parts.filename);
+        self.d.set_scalar(Scalar::RequestFilename, &parts.filename);
+        if let Some(b) = parts.basename() {
             self.d.set_scalar(Scalar::RequestBasename, b);
         }
-        self.d.set_scalar(Scalar::RequestUri, &parts.request_uri);
+        self.d.set_scalar(Scalar::RequestUri, &parts.uri);
         self.d.set_scalar(Scalar::RequestUriRaw, uri);
-        self.d.uri_path_decoded = Arc::from(parts.path_decoded.as_slice());
-        if let Some(q) = parts.query.filter(|q| !q.is_empty()) {
+        self.d.uri_path_decoded = Arc::from(&parts.filename[..]);
+        if let Some(q) = parts.query_string.filter(|q| !q.is_empty()) {
+            let q = q.to_vec();
             self.add_arguments(&q, true);
         }
     }
 
     fn add_arguments(&mut self, body: &[u8], get: bool) {
+        use std::ops::ControlFlow;
         let sep = self.rs.settings.argument_separator;
-        let mut invalid = false;
-        for (k, v, bad) in request::parse_urlencoded(body, sep) {
-            invalid |= bad;
-            self.add_argument(&k, &v, get);
-        }
-        if invalid {
+        let mut sink = |k: &[u8], v: &[u8]| {
+            if self.add_argument(k, v, get) {
+                ControlFlow::Continue(())
+            } else {
+                ControlFlow::Break(())
+            }
+        };
+        let outcome = palisade_request::urlencoded::parse(body, sep, &mut sink);
+        if outcome.invalid_encoding {
             self.d.set_scalar(Scalar::UrlencodedError, b"1");
         }
     }
@@ -232,9 +235,9 @@ impl Transaction {
             self.d.set_scalar(Scalar::AuthType, first);
         }
         if name.eq_ignore_ascii_case(b"cookie") {
-            for (k, v) in request::parse_cookies(value) {
-                self.d.add(Rc::Cookies, &self.rs.keys, &k, &v);
-            }
+            let d = &mut self.d;
+            let keys = &self.rs.keys;
+            palisade_request::cookies::parse(value, |k, v| d.add(Rc::Cookies, keys, k, v));
         }
         if name.eq_ignore_ascii_case(b"content-type") {
             let l = value.to_ascii_lowercase();
