@@ -34,6 +34,7 @@
 //! - [`host`]: the clock, id source, log and audit sinks a host can provide.
 
 pub mod host;
+pub mod replay;
 mod source;
 
 use std::fmt;
