@@ -55,9 +55,10 @@ pub fn read_corpus(path: &Path, labels: Option<&Path>) -> Result<Vec<Entry>, Str
         for line in text.lines().skip(1) {
             let f: Vec<&str> = line.split('\t').collect();
             if let [id, _kind, class, loc, ..] = f[..]
-                && let Ok(id) = id.parse::<u64>() {
-                    label_map.insert(id, (class.to_owned(), loc.to_owned()));
-                }
+                && let Ok(id) = id.parse::<u64>()
+            {
+                label_map.insert(id, (class.to_owned(), loc.to_owned()));
+            }
         }
     }
     let mut out = Vec::new();

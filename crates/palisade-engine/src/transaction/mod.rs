@@ -521,11 +521,14 @@ impl Transaction {
         })
     }
 
-    /// Hands over the pending interruption and clears it (`msc_intervention`).
+    /// Hands over the pending interruption and clears it (`msc_intervention`). As in
+    /// ModSecurity, only the status and the disruptive flag are reset: a later interruption
+    /// that sets no URL of its own still carries the earlier redirect URL.
     pub fn take_interruption(&mut self) -> Option<Interruption> {
         let i = self.interruption();
         if i.is_some() {
-            self.st.it = state::Intervention::default();
+            self.st.it.status = 200;
+            self.st.it.disruptive = false;
         }
         i
     }
