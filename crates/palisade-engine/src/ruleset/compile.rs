@@ -666,6 +666,7 @@ impl Compiler<'_> {
             next: None,
             parent: starter,
             tag_names: Vec::new(),
+            opens_collection: false,
         };
         for a in actions {
             match &a.kind {
@@ -769,6 +770,10 @@ impl Compiler<'_> {
             }
             chain.extend(pre);
         }
+        r.opens_collection = r
+            .actions
+            .iter()
+            .any(|a| matches!(a, RunAction::OpenCollection(..)));
         r.chain = self.chains.intern(&chain);
         r.chain_steps = self.chains.path_nodes(r.chain);
         r.chain_text = chain

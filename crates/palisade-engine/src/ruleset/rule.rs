@@ -320,6 +320,8 @@ pub struct CompiledRule {
     pub parent: Option<u32>,
     /// The literal tags (for `ctl:ruleRemoveByTag` and `…TargetByTag`).
     pub tag_names: Vec<Box<str>>,
+    /// The rule has `initcol`, `setsid`, `setuid` or `setrsc`.
+    pub opens_collection: bool,
 }
 
 impl CompiledRule {

@@ -345,6 +345,17 @@ impl Transaction {
 
     /// `executeActionsIndependentOfChainedRuleResult`: runs for every matched value.
     fn independent_actions(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
+        // Palisade opens persistent collections before the rule's setvars run, so that
+        // `initcol:ip=…,setvar:ip.n=+1` works in one rule (ModSecurity 3.0.9 runs the setvars
+        // first and loses them).
+        if rule.opens_collection && !rule.setvars.is_empty() {
+            for a in &rule.actions {
+                if let RunAction::OpenCollection(p, key) = a {
+                    let key = String::from_utf8_lossy(&self.expand(key, Some(rule))).into_owned();
+                    self.open_collection(*p, key);
+                }
+            }
+        }
         for sv in &rule.setvars {
             self.setvar(rs, rule, sv);
         }
@@ -580,6 +591,14 @@ impl Transaction {
 
     fn open_collection(&mut self, p: crate::persist::PersistentCollection, key: String) {
         use crate::persist::PersistentCollection as P;
+        if self.st.persistent[p.index()]
+            .as_ref()
+            .is_some_and(|o| o.key == key)
+        {
+            return;
+        }
+        // Switching to another record saves the one that was open.
+        self.save_one(p);
         let now = self.host.clock.now_micros().div_euclid(1_000_000);
         let stored = self
             .host

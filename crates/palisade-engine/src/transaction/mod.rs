@@ -547,6 +547,11 @@ impl Transaction {
             .collect()
     }
 
+    /// The number of request body bytes buffered.
+    pub fn request_body_len(&self) -> usize {
+        self.d.request_body.len()
+    }
+
     /// The value of `TX:key`, if set.
     pub fn tx_value(&self, key: &str) -> Option<Vec<u8>> {
         self.st
@@ -635,12 +640,17 @@ impl Transaction {
     }
 
     fn save_persistent(&mut self) {
+        for p in crate::persist::PersistentCollection::ALL {
+            self.save_one(p);
+        }
+    }
+
+    pub(crate) fn save_one(&mut self, p: crate::persist::PersistentCollection) {
         let now = self.host.clock.now_micros().div_euclid(1_000_000);
         let app = self.rs.settings.web_app_id.clone();
-        for (i, slot) in self.st.persistent.iter_mut().enumerate() {
-            let Some(open) = slot.take() else { continue };
-            let Some(p) = crate::persist::PersistentCollection::ALL.get(i).copied() else {
-                continue;
+        {
+            let Some(open) = self.st.persistent[p.index()].take() else {
+                return;
             };
             let vars: Vec<crate::persist::StoredVar> = open
                 .vars
