@@ -94,3 +94,63 @@ SecRule INBOUND_DATA_ERROR "@eq 1" "id:2,phase:2,pass,log"
     assert_eq!(t.request_body_len(), 1 << 20);
     assert_eq!(ids(&t), vec![1, 2]);
 }
+
+#[test]
+fn ten_thousand_deep_json_is_a_clean_reqbody_error() {
+    let rs = ruleset(
+        r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:200001,phase:1,t:none,t:lowercase,pass,nolog,ctl:requestBodyProcessor=JSON"
+SecRule REQBODY_ERROR "!@eq 0" "id:200002,phase:2,t:none,log,deny,status:400,msg:'Failed to parse request body.',logdata:'%{reqbody_error_msg}'"
+"#,
+    );
+    let body = "[".repeat(10_000);
+    let t = run(
+        &rs,
+        &Req {
+            method: "POST",
+            uri: "/api",
+            headers: vec![("Host", "h"), ("Content-Type", "application/json")],
+            body: body.as_bytes(),
+        },
+    );
+    let i = t.interruption().expect("denied");
+    assert_eq!((i.status, i.rule_id), (400, 200002));
+    assert!(
+        t.messages()[0]
+            .message
+            .logdata()
+            .starts_with("JSON parsing error: "),
+        "{}",
+        t.messages()[0].message.logdata()
+    );
+}
+
+#[test]
+fn json_arguments_are_named_as_modsecurity_names_them() {
+    let rs = ruleset(
+        r#"SecRequestBodyAccess On
+SecRule REQUEST_HEADERS:Content-Type "^application/json" "id:1,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"
+SecRule ARGS_POST "@rx ." "id:2,phase:2,pass,log,multiMatch,logdata:'%{MATCHED_VAR_NAME}=%{MATCHED_VAR}'"
+"#,
+    );
+    let t = run(
+        &rs,
+        &Req {
+            method: "POST",
+            uri: "/api",
+            headers: vec![("Host", "h"), ("Content-Type", "application/json")],
+            body: br#"{"a":[1,{"b":"x"}],"c":true}"#,
+        },
+    );
+    let mut got: Vec<String> = t.messages().iter().map(|m| m.message.logdata()).collect();
+    got.sort();
+    assert_eq!(
+        got,
+        vec![
+            "ARGS_POST:json.a.array_0=1",
+            "ARGS_POST:json.a.array_1.b=x",
+            "ARGS_POST:json.c=true"
+        ]
+    );
+}

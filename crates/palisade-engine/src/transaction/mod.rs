@@ -365,9 +365,14 @@ impl Transaction {
             over = true;
         }
         match (self.st.body_processor, self.st.body_type) {
-            (Some(BodyProcessorKind::Xml), _) | (Some(BodyProcessorKind::Json), _) => {
+            (Some(BodyProcessorKind::Json), _) => {
                 if !over {
-                    // Stand-in: structured processors land with palisade-request.
+                    self.run_json();
+                }
+            }
+            (Some(BodyProcessorKind::Xml), _) => {
+                if !over {
+                    // Stand-in until the XML processor of palisade-request lands.
                     self.d.set_scalar(Scalar::ReqbodyError, b"0");
                     self.d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
                 }
@@ -388,6 +393,43 @@ impl Transaction {
                 self.d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
             }
         }
+    }
+
+    fn run_json(&mut self) {
+        use std::ops::ControlFlow;
+        let depth = self
+            .rs
+            .settings
+            .json_depth_limit
+            .map_or(palisade_request::BodyLimits::default().json_depth, |d| {
+                u32::try_from(d).unwrap_or(u32::MAX)
+            });
+        let body = std::mem::take(&mut self.d.request_body);
+        let result = {
+            let mut sink = |k: &[u8], v: &[u8]| {
+                if self.add_argument(k, v, false) {
+                    ControlFlow::Continue(())
+                } else {
+                    ControlFlow::Break(())
+                }
+            };
+            palisade_request::json::parse(&body, depth, &mut sink)
+        };
+        match result {
+            Err(e) if !body.is_empty() => {
+                let msg = e.reqbody_error_msg();
+                self.d.set_scalar(Scalar::ReqbodyError, b"1");
+                self.d.set_scalar(Scalar::ReqbodyProcessorError, b"1");
+                self.d.set_scalar(Scalar::ReqbodyErrorMsg, msg.as_bytes());
+                self.d
+                    .set_scalar(Scalar::ReqbodyProcessorErrorMsg, msg.as_bytes());
+            }
+            _ => {
+                self.d.set_scalar(Scalar::ReqbodyError, b"0");
+                self.d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
+            }
+        }
+        self.d.request_body = body;
     }
 
     fn add_arguments_post(&mut self, body: &[u8]) {
