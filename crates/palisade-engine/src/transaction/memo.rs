@@ -13,8 +13,6 @@ const NONE: u32 = u32::MAX;
 
 #[derive(Clone, Copy, Debug)]
 struct Entry {
-    node: u32,
-    next: u32,
     start: u32,
     len: u32,
     /// The value differs from the parent node's.
@@ -25,10 +23,12 @@ struct Entry {
     bits: u32,
 }
 
-/// The memo of transformed values.
+/// The memo of transformed values: per chain node, a dense index from value slot to entry
+/// (a lookup is two array reads).
 #[derive(Clone, Debug, Default)]
 pub struct Memo {
-    heads: Vec<u32>,
+    by_node: Vec<Vec<u32>>,
+    used_nodes: Vec<u32>,
     entries: Vec<Entry>,
     bytes: Vec<u8>,
     /// Candidate bitsets of scanned entries.
@@ -54,22 +54,20 @@ pub struct MemoRef {
 impl Memo {
     /// Forgets everything, keeping allocations.
     pub fn clear(&mut self) {
-        self.heads.clear();
+        for &n in &self.used_nodes {
+            if let Some(v) = self.by_node.get_mut(n as usize) {
+                v.clear();
+            }
+        }
+        self.used_nodes.clear();
         self.entries.clear();
         self.bytes.clear();
         self.bits.clear();
     }
 
     fn find(&self, slot: Slot, node: NodeId) -> Option<u32> {
-        let mut e = *self.heads.get(slot.0 as usize)?;
-        while e != NONE {
-            let en = self.entries.get(e as usize)?;
-            if en.node == node.0 {
-                return Some(e);
-            }
-            e = en.next;
-        }
-        None
+        let e = *self.by_node.get(node.0 as usize)?.get(slot.0 as usize)?;
+        (e != NONE).then_some(e)
     }
 
     fn r(&self, slot: Slot, idx: u32) -> Option<MemoRef> {
@@ -93,14 +91,21 @@ impl Memo {
             .unwrap_or(&[])
     }
 
-    fn push_entry(&mut self, slot: Slot, e: Entry) -> MemoRef {
+    fn push_entry(&mut self, slot: Slot, node: NodeId, e: Entry) -> MemoRef {
         let idx = u32::try_from(self.entries.len()).unwrap_or(NONE);
-        if self.heads.len() <= slot.0 as usize {
-            self.heads.resize(slot.0 as usize + 1, NONE);
+        self.entries.push(e);
+        let n = node.0 as usize;
+        if self.by_node.len() <= n {
+            self.by_node.resize_with(n + 1, Vec::new);
         }
-        let head = self.heads[slot.0 as usize];
-        self.entries.push(Entry { next: head, ..e });
-        self.heads[slot.0 as usize] = idx;
+        let v = &mut self.by_node[n];
+        if v.is_empty() {
+            self.used_nodes.push(node.0);
+        }
+        if v.len() <= slot.0 as usize {
+            v.resize(slot.0 as usize + 1, NONE);
+        }
+        v[slot.0 as usize] = idx;
         MemoRef {
             idx,
             slot,
@@ -164,9 +169,8 @@ impl Memo {
                 path.pop();
                 self.push_entry(
                     slot,
+                    ChainTrie::ROOT,
                     Entry {
-                        node: ChainTrie::ROOT.0,
-                        next: NONE,
                         start: 0,
                         len: 0,
                         changed: false,
@@ -196,8 +200,6 @@ impl Memo {
             };
             let e = match owned {
                 None => Entry {
-                    node: n.0,
-                    next: NONE,
                     start: cur.start,
                     len: cur.len,
                     changed: false,
@@ -208,8 +210,6 @@ impl Memo {
                     let s = self.bytes.len();
                     self.bytes.extend_from_slice(&v);
                     Entry {
-                        node: n.0,
-                        next: NONE,
                         start: u32::try_from(s).unwrap_or(0),
                         len: u32::try_from(v.len()).unwrap_or(0),
                         changed: true,
@@ -218,7 +218,7 @@ impl Memo {
                     }
                 }
             };
-            cur = self.push_entry(slot, e);
+            cur = self.push_entry(slot, n, e);
         }
         cur
     }
