@@ -275,6 +275,7 @@ SecRequestBodyAccess On
 SecRule ARGS_POST:n "@rx ." "id:180,phase:2,pass,log,msg:'post %{MATCHED_VAR} %{REQBODY_PROCESSOR} %{URLENCODED_ERROR}'"
 SecRule REQBODY_ERROR "!@eq 0" "id:181,phase:2,pass,log,msg:'reqbody error'"
 SecRule ARGS_GET_NAMES "@rx ." "id:182,phase:2,pass,log,msg:'get name %{MATCHED_VAR}'"
+SecRule ARGS_COMBINED_SIZE "@gt 1" "id:183,phase:2,pass,log,msg:'size %{ARGS_COMBINED_SIZE} %{FULL_REQUEST_LENGTH} %{REQUEST_BODY_LENGTH}'"
 "#,
             method: "POST",
             uri: "/?g=1",
@@ -283,6 +284,35 @@ SecRule ARGS_GET_NAMES "@rx ." "id:182,phase:2,pass,log,msg:'get name %{MATCHED_
                 ("Host", "example.com"),
                 ("Content-Type", "application/x-www-form-urlencoded"),
             ],
+        },
+        Case {
+            name: "request variables",
+            rules: r#"SecRuleEngine On
+SecRule REQUEST_LINE "@rx ." "id:190,phase:1,pass,log,msg:'%{REQUEST_LINE}|%{REQUEST_METHOD}|%{REQUEST_PROTOCOL}|%{QUERY_STRING}'"
+SecRule REQUEST_URI "@rx ." "id:191,phase:1,pass,log,msg:'%{REQUEST_URI}|%{REQUEST_URI_RAW}|%{REQUEST_FILENAME}|%{REQUEST_BASENAME}|%{PATH_INFO}'"
+SecRule &REQUEST_HEADERS:X-Dup "@eq 2" "id:192,phase:1,pass,log,msg:'%{REQUEST_HEADERS.x-dup} %{AUTH_TYPE} %{SERVER_NAME} %{REMOTE_PORT} %{SERVER_PORT} %{REMOTE_ADDR}'"
+SecRule REQUEST_BASENAME "@rx ^$" "id:193,phase:1,pass,log,msg:'empty basename'"
+SecRule REQBODY_ERROR "@rx ^$" "id:194,phase:1,pass,log,msg:'unset scalar'"
+"#,
+            method: "GET",
+            uri: "/dir/a%20b.php?x=%41&y#frag",
+            body: "",
+            headers: &[
+                ("Host", "Example.com:8080"),
+                ("X-Dup", "one"),
+                ("x-dup", "two"),
+                ("Authorization", "Basic abc"),
+            ],
+        },
+        Case {
+            name: "absolute-form target and trailing slash",
+            rules: r#"SecRuleEngine On
+SecRule REQUEST_URI "@rx ." "id:195,phase:1,pass,log,msg:'%{REQUEST_URI}|%{REQUEST_FILENAME}|%{REQUEST_BASENAME}'"
+"#,
+            method: "GET",
+            uri: "http://example.com/dir/?q=1",
+            body: "",
+            headers: H,
         },
     ]
 }

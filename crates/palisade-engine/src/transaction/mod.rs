@@ -222,7 +222,8 @@ impl Transaction {
         self.d
             .add_slots(if get { Rc::ArgsGet } else { Rc::ArgsPost }, keys, ks, vs);
         self.d.args_combined_size += (key.len() + value.len()) as u64;
-        let size = self.d.args_combined_size.to_string();
+        // ModSecurity keeps the sum in a double and prints it with `std::to_string`.
+        let size = format!("{}.000000", self.d.args_combined_size);
         self.d.set_scalar(Scalar::ArgsCombinedSize, size.as_bytes());
         true
     }
