@@ -163,7 +163,7 @@ impl fmt::Display for JsonError {
 impl std::error::Error for JsonError {}
 
 /// Parses a JSON body, sending every argument to `sink`. `depth_limit` is
-/// `SecRequestBodyJsonDepthLimit` (see [`crate::BodyLimits::json_depth`]). Returns the number of
+/// `SecRequestBodyJsonDepthLimit` (see [`crate::BodyConfig::json_depth`]). Returns the number of
 /// arguments accepted, or the error that ended parsing (arguments before it were already sent).
 pub fn parse<S: ArgSink + ?Sized>(
     body: &[u8],

@@ -21,7 +21,7 @@
 //! (`SecArgumentsLimit`) by returning [`core::ops::ControlFlow::Break`], which stops the parser
 //! the way ModSecurity stops. [`ArgLimit`] wraps a sink with such a limit.
 //!
-//! Limits are data: [`BodyLimits`] gathers every bound with ModSecurity's defaults.
+//! Limits are data: [`BodyConfig`] gathers every bound and option with ModSecurity's defaults.
 
 pub mod cookies;
 pub mod json;
@@ -33,10 +33,10 @@ pub mod xml;
 
 pub use sink::{ArgLimit, ArgSink, CollectArgs};
 
-/// The bounds every body processor obeys; the defaults are ModSecurity v3's (or, where v3 has
-/// none, a safe bound that is documented on the field).
+/// The bounds and options every body processor obeys; the defaults are ModSecurity v3's (or,
+/// where v3 has none, a safe bound that is documented on the field).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct BodyLimits {
+pub struct BodyConfig {
     /// `SecRequestBodyJsonDepthLimit`: the deepest nesting of JSON arrays and objects. Default
     /// 10,000 (v3's built-in default when the directive is absent). A deeper body is a parse
     /// error, never recursion.
@@ -59,17 +59,22 @@ pub struct BodyLimits {
     /// The most bytes of file content kept per file part when `multipart_keep_files` is on.
     /// Default 1 MiB (v3 writes files to disk instead; Palisade keeps them in memory, bounded).
     pub multipart_file_content: usize,
+    /// Multipart: end each MULTIPART_PART_HEADERS value with the part header's line ending
+    /// (`\r\n` or `\n`), as v3.0.9 does. Default off: v3/master (3.0.10+) stores the line
+    /// without its ending.
+    pub multipart_header_line_endings: bool,
 }
 
-impl Default for BodyLimits {
+impl Default for BodyConfig {
     fn default() -> Self {
-        BodyLimits {
+        BodyConfig {
             json_depth: 10_000,
             xml_depth: 256,
             xml_nodes: 1_000_000,
             multipart_keep_files: false,
             multipart_file_limit: 0,
             multipart_file_content: 1 << 20,
+            multipart_header_line_endings: false,
         }
     }
 }
