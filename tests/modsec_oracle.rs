@@ -314,6 +314,44 @@ SecRule REQUEST_URI "@rx ." "id:195,phase:1,pass,log,msg:'%{REQUEST_URI}|%{REQUE
             body: "",
             headers: H,
         },
+        Case {
+            name: "multipart body",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRule ARGS_POST "@rx ." "id:200,phase:2,pass,log,msg:'arg %{MATCHED_VAR_NAME}=%{MATCHED_VAR}'"
+SecRule FILES "@rx ." "id:201,phase:2,pass,log,msg:'file %{MATCHED_VAR_NAME}=%{MATCHED_VAR} %{FILES_SIZES.up} %{FILES_COMBINED_SIZE}'"
+SecRule MULTIPART_PART_HEADERS "@rx (?i)^content-type" "id:202,phase:2,pass,log,msg:'part header %{MATCHED_VAR_NAME}'"
+SecRule MULTIPART_NAME|MULTIPART_FILENAME "@rx ." "id:203,phase:2,pass,log,msg:'names %{MATCHED_VAR_NAME}'"
+SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:204,phase:2,pass,log,msg:'strict %{REQBODY_ERROR_MSG}'"
+SecRule REQBODY_PROCESSOR "@streq MULTIPART" "id:205,phase:2,pass,log,msg:'%{MULTIPART_UNMATCHED_BOUNDARY}%{MULTIPART_DATA_BEFORE}%{MULTIPART_DATA_AFTER}%{MULTIPART_LF_LINE}%{REQBODY_ERROR}'"
+"#,
+            method: "POST",
+            uri: "/up",
+            body: "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nhello\r\n--XyZ\r\nContent-Disposition: form-data; name=\"up\"; filename=\"f.txt\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nline1\r\nline2\r\n--XyZ--\r\n",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "multipart/form-data; boundary=XyZ"),
+            ],
+        },
+        Case {
+            name: "malformed multipart",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRule REQBODY_ERROR "!@eq 0" "id:210,phase:2,pass,log,msg:'error %{REQBODY_ERROR_MSG}'"
+SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:211,phase:2,pass,log,msg:'strict'"
+SecRule &ARGS_POST "@eq 0" "id:212,phase:2,pass,log,msg:'no args'"
+"#,
+            method: "POST",
+            uri: "/up",
+            body: "--a\r\nContent-Disposition: form-data; name=\"x\"\r\n\r\nv\r\n--a\r\n",
+            headers: &[
+                ("Host", "example.com"),
+                (
+                    "Content-Type",
+                    "multipart/form-data; boundary=a; boundary=b",
+                ),
+            ],
+        },
     ]
 }
 
@@ -377,6 +415,7 @@ fn palisade_run(rules: &Path, c: &Case) -> Vec<String> {
     let waf = Waf::builder()
         .rules_file(rules)
         .clock(Arc::new(FixedClock::at_secs(1_700_000_000)))
+        .multipart_header_line_endings(true)
         .build()
         .unwrap_or_else(|e| panic!("{}: {e}", c.name));
     let mut t = waf.transaction();

@@ -85,6 +85,7 @@ pub struct WafBuilder {
     source: Option<Arc<dyn RuleSource>>,
     host: Host,
     opts: EvalOptions,
+    multipart_header_line_endings: bool,
 }
 
 impl fmt::Debug for WafBuilder {
@@ -105,6 +106,7 @@ impl Default for WafBuilder {
             source: None,
             host,
             opts: EvalOptions::default(),
+            multipart_header_line_endings: false,
         }
     }
 }
@@ -173,6 +175,14 @@ impl WafBuilder {
         self
     }
 
+    /// Ends each `MULTIPART_PART_HEADERS` value with its line ending (`\r\n`), as
+    /// libmodsecurity 3.0.9 does; by default values carry no line ending, as in 3.0.10 and
+    /// later.
+    pub fn multipart_header_line_endings(mut self, on: bool) -> Self {
+        self.multipart_header_line_endings = on;
+        self
+    }
+
     /// Loads and compiles the rules.
     pub fn build(self) -> Result<Waf, LoadError> {
         let mut mem = MemorySource::new();
@@ -211,12 +221,13 @@ impl WafBuilder {
             log: self.host.log.as_ref(),
             source: &layered,
         };
-        let ruleset = compile(&input).map_err(|errs| LoadError {
+        let mut ruleset = compile(&input).map_err(|errs| LoadError {
             diagnostics: errs
                 .into_iter()
                 .map(|e| Diagnostic::error(e.span, e.message).render_in(&loaded.files))
                 .collect(),
         })?;
+        ruleset.settings.multipart_header_line_endings = self.multipart_header_line_endings;
         Ok(Waf {
             ruleset: Arc::new(ruleset),
             host: self.host,

@@ -274,6 +274,9 @@ impl Compiler<'_> {
             },
             DirectiveKind::SecUploadFileLimit(n) => s.upload_file_limit = Some(*n),
             DirectiveKind::SecXmlExternalEntity(b) => s.xml_external_entity = *b,
+            DirectiveKind::SecUploadKeepFiles(b) | DirectiveKind::SecTmpSaveUploadedFiles(b) => {
+                s.upload_keep_files |= *b
+            }
             DirectiveKind::SecDefaultAction(actions) => self.default_action(d.span, actions),
             DirectiveKind::SecRuleRemoveById(ranges) => self
                 .exceptions

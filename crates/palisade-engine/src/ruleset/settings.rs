@@ -80,6 +80,12 @@ pub struct Settings {
     pub upload_file_limit: Option<u64>,
     /// `SecXmlExternalEntity` (Palisade never loads external entities either way).
     pub xml_external_entity: bool,
+    /// `SecUploadKeepFiles On` or `SecTmpSaveUploadedFiles On`: keep uploaded file content
+    /// (FILES_TMP_CONTENT), in memory.
+    pub upload_keep_files: bool,
+    /// End MULTIPART_PART_HEADERS values with the header's line ending, as libmodsecurity
+    /// 3.0.9 does (3.0.10+ does not).
+    pub multipart_header_line_endings: bool,
 }
 
 impl Default for Settings {
@@ -104,6 +110,8 @@ impl Default for Settings {
             audit_relevant_status: None,
             upload_file_limit: None,
             xml_external_entity: false,
+            upload_keep_files: false,
+            multipart_header_line_endings: false,
         }
     }
 }

@@ -378,10 +378,7 @@ impl Transaction {
                     self.d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
                 }
             }
-            (_, Some(BodyProcessorKind::Multipart)) => {
-                self.d.set_scalar(Scalar::ReqbodyError, b"0");
-                self.d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
-            }
+            (_, Some(BodyProcessorKind::Multipart)) => self.run_multipart(),
             (_, Some(BodyProcessorKind::UrlEncoded)) => {
                 if !over {
                     let body = std::mem::take(&mut self.d.request_body);
@@ -402,7 +399,7 @@ impl Transaction {
             .rs
             .settings
             .json_depth_limit
-            .map_or(palisade_request::BodyLimits::default().json_depth, |d| {
+            .map_or(palisade_request::BodyConfig::default().json_depth, |d| {
                 u32::try_from(d).unwrap_or(u32::MAX)
             });
         let body = std::mem::take(&mut self.d.request_body);
@@ -431,6 +428,133 @@ impl Transaction {
             }
         }
         self.d.request_body = body;
+    }
+
+    fn body_config(&self) -> palisade_request::BodyConfig {
+        let s = &self.rs.settings;
+        let mut c = palisade_request::BodyConfig::default();
+        if let Some(d) = s.json_depth_limit {
+            c.json_depth = u32::try_from(d).unwrap_or(u32::MAX);
+        }
+        c.multipart_keep_files = s.upload_keep_files;
+        if let Some(n) = s.upload_file_limit {
+            c.multipart_file_limit = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        c.multipart_header_line_endings = s.multipart_header_line_endings;
+        c
+    }
+
+    fn run_multipart(&mut self) {
+        use palisade_request::multipart::{FilePart, Multipart, MultipartSink};
+        let Some(ct) = self
+            .d
+            .first(Rc::Headers, b"content-type")
+            .map(<[u8]>::to_vec)
+        else {
+            self.d.set_scalar(Scalar::ReqbodyError, b"0");
+            self.d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
+            return;
+        };
+        struct Sink<'a> {
+            d: &'a mut Data,
+            keys: &'a crate::collection::keys::KeyInterner,
+        }
+        impl MultipartSink for Sink<'_> {
+            fn name(&mut self, name: &[u8]) {
+                self.d.add(Rc::MultipartName, self.keys, name, name);
+            }
+            fn filename(&mut self, f: &[u8]) {
+                self.d.add(Rc::MultipartFilename, self.keys, f, f);
+            }
+            fn part_header(&mut self, part: &[u8], line: &[u8]) {
+                self.d.add(Rc::MultipartPartHeaders, self.keys, part, line);
+            }
+            fn arg(&mut self, name: &[u8], value: &[u8]) {
+                let ks = self.d.values.push(name);
+                let vs = self.d.values.push(value);
+                self.d.add_slots(Rc::Args, self.keys, ks, vs);
+                self.d.add_slots(Rc::ArgsPost, self.keys, ks, vs);
+            }
+            fn file(&mut self, f: FilePart<'_>) {
+                self.d.add(Rc::Files, self.keys, f.name, f.filename);
+                self.d.add(Rc::FilesNames, self.keys, f.name, f.name);
+                self.d.add(
+                    Rc::FilesSizes,
+                    self.keys,
+                    f.name,
+                    f.size.to_string().as_bytes(),
+                );
+                self.d
+                    .add(Rc::FilesTmpContent, self.keys, f.name, f.content);
+                self.d.files_combined_size += f.size;
+                let total = self.d.files_combined_size.to_string();
+                self.d
+                    .set_scalar(Scalar::FilesCombinedSize, total.as_bytes());
+            }
+        }
+        let config = self.body_config();
+        let body = std::mem::take(&mut self.d.request_body);
+        let outcome = {
+            let mut sink = Sink {
+                d: &mut self.d,
+                keys: &self.rs.keys,
+            };
+            let mut m = Multipart::new(&ct, &config);
+            m.feed(&body, &mut sink);
+            m.finish(&mut sink)
+        };
+        self.d.request_body = body;
+        let f = &outcome.flags;
+        let flag = |b: bool| if b { &b"1"[..] } else { &b"0"[..] };
+        let d = &mut self.d;
+        d.set_scalar(
+            Scalar::MultipartUnmatchedBoundary,
+            f.unmatched_boundary.to_string().as_bytes(),
+        );
+        d.set_scalar(Scalar::MultipartDataBefore, flag(f.data_before));
+        d.set_scalar(Scalar::MultipartDataAfter, flag(f.data_after));
+        d.set_scalar(Scalar::MultipartBoundaryQuoted, flag(f.boundary_quoted));
+        d.set_scalar(
+            Scalar::MultipartBoundaryWhitespace,
+            flag(f.boundary_whitespace),
+        );
+        d.set_scalar(Scalar::MultipartHeaderFolding, flag(f.header_folding));
+        d.set_scalar(Scalar::MultipartLfLine, flag(f.lf_line));
+        d.set_scalar(Scalar::MultipartCrlfLfLines, flag(f.crlf_lf_lines()));
+        d.set_scalar(Scalar::MultipartMissingSemicolon, flag(f.missing_semicolon));
+        d.set_scalar(Scalar::MultipartInvalidQuoting, flag(f.invalid_quoting));
+        d.set_scalar(Scalar::MultipartInvalidPart, flag(f.invalid_part));
+        d.set_scalar(
+            Scalar::MultipartInvalidHeaderFolding,
+            flag(f.invalid_header_folding),
+        );
+        d.set_scalar(
+            Scalar::MultipartFileLimitExceeded,
+            flag(f.file_limit_exceeded),
+        );
+        d.set_scalar(Scalar::MultipartStrictError, flag(f.strict_error()));
+        if let Some(e) = &outcome.error {
+            let msg = e.reqbody_error_msg();
+            d.set_scalar(Scalar::ReqbodyError, b"1");
+            d.set_scalar(Scalar::ReqbodyProcessorError, b"1");
+            d.set_scalar(Scalar::ReqbodyErrorMsg, &msg);
+            d.set_scalar(Scalar::ReqbodyProcessorErrorMsg, &msg);
+        } else if self
+            .rs
+            .settings
+            .request_body_no_files_limit
+            .is_some_and(|l| outcome.no_files_length > l)
+        {
+            d.set_scalar(Scalar::ReqbodyError, b"1");
+            d.set_scalar(
+                Scalar::ReqbodyErrorMsg,
+                palisade_request::NO_FILES_LIMIT_MSG.as_bytes(),
+            );
+            d.set_scalar(Scalar::InboundDataError, b"1");
+        } else {
+            d.set_scalar(Scalar::ReqbodyError, b"0");
+            d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
+        }
     }
 
     fn add_arguments_post(&mut self, body: &[u8]) {

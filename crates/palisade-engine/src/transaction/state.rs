@@ -97,6 +97,8 @@ pub struct Data {
     pub response_status: u16,
     /// Sum of argument name and value lengths.
     pub args_combined_size: u64,
+    /// Sum of uploaded file sizes.
+    pub files_combined_size: u64,
     /// The request body was cut at the limit.
     pub request_body_truncated: bool,
     /// The response body was cut at the limit.
@@ -122,6 +124,7 @@ impl Data {
             response_body: Vec::new(),
             response_status: 200,
             args_combined_size: 0,
+            files_combined_size: 0,
             request_body_truncated: false,
             response_body_truncated: false,
         }
