@@ -193,7 +193,6 @@ impl Transaction {
         }
         let mut global = false;
         let mut visits: Vec<Visit> = Vec::new();
-        let mut name_buf: Vec<u8> = Vec::new();
         for target in &rule.targets {
             if (!self.st.remove_target_by_id.is_empty() || !self.st.remove_target_by_tag.is_empty())
                 && self.target_removed(rule, target)
@@ -206,48 +205,74 @@ impl Transaction {
                     continue;
                 }
                 // The values to test: the transformed value, or every changed step (multiMatch).
-                let tests: Vec<(NodeId, TestVal)> = self.values_to_test(rs, rule, v.val);
-                for (_node, tv) in tests {
-                    let (hit, captures, bytes) = {
-                        let input: &[u8] = match &tv {
-                            TestVal::Memo(r) => self.memo.bytes(&self.d.values, *r),
-                            TestVal::Owned(b) => b,
-                        };
-                        let mut cx = OpCx {
-                            t: self,
-                            capturing: rule.capture,
-                            captures: Vec::new(),
-                        };
-                        let hit = op.evaluate(input, &mut cx) != op.negated;
-                        let captures = std::mem::take(&mut cx.captures);
-                        (hit, captures, if hit { input.to_vec() } else { Vec::new() })
-                    };
-                    for (g, c) in captures {
-                        let key = g.to_string();
-                        let id = self.st.tx.id_for(&rs.keys, key.as_bytes());
-                        self.st.tx.set(id, key.as_bytes(), &c);
-                    }
-                    if !hit {
-                        continue;
-                    }
-                    name_buf.clear();
-                    self.name_into(target, v.name, &mut name_buf);
-                    let original = self.vval_bytes(v.val).to_vec();
-                    msg.matched = match op.fixed_message {
-                        Some(m) => m.as_bytes().to_vec(),
-                        None => {
-                            match_description(op.display, op.param.as_bytes(), &name_buf, &original)
+                match v.val {
+                    VVal::Slot(slot) if self.opts.memoize => {
+                        if rule.multi_match {
+                            for (i, &n) in rule.chain_steps.iter().enumerate() {
+                                let r = self.memo.get(
+                                    &self.d.values,
+                                    &rs.chains,
+                                    &rs.transform,
+                                    slot,
+                                    n,
+                                );
+                                if i == 0 || r.changed {
+                                    global |= self.test_value(
+                                        rs,
+                                        rule,
+                                        op,
+                                        target,
+                                        v,
+                                        n,
+                                        Tv::Memo(r),
+                                        msg,
+                                    );
+                                }
+                            }
+                        } else {
+                            let r = self.memo.get(
+                                &self.d.values,
+                                &rs.chains,
+                                &rs.transform,
+                                slot,
+                                rule.chain,
+                            );
+                            global |= self.test_value(
+                                rs,
+                                rule,
+                                op,
+                                target,
+                                v,
+                                rule.chain,
+                                Tv::Memo(r),
+                                msg,
+                            );
                         }
-                    };
-                    msg.reference.push_str(&rule.chain_text);
-                    msg.matched_var_name = name_buf.clone();
-                    msg.matched_var = bytes.clone();
-                    self.update_matched(&name_buf, &bytes);
-                    self.independent_actions(rs, rule, msg);
-                    if rule.multi_match && msg.save {
-                        self.push_message(rs, rule, msg);
                     }
-                    global = true;
+                    _ => {
+                        let input = self.vval_bytes(v.val).to_vec();
+                        let steps =
+                            transform_unmemoised(&input, &rs.chains, &rs.transform, rule.chain);
+                        if rule.multi_match {
+                            for (i, (n, b, changed)) in steps.iter().enumerate() {
+                                if i == 0 || *changed {
+                                    global |= self.test_value(
+                                        rs,
+                                        rule,
+                                        op,
+                                        target,
+                                        v,
+                                        *n,
+                                        Tv::Owned(b),
+                                        msg,
+                                    );
+                                }
+                            }
+                        } else if let Some((n, b, _)) = steps.last() {
+                            global |=
+                                self.test_value(rs, rule, op, target, v, *n, Tv::Owned(b), msg);
+                        }
+                    }
                 }
             }
         }
@@ -270,46 +295,58 @@ impl Transaction {
         true
     }
 
-    fn values_to_test(
+    /// Runs the operator on one (transformed) value and, on a match, everything a match
+    /// does. Returns whether it matched.
+    #[allow(clippy::too_many_arguments)]
+    fn test_value(
         &mut self,
         rs: &Ruleset,
         rule: &CompiledRule,
-        val: VVal,
-    ) -> Vec<(NodeId, TestVal)> {
-        let mut out = Vec::new();
-        match val {
-            VVal::Slot(slot) if self.opts.memoize => {
-                if rule.multi_match {
-                    for (i, &n) in rule.chain_steps.iter().enumerate() {
-                        let r = self
-                            .memo
-                            .get(&self.d.values, &rs.chains, &rs.transform, slot, n);
-                        if i == 0 || r.changed {
-                            out.push((n, TestVal::Memo(r)));
-                        }
-                    }
-                } else {
-                    let r =
-                        self.memo
-                            .get(&self.d.values, &rs.chains, &rs.transform, slot, rule.chain);
-                    out.push((rule.chain, TestVal::Memo(r)));
-                }
-            }
-            _ => {
-                let input = self.vval_bytes(val).to_vec();
-                let steps = transform_unmemoised(&input, &rs.chains, &rs.transform, rule.chain);
-                if rule.multi_match {
-                    for (i, (n, b, changed)) in steps.into_iter().enumerate() {
-                        if i == 0 || changed {
-                            out.push((n, TestVal::Owned(b)));
-                        }
-                    }
-                } else if let Some((n, b, _)) = steps.into_iter().last() {
-                    out.push((n, TestVal::Owned(b)));
-                }
-            }
+        op: &crate::ruleset::operator::CompiledOperator,
+        target: &Target,
+        v: Visit,
+        _node: NodeId,
+        tv: Tv<'_>,
+        msg: &mut Msg,
+    ) -> bool {
+        let (hit, captures, bytes) = {
+            let input: &[u8] = match tv {
+                Tv::Memo(r) => self.memo.bytes(&self.d.values, r),
+                Tv::Owned(b) => b,
+            };
+            let mut cx = OpCx {
+                t: self,
+                capturing: rule.capture,
+                captures: Vec::new(),
+            };
+            let hit = op.evaluate(input, &mut cx) != op.negated;
+            let captures = std::mem::take(&mut cx.captures);
+            (hit, captures, if hit { input.to_vec() } else { Vec::new() })
+        };
+        for (g, c) in captures {
+            let key = g.to_string();
+            let id = self.st.tx.id_for(&rs.keys, key.as_bytes());
+            self.st.tx.set(id, key.as_bytes(), &c);
         }
-        out
+        if !hit {
+            return false;
+        }
+        let mut name = Vec::with_capacity(32);
+        self.name_into(target, v.name, &mut name);
+        let original = self.vval_bytes(v.val);
+        msg.matched = match op.fixed_message {
+            Some(m) => m.as_bytes().to_vec(),
+            None => match_description(op.display, op.param.as_bytes(), &name, original),
+        };
+        msg.reference.push_str(&rule.chain_text);
+        self.update_matched(&name, &bytes);
+        msg.matched_var_name = name;
+        msg.matched_var = bytes;
+        self.independent_actions(rs, rule, msg);
+        if rule.multi_match && msg.save {
+            self.push_message(rs, rule, msg);
+        }
+        true
     }
 
     fn eval_unconditional(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) -> bool {
@@ -697,7 +734,8 @@ impl Transaction {
 }
 
 /// A value to test: in the memo, or computed on the side.
-enum TestVal {
+#[derive(Clone, Copy)]
+enum Tv<'a> {
     Memo(super::memo::MemoRef),
-    Owned(Vec<u8>),
+    Owned(&'a [u8]),
 }
