@@ -352,6 +352,19 @@ SecRule &ARGS_POST "@eq 0" "id:212,phase:2,pass,log,msg:'no args'"
                 ),
             ],
         },
+        Case {
+            name: "transformation chains and multiMatch steps",
+            rules: r#"SecRuleEngine On
+SecRule ARGS "@rx <script" "id:220,phase:1,pass,log,multiMatch,t:none,t:urlDecodeUni,t:htmlEntityDecode,t:lowercase,msg:'mm %{MATCHED_VAR}'"
+SecRule ARGS "@rx <script" "id:221,phase:1,pass,log,t:none,t:urlDecodeUni,t:htmlEntityDecode,t:lowercase,msg:'one %{MATCHED_VAR}'"
+SecRule ARGS "@eq 12" "id:222,phase:1,pass,log,t:none,t:length,msg:'len'"
+SecRule REQUEST_HEADERS:User-Agent "@rx mozilla" "id:223,phase:1,pass,log,t:none,t:lowercase,t:removeWhitespace,t:compressWhitespace,msg:'%{MATCHED_VAR}'"
+"#,
+            method: "GET",
+            uri: "/?a=%253CScRiPt%253E&b=%26lt;SCRIPT%26gt;xx",
+            body: "",
+            headers: H,
+        },
     ]
 }
 

@@ -76,6 +76,7 @@ struct Compiler<'a> {
     exceptions: Exceptions,
     seen_ids: HashMap<i64, Span>,
     directive_rules: usize,
+    transform: crate::transform::TransformSettings,
 }
 
 /// Compiles directives into a ruleset, or returns every error found.
@@ -96,6 +97,7 @@ pub fn compile(input: &CompileInput<'_>) -> Result<Ruleset, Vec<CompileError>> {
         exceptions: Exceptions::default(),
         seen_ids: HashMap::new(),
         directive_rules: 0,
+        transform: crate::transform::TransformSettings::default(),
     };
     for d in input.directives {
         c.first_pass(d);
@@ -114,7 +116,7 @@ pub fn compile(input: &CompileInput<'_>) -> Result<Ruleset, Vec<CompileError>> {
         chains: c.chains,
         files: c.files,
         directive_rules: c.directive_rules,
-        transform: crate::transform::TransformSettings::default(),
+        transform: c.transform,
     })
 }
 
@@ -306,6 +308,22 @@ impl Compiler<'_> {
                 .extend(actions.iter().cloned()),
             DirectiveKind::SecMarker(name) => {
                 self.marker_id(name);
+            }
+            DirectiveKind::SecUnicodeMapFile { path, code_page } => {
+                let file = self.input.files.get(d.span.file).map(|f| f.path.clone());
+                let full = palisade_seclang::resolve_relative(file.as_deref(), path);
+                match self.input.source.read(&full) {
+                    Ok(bytes) => {
+                        match palisade_transform::UnicodeMap::parse(&bytes, f64::from(*code_page)) {
+                            Ok(map) => {
+                                self.transform =
+                                    std::mem::take(&mut self.transform).with_unicode_map(map);
+                            }
+                            Err(e) => self.error(d.span, format!("SecUnicodeMapFile: {e}")),
+                        }
+                    }
+                    Err(e) => self.error(d.span, format!("SecUnicodeMapFile: {e}")),
+                }
             }
             DirectiveKind::SecRule(_) | DirectiveKind::SecAction(_) | DirectiveKind::Include(_) => {
             }
