@@ -84,6 +84,25 @@ pub fn stoi_or_zero(bytes: &[u8]) -> i32 {
     stoi(bytes).unwrap_or(0)
 }
 
+/// Writes `n` in decimal into `buf` (12 bytes hold any `i32`) and returns the digits.
+pub fn fmt_i32(n: i32, buf: &mut [u8; 12]) -> &[u8] {
+    let mut i = buf.len();
+    let mut v = i64::from(n).unsigned_abs();
+    loop {
+        i -= 1;
+        buf[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        i -= 1;
+        buf[i] = b'-';
+    }
+    &buf[i..]
+}
+
 /// C's `isspace` in the "C" locale.
 pub fn is_c_space(b: u8) -> bool {
     matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r')
@@ -106,6 +125,14 @@ mod tests {
         assert_eq!(stoi(b"-2147483648"), Some(i32::MIN));
         assert_eq!(stoi(b"99999999999999999999999"), None);
         assert_eq!(stoi(b"\t\n 12 34"), Some(12));
+    }
+
+    #[test]
+    fn formats_i32() {
+        let mut b = [0u8; 12];
+        assert_eq!(fmt_i32(0, &mut b), b"0");
+        assert_eq!(fmt_i32(-2147483648, &mut b), b"-2147483648");
+        assert_eq!(fmt_i32(12345, &mut b), b"12345");
     }
 
     #[test]

@@ -80,6 +80,14 @@ impl MutCollection {
         }
     }
 
+    /// The variable named `key`, using `id` (its compile-time id) when the rule interned it.
+    pub fn get_named(&self, compiled: &KeyInterner, id: KeyId, key: &[u8]) -> Option<&MutVar> {
+        if id != KeyId::NONE && id.0 < self.base {
+            return self.get(id);
+        }
+        self.find_id(compiled, key).and_then(|i| self.get(i))
+    }
+
     /// The variable with id `id`.
     pub fn get(&self, id: KeyId) -> Option<&MutVar> {
         self.vars.get(id.0 as usize).and_then(Option::as_ref)

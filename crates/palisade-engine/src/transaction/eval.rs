@@ -249,6 +249,18 @@ impl Transaction {
                             );
                         }
                     }
+                    _ if rule.chain == crate::ruleset::chain::ChainTrie::ROOT => {
+                        global |= self.test_value(
+                            rs,
+                            rule,
+                            op,
+                            target,
+                            v,
+                            rule.chain,
+                            Tv::Val(v.val),
+                            msg,
+                        );
+                    }
                     _ => {
                         let input = self.vval_bytes(v.val).to_vec();
                         let steps =
@@ -313,6 +325,7 @@ impl Transaction {
             let input: &[u8] = match tv {
                 Tv::Memo(r) => self.memo.bytes(&self.d.values, r),
                 Tv::Owned(b) => b,
+                Tv::Val(v) => self.vval_bytes(v),
             };
             let mut cx = OpCx {
                 t: self,
@@ -588,30 +601,42 @@ impl Transaction {
     }
 
     fn setvar(&mut self, rs: &Ruleset, rule: &CompiledRule, sv: &SetVarAction) {
-        let value = self.expand(&sv.value, Some(rule));
-        let key: Vec<u8> = match sv.key.as_literal() {
-            Some(k) => k.to_vec(),
-            None => self.expand(&sv.key, Some(rule)),
+        let mut value = std::mem::take(&mut self.value_buf);
+        value.clear();
+        self.expand_into(&sv.value, Some(rule), &mut value);
+        let dynamic_key;
+        let key: &[u8] = match sv.key.as_literal() {
+            Some(k) => k,
+            None => {
+                dynamic_key = self.expand(&sv.key, Some(rule));
+                &dynamic_key
+            }
         };
+        self.setvar_apply(rs, sv, key, &value);
+        self.value_buf = value;
+    }
+
+    fn setvar_apply(&mut self, rs: &Ruleset, sv: &SetVarAction, key: &[u8], value: &[u8]) {
         let Some(coll) = self.mut_coll(sv.collection) else {
             return;
         };
         let id = match sv.key_id {
             Some(id) if sv.key.as_literal().is_some() => id,
-            _ => coll.id_for(&rs.keys, &key),
+            _ => coll.id_for(&rs.keys, key),
         };
         match sv.op {
             SetVarKind::Delete => coll.remove(id),
-            SetVarKind::Set => coll.set(id, &key, &value),
+            SetVarKind::Set => coll.set(id, key, value),
             SetVarKind::Add | SetVarKind::Sub => {
-                let pre = stoi_or_zero(&value);
+                let pre = stoi_or_zero(value);
                 let cur = coll.get(id).map_or(0, |v| stoi_or_zero(&v.value));
                 let n = if sv.op == SetVarKind::Add {
                     cur.wrapping_add(pre)
                 } else {
                     cur.wrapping_sub(pre)
                 };
-                coll.set(id, &key, n.to_string().as_bytes());
+                let mut digits = [0u8; 12];
+                coll.set(id, key, crate::text::fmt_i32(n, &mut digits));
             }
         }
     }
@@ -738,4 +763,5 @@ impl Transaction {
 enum Tv<'a> {
     Memo(super::memo::MemoRef),
     Owned(&'a [u8]),
+    Val(VVal),
 }

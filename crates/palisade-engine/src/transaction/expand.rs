@@ -184,12 +184,7 @@ impl Transaction {
         }
         match c {
             Collection::Tx => {
-                if let Some(v) = self
-                    .st
-                    .tx
-                    .find_id(&self.rs.keys, spelling)
-                    .and_then(|id| self.st.tx.get(id))
-                {
+                if let Some(v) = self.st.tx.get_named(&self.rs.keys, id, spelling) {
                     out.extend_from_slice(&v.value);
                 }
             }

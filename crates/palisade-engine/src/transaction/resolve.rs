@@ -66,9 +66,7 @@ impl Transaction {
     }
 
     fn push_scratch(&mut self, bytes: &[u8]) -> VVal {
-        let a = u32::try_from(self.scratch.len()).unwrap_or(0);
-        self.scratch.extend_from_slice(bytes);
-        VVal::Scratch(a, u32::try_from(bytes.len()).unwrap_or(0))
+        push_to(&mut self.scratch, bytes)
     }
 
     /// Appends the name of a visited value.
@@ -212,55 +210,50 @@ impl Transaction {
         out: &mut Vec<Visit>,
     ) {
         let name = c.name();
-        let mut pairs: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
-        {
-            let Some(coll) = self.mut_collection(which) else {
-                return;
-            };
-            match sel {
-                Selector::All | Selector::Regex(_) => {
-                    let mut order = Vec::new();
-                    coll.visit_order(&mut order);
-                    for id in order {
-                        let Some(v) = coll.get(id) else { continue };
-                        if let Selector::Regex(re) = sel
-                            && !re.is_match(&v.key)
-                        {
-                            continue;
-                        }
-                        if excluded_key(exclusions, KeyId::NONE, &v.key) {
-                            continue;
-                        }
-                        pairs.push((v.key.clone(), v.value.clone()));
-                    }
-                }
-                Selector::Key(_, spelling) => {
-                    if let Some(v) = coll
-                        .find_id(&self.rs.keys, spelling)
-                        .and_then(|id| coll.get(id))
-                        && !excluded_key(exclusions, KeyId::NONE, spelling)
+        let coll: &MutCollection = match which {
+            MutWhich::Tx => &self.st.tx,
+            MutWhich::Env => &self.st.env,
+            MutWhich::Persistent(p) => match self.st.persistent[p.index()].as_ref() {
+                Some(o) => &o.vars,
+                None => return,
+            },
+        };
+        let scratch = &mut self.scratch;
+        match sel {
+            Selector::All | Selector::Regex(_) => {
+                let mut order = Vec::new();
+                coll.visit_order(&mut order);
+                for id in order {
+                    let Some(v) = coll.get(id) else { continue };
+                    if let Selector::Regex(re) = sel
+                        && !re.is_match(&v.key)
                     {
-                        pairs.push((spelling.to_vec(), v.value.clone()));
+                        continue;
                     }
+                    if !exclusions.is_empty() && excluded_key(exclusions, KeyId::NONE, &v.key) {
+                        continue;
+                    }
+                    let kv = push_to(scratch, &v.key);
+                    let vv = push_to(scratch, &v.value);
+                    out.push(Visit {
+                        val: vv,
+                        name: VName::Key(name, kv),
+                    });
                 }
-                Selector::XPath(_) => {}
             }
-        }
-        for (k, v) in pairs {
-            let kv = self.push_scratch(&k);
-            let vv = self.push_scratch(&v);
-            out.push(Visit {
-                val: vv,
-                name: VName::Key(name, kv),
-            });
-        }
-    }
-
-    fn mut_collection(&self, which: MutWhich) -> Option<&MutCollection> {
-        match which {
-            MutWhich::Tx => Some(&self.st.tx),
-            MutWhich::Env => Some(&self.st.env),
-            MutWhich::Persistent(p) => self.st.persistent(p).map(|o| &o.vars),
+            Selector::Key(id, spelling) => {
+                if let Some(v) = coll.get_named(&self.rs.keys, *id, spelling)
+                    && (exclusions.is_empty() || !excluded_key(exclusions, KeyId::NONE, spelling))
+                {
+                    let kv = push_to(scratch, spelling);
+                    let vv = push_to(scratch, &v.value);
+                    out.push(Visit {
+                        val: vv,
+                        name: VName::Key(name, kv),
+                    });
+                }
+            }
+            Selector::XPath(_) => {}
         }
     }
 
@@ -316,6 +309,12 @@ impl Transaction {
             }
         }
     }
+}
+
+fn push_to(scratch: &mut Vec<u8>, bytes: &[u8]) -> VVal {
+    let a = u32::try_from(scratch.len()).unwrap_or(0);
+    scratch.extend_from_slice(bytes);
+    VVal::Scratch(a, u32::try_from(bytes.len()).unwrap_or(0))
 }
 
 #[derive(Clone, Copy)]
