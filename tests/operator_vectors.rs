@@ -33,7 +33,9 @@ fn json2bin(s: &str) -> Vec<u8> {
             if input[i] == b'\\'
                 && input.get(i + 1) == Some(&prefix)
                 && i + 2 + width <= input.len()
-                && input[i + 2..i + 2 + width].iter().all(u8::is_ascii_alphanumeric)
+                && input[i + 2..i + 2 + width]
+                    .iter()
+                    .all(u8::is_ascii_alphanumeric)
             {
                 let digits = &input[i + 2..i + 2 + width];
                 // sscanf("%3x"/"%4x") reads the leading hex digits.
@@ -91,9 +93,10 @@ fn load(dir: &Path) -> Vec<Case> {
                 param,
                 input: json2bin(c["input"].as_str().unwrap()),
                 ret: c["ret"].as_i64().unwrap() == 1,
-                groups: c.get("re_groups").and_then(Value::as_array).map(|g| {
-                    g.iter().map(|s| json2bin(s.as_str().unwrap())).collect()
-                }),
+                groups: c
+                    .get("re_groups")
+                    .and_then(Value::as_array)
+                    .map(|g| g.iter().map(|s| json2bin(s.as_str().unwrap())).collect()),
             });
         }
     }
@@ -127,7 +130,11 @@ fn operator_vectors() {
         };
         if detector_missing && matches!(name, OperatorName::DetectSqli | OperatorName::DetectXss) {
             skipped += 1;
-            eprintln!("skipped {} {:?}: palisade-libinjection is a placeholder", case.name, String::from_utf8_lossy(&case.input));
+            eprintln!(
+                "skipped {} {:?}: palisade-libinjection is a placeholder",
+                case.name,
+                String::from_utf8_lossy(&case.input)
+            );
             continue;
         }
         let ctx = CompileContext::new(&source).with_geo_database(Arc::clone(&geo));
@@ -149,7 +156,10 @@ fn operator_vectors() {
             }
             Err(e) => {
                 failed += 1;
-                failures.push(format!("{}: {} {:?}: {e}", case.file, case.name, case.param));
+                failures.push(format!(
+                    "{}: {} {:?}: {e}",
+                    case.file, case.name, case.param
+                ));
                 continue;
             }
         };
@@ -161,12 +171,13 @@ fn operator_vectors() {
         let mut ok = got == expected;
         // re_groups are v2's expectations; v3's @rx stores the same list. (@rxGlobal's v3
         // numbering differs from v2's and is checked against libmodsecurity elsewhere.)
-        if ok && name == OperatorName::Rx {
-            if let Some(groups) = &case.groups {
-                groups_checked += 1;
-                let mine: Vec<Vec<u8>> = caps.tx().map(|(_, v)| v.to_vec()).collect();
-                ok = &mine == groups;
-            }
+        if ok
+            && name == OperatorName::Rx
+            && let Some(groups) = &case.groups
+        {
+            groups_checked += 1;
+            let mine: Vec<Vec<u8>> = caps.tx().map(|(_, v)| v.to_vec()).collect();
+            ok = &mine == groups;
         }
         if ok {
             passed += 1;
@@ -178,7 +189,9 @@ fn operator_vectors() {
                 case.name,
                 case.param,
                 String::from_utf8_lossy(&case.input),
-                caps.tx().map(|(i, v)| (i, String::from_utf8_lossy(v).into_owned())).collect::<Vec<_>>()
+                caps.tx()
+                    .map(|(i, v)| (i, String::from_utf8_lossy(v).into_owned()))
+                    .collect::<Vec<_>>()
             ));
         }
     }

@@ -8,7 +8,9 @@ mod support {
 
 use std::sync::Arc;
 
-use palisade_match::{Captures, CompileContext, EvalContext, GeoDatabase, NoMacros, Operator, OperatorErrorKind};
+use palisade_match::{
+    Captures, CompileContext, EvalContext, GeoDatabase, NoMacros, Operator, OperatorErrorKind,
+};
 use palisade_seclang::{MacroString, MemorySource, OperatorName};
 
 fn geo_op() -> Operator {
@@ -26,7 +28,12 @@ fn lookup(op: &Operator, input: &str) -> Option<Vec<(&'static str, String)>> {
         return None;
     }
     let geo = caps.geo().expect("a match fills GEO");
-    Some(geo.fields().into_iter().map(|(k, v)| (k, v.to_string())).collect())
+    Some(
+        geo.fields()
+            .into_iter()
+            .map(|(k, v)| (k, v.to_string()))
+            .collect(),
+    )
 }
 
 #[test]
@@ -57,7 +64,14 @@ fn fills_the_geo_collection_like_modsecurity() {
 #[test]
 fn misses_and_non_addresses_do_not_match() {
     let op = geo_op();
-    for input in ["127.0.0.1", "216.75.21.122", "www.modsecurity.org", "", "81.2.69.160 ", "::1"] {
+    for input in [
+        "127.0.0.1",
+        "216.75.21.122",
+        "www.modsecurity.org",
+        "",
+        "81.2.69.160 ",
+        "::1",
+    ] {
         assert!(lookup(&op, input).is_none(), "{input}");
     }
 }
@@ -65,7 +79,12 @@ fn misses_and_non_addresses_do_not_match() {
 #[test]
 fn needs_a_database() {
     let source = MemorySource::new();
-    let err = Operator::compile(OperatorName::GeoLookup, &MacroString::default(), &CompileContext::new(&source)).unwrap_err();
+    let err = Operator::compile(
+        OperatorName::GeoLookup,
+        &MacroString::default(),
+        &CompileContext::new(&source),
+    )
+    .unwrap_err();
     assert_eq!(err.kind, OperatorErrorKind::NoGeoDatabase);
     assert!(GeoDatabase::from_bytes(b"not a database".to_vec()).is_err());
 }

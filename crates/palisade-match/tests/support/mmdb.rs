@@ -115,7 +115,10 @@ pub fn city_record(
         m.push(("city".into(), Value::Map(vec![("names".into(), names(c))])));
     }
     if let Some(p) = postal {
-        m.push(("postal".into(), Value::Map(vec![("code".into(), Value::Str(p.into()))])));
+        m.push((
+            "postal".into(),
+            Value::Map(vec![("code".into(), Value::Str(p.into()))]),
+        ));
     }
     if let Some((lat, lon)) = lat_lon {
         m.push((
@@ -184,13 +187,22 @@ pub fn build(entries: &[(IpAddr, u8, Value)]) -> Vec<u8> {
         ("binary_format_major_version".into(), Value::U16(2)),
         ("binary_format_minor_version".into(), Value::U16(0)),
         ("build_epoch".into(), Value::U64(1_700_000_000)),
-        ("database_type".into(), Value::Str("Palisade-Test-City".into())),
+        (
+            "database_type".into(),
+            Value::Str("Palisade-Test-City".into()),
+        ),
         (
             "description".into(),
-            Value::Map(vec![("en".into(), Value::Str("Palisade test database".into()))]),
+            Value::Map(vec![(
+                "en".into(),
+                Value::Str("Palisade test database".into()),
+            )]),
         ),
         ("ip_version".into(), Value::U16(6)),
-        ("languages".into(), Value::Array(vec![Value::Str("en".into())])),
+        (
+            "languages".into(),
+            Value::Array(vec![Value::Str("en".into())]),
+        ),
         ("node_count".into(), Value::U32(count as u32)),
         ("record_size".into(), Value::U16(24)),
     ])
@@ -206,7 +218,14 @@ pub fn test_database() -> Vec<u8> {
         (
             IpAddr::V4(Ipv4Addr::new(81, 2, 69, 0)),
             24,
-            city_record("GB", "United Kingdom", "Europe", Some("London"), Some("SW1A"), Some((51.5142, -0.0931))),
+            city_record(
+                "GB",
+                "United Kingdom",
+                "Europe",
+                Some("London"),
+                Some("SW1A"),
+                Some((51.5142, -0.0931)),
+            ),
         ),
         (
             IpAddr::V4(Ipv4Addr::new(2, 125, 160, 0)),
@@ -216,7 +235,14 @@ pub fn test_database() -> Vec<u8> {
         (
             IpAddr::V6(Ipv6Addr::new(0x2001, 0x0218, 0, 0, 0, 0, 0, 0)),
             32,
-            city_record("JP", "Japan", "Asia", Some("Tokyo"), None, Some((35.685, 139.7514))),
+            city_record(
+                "JP",
+                "Japan",
+                "Asia",
+                Some("Tokyo"),
+                None,
+                Some((35.685, 139.7514)),
+            ),
         ),
     ])
 }
