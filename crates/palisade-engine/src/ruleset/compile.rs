@@ -77,6 +77,7 @@ struct Compiler<'a> {
     seen_ids: HashMap<i64, Span>,
     directive_rules: usize,
     transform: crate::transform::TransformSettings,
+    geo: Option<Arc<palisade_match::GeoDatabase>>,
 }
 
 /// Compiles directives into a ruleset, or returns every error found.
@@ -98,6 +99,7 @@ pub fn compile(input: &CompileInput<'_>) -> Result<Ruleset, Vec<CompileError>> {
         seen_ids: HashMap::new(),
         directive_rules: 0,
         transform: crate::transform::TransformSettings::default(),
+        geo: None,
     };
     for d in input.directives {
         c.first_pass(d);
@@ -308,6 +310,17 @@ impl Compiler<'_> {
                 .extend(actions.iter().cloned()),
             DirectiveKind::SecMarker(name) => {
                 self.marker_id(name);
+            }
+            DirectiveKind::SecGeoLookupDb(path) => {
+                let file = self.input.files.get(d.span.file).map(|f| f.path.clone());
+                let full = palisade_seclang::resolve_relative(file.as_deref(), path);
+                match self.input.source.read(&full) {
+                    Ok(bytes) => match palisade_match::GeoDatabase::from_bytes(bytes) {
+                        Ok(db) => self.geo = Some(Arc::new(db)),
+                        Err(e) => self.error(d.span, format!("SecGeoLookupDb: {e}")),
+                    },
+                    Err(e) => self.error(d.span, format!("SecGeoLookupDb: {e}")),
+                }
             }
             DirectiveKind::SecUnicodeMapFile { path, code_page } => {
                 let file = self.input.files.get(d.span.file).map(|f| f.path.clone());
@@ -806,10 +819,19 @@ impl Compiler<'_> {
 
         if let Some(rule) = rule {
             self.compile_targets(&mut r, rule);
+            let rule_file = self.input.files.get(span.file).map(|f| f.path.clone());
+            let mut ctx = palisade_match::CompileContext::new(self.input.source);
+            if let Some(p) = rule_file.as_deref() {
+                ctx = ctx.with_rule_file(p);
+            }
+            if let Some(db) = &self.geo {
+                ctx = ctx.with_geo_database(db.clone());
+            }
             match CompiledOperator::compile(
                 rule.operator.name,
                 rule.operator.negated,
                 &rule.operator.argument,
+                &ctx,
             ) {
                 Ok(op) => r.operator = Some(op),
                 Err(e) => self.error(rule.operator.span, e),

@@ -15,7 +15,6 @@ use super::{LoggedMessage, Transaction};
 use crate::InterruptionAction;
 use crate::message::{RuleMessage, match_description};
 use crate::ruleset::chain::NodeId;
-use crate::ruleset::operator::OperatorContext;
 use crate::ruleset::rule::{
     AllowKind, CompiledRule, CtlAction, Disruptive, RunAction, SetVarAction, SetVarKind, Target,
     ValueExclusion,
@@ -60,21 +59,14 @@ impl Msg {
     }
 }
 
-struct OpCx<'a> {
+/// Expands operator arguments in the transaction's current state.
+struct Expander<'a> {
     t: &'a Transaction,
-    capturing: bool,
-    captures: Vec<(usize, Vec<u8>)>,
 }
 
-impl OperatorContext for OpCx<'_> {
-    fn expand(&mut self, s: &MacroString) -> Vec<u8> {
+impl palisade_match::MacroExpander for Expander<'_> {
+    fn expand(&self, s: &MacroString) -> Vec<u8> {
         self.t.expand_macro_string(s)
-    }
-    fn capturing(&self) -> bool {
-        self.capturing
-    }
-    fn capture(&mut self, group: usize, value: &[u8]) {
-        self.captures.push((group, value.to_vec()));
     }
 }
 
@@ -321,25 +313,34 @@ impl Transaction {
         tv: Tv<'_>,
         msg: &mut Msg,
     ) -> bool {
-        let (hit, captures, bytes) = {
+        let mut captures = std::mem::take(&mut self.captures);
+        captures.clear();
+        let mut geo: Option<palisade_match::GeoRecord> = None;
+        let (hit, bytes) = {
             let input: &[u8] = match tv {
                 Tv::Memo(r) => self.memo.bytes(&self.d.values, r),
                 Tv::Owned(b) => b,
                 Tv::Val(v) => self.vval_bytes(v),
             };
-            let mut cx = OpCx {
-                t: self,
-                capturing: rule.capture,
-                captures: Vec::new(),
-            };
+            let expander = Expander { t: self };
+            let mut cx = palisade_match::EvalContext::new(&expander).with_geo(&mut geo);
+            if rule.capture {
+                cx = cx.with_captures(&mut captures);
+            }
             let hit = op.evaluate(input, &mut cx) != op.negated;
-            let captures = std::mem::take(&mut cx.captures);
-            (hit, captures, if hit { input.to_vec() } else { Vec::new() })
+            (hit, if hit { input.to_vec() } else { Vec::new() })
         };
-        for (g, c) in captures {
-            let key = g.to_string();
-            let id = self.st.tx.id_for(&rs.keys, key.as_bytes());
-            self.st.tx.set(id, key.as_bytes(), &c);
+        if rule.capture && !captures.is_empty() {
+            for (g, c) in captures.tx() {
+                let mut digits = [0u8; 12];
+                let key = crate::text::fmt_i32(i32::try_from(g).unwrap_or(i32::MAX), &mut digits);
+                let id = self.st.tx.id_for(&rs.keys, key);
+                self.st.tx.set(id, key, c);
+            }
+        }
+        self.captures = captures;
+        if let Some(g) = geo {
+            self.set_geo(&g);
         }
         if !hit {
             return false;

@@ -72,6 +72,7 @@ pub struct Transaction {
     pub(crate) started_micros: i64,
     pub(crate) scratch: Vec<u8>,
     pub(crate) value_buf: Vec<u8>,
+    pub(crate) captures: palisade_match::Captures,
     pub(crate) uri_arc: Option<Arc<[u8]>>,
     pub(crate) client_arc: Arc<str>,
     pub(crate) server_arc: Arc<str>,
@@ -109,6 +110,7 @@ impl Transaction {
             started_micros: started,
             scratch: Vec::new(),
             value_buf: Vec::new(),
+            captures: palisade_match::Captures::new(),
             uri_arc: None,
             client_arc: Arc::from(""),
             server_arc: Arc::from(""),
@@ -714,6 +716,15 @@ impl Transaction {
             .filter(|m| m.error_logged)
             .map(|m| m.message.log_line(self.st.it.status))
             .collect()
+    }
+
+    /// Fills the GEO collection from a `@geoLookup` result.
+    pub(crate) fn set_geo(&mut self, g: &palisade_match::GeoRecord) {
+        self.d.colls[Rc::Geo as usize].clear();
+        for (k, v) in g.fields() {
+            self.d
+                .add(Rc::Geo, &self.rs.keys, k.as_bytes(), v.as_bytes());
+        }
     }
 
     /// The number of request body bytes buffered.
