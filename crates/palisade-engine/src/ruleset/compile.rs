@@ -108,7 +108,9 @@ pub fn compile(input: &CompileInput<'_>) -> Result<Ruleset, Vec<CompileError>> {
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
+    let prefilters = build_prefilters(&mut c.rules, c.chains.len());
     Ok(Ruleset {
+        prefilters,
         rules: c.rules,
         phases: c.phases,
         defaults: c.defaults,
@@ -701,6 +703,7 @@ impl Compiler<'_> {
             parent: starter,
             tag_names: Vec::new(),
             opens_collection: false,
+            prefilter_slots: Vec::new(),
         };
         for a in actions {
             match &a.kind {
@@ -917,6 +920,33 @@ impl Compiler<'_> {
             }
         }
     }
+}
+
+/// Builds one prefilter per chain node over the operators that test values there, and records
+/// each rule's slots.
+fn build_prefilters(
+    rules: &mut [CompiledRule],
+    nodes: usize,
+) -> Vec<Option<palisade_match::prefilter::Prefilter>> {
+    use palisade_match::prefilter::PrefilterBuilder;
+    let mut builders: Vec<Option<PrefilterBuilder>> = (0..nodes).map(|_| None).collect();
+    for r in rules.iter_mut() {
+        let Some(op) = &r.operator else { continue };
+        let at: Vec<NodeId> = evaluation_nodes(r).to_vec();
+        let mut slots = Vec::with_capacity(at.len());
+        for n in at {
+            let Some(b) = builders.get_mut(n.0 as usize) else {
+                continue;
+            };
+            let b = b.get_or_insert_with(PrefilterBuilder::new);
+            slots.push(u32::try_from(b.add_operator(&op.op)).unwrap_or(u32::MAX));
+        }
+        r.prefilter_slots = slots;
+    }
+    builders
+        .into_iter()
+        .map(|b| b.map(PrefilterBuilder::build))
+        .collect()
 }
 
 /// The chain nodes a rule tests values at: every step for `multiMatch`, else the last.

@@ -73,6 +73,9 @@ pub struct Ruleset {
     pub directive_rules: usize,
     /// What transformations need (the unicode map, …).
     pub transform: crate::transform::TransformSettings,
+    /// One prefilter per transformation-chain node, over the operators of the rules that test
+    /// values at that node (`None` where no rule does).
+    pub prefilters: Vec<Option<palisade_match::prefilter::Prefilter>>,
 }
 
 impl Ruleset {

@@ -322,6 +322,10 @@ pub struct CompiledRule {
     pub tag_names: Vec<Box<str>>,
     /// The rule has `initcol`, `setsid`, `setuid` or `setrsc`.
     pub opens_collection: bool,
+    /// The operator's slot in the prefilter of each node the rule tests values at (aligned
+    /// with [`chain_steps`](Self::chain_steps) for `multiMatch`, else one entry for
+    /// [`chain`](Self::chain)).
+    pub prefilter_slots: Vec<u32>,
 }
 
 impl CompiledRule {

@@ -215,7 +215,7 @@ impl Transaction {
                                         op,
                                         target,
                                         v,
-                                        n,
+                                        (n, i),
                                         Tv::Memo(r),
                                         msg,
                                     );
@@ -235,7 +235,7 @@ impl Transaction {
                                 op,
                                 target,
                                 v,
-                                rule.chain,
+                                (rule.chain, 0),
                                 Tv::Memo(r),
                                 msg,
                             );
@@ -248,7 +248,7 @@ impl Transaction {
                             op,
                             target,
                             v,
-                            rule.chain,
+                            (rule.chain, 0),
                             Tv::Val(v.val),
                             msg,
                         );
@@ -266,15 +266,23 @@ impl Transaction {
                                         op,
                                         target,
                                         v,
-                                        *n,
+                                        (*n, i),
                                         Tv::Owned(b),
                                         msg,
                                     );
                                 }
                             }
                         } else if let Some((n, b, _)) = steps.last() {
-                            global |=
-                                self.test_value(rs, rule, op, target, v, *n, Tv::Owned(b), msg);
+                            global |= self.test_value(
+                                rs,
+                                rule,
+                                op,
+                                target,
+                                v,
+                                (*n, 0),
+                                Tv::Owned(b),
+                                msg,
+                            );
                         }
                     }
                 }
@@ -309,10 +317,22 @@ impl Transaction {
         op: &crate::ruleset::operator::CompiledOperator,
         target: &Target,
         v: Visit,
-        _node: NodeId,
+        (node, step): (NodeId, usize),
         tv: Tv<'_>,
         msg: &mut Msg,
     ) -> bool {
+        // Scan once: a value's prefilter scan at a node is memoised with the value; a rule
+        // whose operator is not a candidate cannot match, so its result is known.
+        if self.opts.prefilter
+            && let Tv::Memo(r) = tv
+            && let Some(&slot) = rule.prefilter_slots.get(step)
+            && !self.candidate(rs, node, r, slot)
+        {
+            if !op.negated {
+                return false;
+            }
+            return self.matched_value(rs, rule, op, target, v, tv, msg);
+        }
         let mut captures = std::mem::take(&mut self.captures);
         captures.clear();
         let mut geo: Option<palisade_match::GeoRecord> = None;
@@ -345,6 +365,65 @@ impl Transaction {
         if !hit {
             return false;
         }
+        self.matched_bytes(rs, rule, op, target, v, bytes, msg)
+    }
+
+    fn candidate(
+        &mut self,
+        rs: &Ruleset,
+        node: NodeId,
+        r: super::memo::MemoRef,
+        slot: u32,
+    ) -> bool {
+        let Some(Some(pf)) = rs.prefilters.get(node.0 as usize) else {
+            return true;
+        };
+        let off = match self.memo.bits_of(r) {
+            Some(off) => off,
+            None => {
+                let mut set = std::mem::take(&mut self.candidates);
+                pf.scan(self.memo.bytes(&self.d.values, r), &mut set);
+                let words = pf.stats().slots.div_ceil(64);
+                let off = self.memo.set_bits(r, words, set.iter());
+                self.candidates = set;
+                off
+            }
+        };
+        self.memo.bit(off, slot)
+    }
+
+    /// A match decided without running the operator (a negated operator the prefilter proved
+    /// false).
+    #[allow(clippy::too_many_arguments)]
+    fn matched_value(
+        &mut self,
+        rs: &Ruleset,
+        rule: &CompiledRule,
+        op: &crate::ruleset::operator::CompiledOperator,
+        target: &Target,
+        v: Visit,
+        tv: Tv<'_>,
+        msg: &mut Msg,
+    ) -> bool {
+        let bytes = match tv {
+            Tv::Memo(r) => self.memo.bytes(&self.d.values, r).to_vec(),
+            Tv::Owned(b) => b.to_vec(),
+            Tv::Val(x) => self.vval_bytes(x).to_vec(),
+        };
+        self.matched_bytes(rs, rule, op, target, v, bytes, msg)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn matched_bytes(
+        &mut self,
+        rs: &Ruleset,
+        rule: &CompiledRule,
+        op: &crate::ruleset::operator::CompiledOperator,
+        target: &Target,
+        v: Visit,
+        bytes: Vec<u8>,
+        msg: &mut Msg,
+    ) -> bool {
         let mut name = Vec::with_capacity(32);
         self.name_into(target, v.name, &mut name);
         let original = self.vval_bytes(v.val);

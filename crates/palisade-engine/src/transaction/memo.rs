@@ -124,14 +124,31 @@ impl Memo {
             .filter(|&b| b != NONE)
     }
 
-    /// Records candidate bits for an entry.
-    pub fn set_bits(&mut self, r: MemoRef, words: &[u64]) -> u32 {
+    /// Records the candidate slots of a prefilter scan for an entry (`words` 64-bit words).
+    pub fn set_bits(
+        &mut self,
+        r: MemoRef,
+        words: usize,
+        slots: impl Iterator<Item = usize>,
+    ) -> u32 {
         let off = u32::try_from(self.bits.len()).unwrap_or(NONE);
-        self.bits.extend_from_slice(words);
+        self.bits.resize(self.bits.len() + words, 0);
+        for s in slots {
+            if let Some(w) = self.bits.get_mut(off as usize + s / 64) {
+                *w |= 1 << (s % 64);
+            }
+        }
         if let Some(e) = self.entries.get_mut(r.idx as usize) {
             e.bits = off;
         }
         off
+    }
+
+    /// Whether `slot` is set in the candidate bits at `off`.
+    pub fn bit(&self, off: u32, slot: u32) -> bool {
+        self.bits
+            .get(off as usize + slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
     }
 
     /// The value of `slot` after the chain `node`, computing (and memoising) what is missing.
