@@ -10,7 +10,7 @@
 
 use std::borrow::Cow;
 
-use super::{finish, is_c_space, is_hex, x2c, xsingle2c};
+use super::{copy_run, finish, is_c_space, is_hex, x2c, xsingle2c};
 
 /// Applies `t:cssDecode`.
 pub fn css_decode(input: &[u8]) -> Cow<'_, [u8]> {
@@ -38,9 +38,8 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     let mut d = start;
     while i < len {
         if buf[i] != b'\\' {
-            buf[d] = buf[i];
-            d += 1;
-            i += 1;
+            let run = memchr::memchr(b'\\', &buf[i..]).unwrap_or(len - i);
+            (i, d) = copy_run(buf, i, d, run);
             continue;
         }
         if i + 1 >= len {

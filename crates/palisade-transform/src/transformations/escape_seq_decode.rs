@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use super::{finish, is_hex, is_odigit, x2c};
+use super::{copy_run, finish, is_hex, is_odigit, x2c};
 
 /// Applies `t:escapeSeqDecode`.
 pub fn escape_seq_decode(input: &[u8]) -> Cow<'_, [u8]> {
@@ -34,7 +34,13 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     let mut i = start;
     let mut d = start;
     while i < len {
-        if buf[i] != b'\\' || i + 1 >= len {
+        if buf[i] != b'\\' {
+            let run = memchr::memchr(b'\\', &buf[i..]).unwrap_or(len - i);
+            (i, d) = copy_run(buf, i, d, run);
+            continue;
+        }
+        if i + 1 >= len {
+            // A final backslash stays.
             buf[d] = buf[i];
             d += 1;
             i += 1;

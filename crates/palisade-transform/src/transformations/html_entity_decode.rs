@@ -14,7 +14,7 @@
 
 use std::borrow::Cow;
 
-use super::{finish, strtol_digits_to_byte};
+use super::{copy_run, finish, strtol_digits_to_byte};
 
 /// Applies `t:htmlEntityDecode`.
 pub fn html_entity_decode(input: &[u8]) -> Cow<'_, [u8]> {
@@ -56,6 +56,11 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     let mut i = start;
     let mut d = start;
     while i < len {
+        if buf[i] != b'&' {
+            let run = memchr::memchr(b'&', &buf[i..]).unwrap_or(len - i);
+            (i, d) = copy_run(buf, i, d, run);
+            continue;
+        }
         // How many bytes to copy unchanged when no entity decodes here.
         let mut copy = 1;
         if buf[i] == b'&' && i + 1 < len {

@@ -62,6 +62,17 @@ pub(crate) fn finish(input: &[u8], out: Vec<u8>) -> Cow<'_, [u8]> {
     }
 }
 
+/// Moves the run `buf[i..i + run]` to `d` (an in-place decoder's copy of bytes that need no work)
+/// and returns the advanced `(i, d)`. Decoders find `run` with `memchr`, so sparse escapes cost
+/// a SIMD scan and one `memmove` instead of a loop iteration per byte.
+#[inline]
+pub(crate) fn copy_run(buf: &mut [u8], i: usize, d: usize, run: usize) -> (usize, usize) {
+    if d != i {
+        buf.copy_within(i..i + run, d);
+    }
+    (i + run, d + run)
+}
+
 /// `VALID_HEX` of ModSecurity: an ASCII hexadecimal digit.
 #[inline]
 pub(crate) const fn is_hex(b: u8) -> bool {

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::{finish, is_hex, x2c};
+use super::{copy_run, finish, is_hex, x2c};
 
 /// The first byte that may decode: a `+`, or a `%` starting a valid escape.
 pub(crate) fn first_change(input: &[u8]) -> Option<usize> {
@@ -48,9 +48,13 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
         if b == b'%' && i + 2 < len && is_hex(buf[i + 1]) && is_hex(buf[i + 2]) {
             buf[d] = x2c(buf[i + 1], buf[i + 2]);
             i += 3;
-        } else {
+        } else if b == b'+' || b == b'%' {
             buf[d] = if b == b'+' { b' ' } else { b };
             i += 1;
+        } else {
+            let run = memchr::memchr2(b'%', b'+', &buf[i..]).unwrap_or(len - i);
+            (i, d) = copy_run(buf, i, d, run);
+            continue;
         }
         d += 1;
     }

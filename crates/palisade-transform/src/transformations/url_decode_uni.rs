@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::{finish, is_hex, x2c};
+use super::{copy_run, finish, is_hex, x2c};
 use crate::unicode_map::UnicodeMap;
 
 /// The first byte that may decode: a `+`, or a `%` starting a valid `%HH` or `%uHHHH` escape.
@@ -62,10 +62,15 @@ fn in_place(buf: &mut Vec<u8>, start: usize, map: Option<&UnicodeMap>) {
     let mut d = start;
     while i < len {
         let b = buf[i];
-        if b != b'%' {
-            buf[d] = if b == b'+' { b' ' } else { b };
+        if b == b'+' {
+            buf[d] = b' ';
             d += 1;
             i += 1;
+            continue;
+        }
+        if b != b'%' {
+            let run = memchr::memchr2(b'%', b'+', &buf[i..]).unwrap_or(len - i);
+            (i, d) = copy_run(buf, i, d, run);
             continue;
         }
         if i + 1 < len && (buf[i + 1] == b'u' || buf[i + 1] == b'U') {
