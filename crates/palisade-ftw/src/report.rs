@@ -8,6 +8,11 @@ use serde_json::{Value, json};
 
 use crate::runner::{Outcome, RunReport, StageResult, TestResult};
 
+/// Pretty-printed JSON text.
+pub fn json_pretty(v: &Value) -> String {
+    serde_json::to_string_pretty(v).unwrap_or_else(|_| "{}".to_string())
+}
+
 /// At most this many request bytes are shown in a failure report.
 const SHOWN_REQUEST_BYTES: usize = 4096;
 

@@ -42,6 +42,48 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// A filter from command-line words: rule ids (`942100`), test names (`942100-3`) and
+    /// optional include / exclude regexes.
+    pub fn from_args(
+        rules: &[String],
+        tests: &[String],
+        include: Option<&str>,
+        exclude: Option<&str>,
+    ) -> Result<Self, String> {
+        let rules = rules
+            .iter()
+            .map(|r| {
+                r.trim()
+                    .parse::<u64>()
+                    .map_err(|_| format!("--rule {r:?}: not a rule id"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let tests = tests
+            .iter()
+            .map(|t| {
+                t.trim()
+                    .split_once('-')
+                    .and_then(|(r, n)| {
+                        Some(TestId {
+                            rule_id: r.parse().ok()?,
+                            test_id: n.parse().ok()?,
+                        })
+                    })
+                    .ok_or_else(|| format!("--test {t:?}: expected <rule>-<test>, e.g. 942100-3"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let re = |flag: &str, p: Option<&str>| {
+            p.map(|p| Regex::new(p).map_err(|e| format!("{flag} {p:?}: {e}")))
+                .transpose()
+        };
+        Ok(Self {
+            rules,
+            tests,
+            include: re("--include", include)?,
+            exclude: re("--exclude", exclude)?,
+        })
+    }
+
     /// Whether the test is selected.
     pub fn selects(&self, id: TestId) -> bool {
         let name = id.to_string();
