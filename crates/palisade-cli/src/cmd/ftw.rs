@@ -28,6 +28,26 @@ pub struct Args {
     /// Platform overrides / ignore lists (go-ftw `test_overrides` and `testoverride` sections).
     #[arg(long, value_name = "FILE")]
     pub overrides: Vec<PathBuf>,
+    /// Which tests to run.
+    #[command(flatten)]
+    pub select: Box<Selection>,
+    /// Worker threads for in-process runs (default: the number of cores).
+    #[arg(long, short = 'j', default_value_t = 0)]
+    pub jobs: usize,
+    /// Reports and remote target.
+    #[command(flatten)]
+    pub out: Box<Outputs>,
+    /// Run in-process without a WAF (checks the harness itself: HTTP refusals, backend).
+    #[arg(long, conflicts_with_all = ["rules", "target"])]
+    pub passthrough: bool,
+    /// Do not print failure reports (the closing line is always printed).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Test selection options of `palisade ftw`.
+#[derive(clap::Args)]
+pub struct Selection {
     /// Run only the tests of this rule (repeatable).
     #[arg(long, value_name = "ID")]
     pub rule: Vec<String>,
@@ -40,9 +60,11 @@ pub struct Args {
     /// Skip tests whose `<rule>-<test>` name matches this regex (unanchored).
     #[arg(long, value_name = "REGEX")]
     pub exclude: Option<String>,
-    /// Worker threads for in-process runs (default: the number of cores).
-    #[arg(long, short = 'j', default_value_t = 0)]
-    pub jobs: usize,
+}
+
+/// Report and remote-target options of `palisade ftw`.
+#[derive(clap::Args)]
+pub struct Outputs {
     /// Write a JSON report here.
     #[arg(long, value_name = "PATH")]
     pub json: Option<PathBuf>,
@@ -55,12 +77,6 @@ pub struct Args {
     /// The deployment's WAF error log (with --target), cut per stage with X-CRS-Test markers.
     #[arg(long, value_name = "FILE", requires = "target")]
     pub log: Option<PathBuf>,
-    /// Run in-process without a WAF (checks the harness itself: HTTP refusals, backend).
-    #[arg(long, conflicts_with_all = ["rules", "target"])]
-    pub passthrough: bool,
-    /// Do not print failure reports (the closing line is always printed).
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
 }
 
 /// The in-process WAF for `--rules`: the seam where the engine adapter is wired.
@@ -102,10 +118,10 @@ pub fn run(args: Args) -> ExitCode {
         }
     }
     let filter = match Filter::from_args(
-        &args.rule,
-        &args.test,
-        args.include.as_deref(),
-        args.exclude.as_deref(),
+        &args.select.rule,
+        &args.select.test,
+        args.select.include.as_deref(),
+        args.select.exclude.as_deref(),
     ) {
         Ok(f) => f,
         Err(e) => return fail(&e),
@@ -120,7 +136,7 @@ pub fn run(args: Args) -> ExitCode {
     let waf: Box<dyn Waf>;
     let remote;
     let in_process;
-    let exec: &dyn StageExecutor = match (&args.target, &args.log) {
+    let exec: &dyn StageExecutor = match (&args.out.target, &args.out.log) {
         (Some(url), Some(log)) => {
             let (host, port) = match Remote::parse_target(url) {
                 Ok(t) => t,
@@ -158,13 +174,13 @@ pub fn run(args: Args) -> ExitCode {
             print!("{}", failure_report(r));
         }
     }
-    if let Some(p) = &args.json {
+    if let Some(p) = &args.out.json {
         let text = json_pretty(&to_json(&report));
         if let Err(e) = write_file(p, &text) {
             return fail(&e);
         }
     }
-    if let Some(p) = &args.junit
+    if let Some(p) = &args.out.junit
         && let Err(e) = write_file(p, &to_junit(&report))
     {
         return fail(&e);
