@@ -19,7 +19,7 @@
 //!
 //! let yaml = "rule_id: 1\ntests:\n  - stages:\n      - input: {headers: {Host: localhost}}\n        output: {status: 200}\n";
 //! let file = load::parse_test_file(yaml, Path::new("1.yaml")).unwrap();
-//! let exec = runner::InProcess { waf: &Passthrough, backend: &Albedo::default(), limits: Default::default() };
+//! let exec = runner::InProcess { waf: &Passthrough, backend: &Albedo::default(), config: Default::default() };
 //! let report = runner::run(&[file], &runner::RunConfig::default(), &exec, &|_, _, _| {});
 //! assert_eq!(report.closing_line(), "ftw: 1 passed, 0 failed, 0 skipped");
 //! ```

@@ -23,7 +23,7 @@ use regex::Regex;
 use crate::backend::Backend;
 use crate::build::build_request;
 use crate::check::{self, CheckFailure, Observed, rule_ids};
-use crate::http::{HttpResponse, ParserLimits, parse_request_with};
+use crate::http::{HttpResponse, ParserConfig, parse_request_with};
 use crate::model::{Input, Output, Stage, Test, TestFile, TestId};
 use crate::overrides::{Forced, Overrides};
 use crate::waf::Waf;
@@ -139,8 +139,8 @@ pub struct InProcess<'a> {
     pub waf: &'a dyn Waf,
     /// The backend behind it.
     pub backend: &'a dyn Backend,
-    /// Parser limits.
-    pub limits: ParserLimits,
+    /// Parser limits and behaviour.
+    pub config: ParserConfig,
 }
 
 impl StageExecutor for InProcess<'_> {
@@ -149,7 +149,7 @@ impl StageExecutor for InProcess<'_> {
             request,
             ..Execution::default()
         };
-        match parse_request_with(&ex.request, &self.limits) {
+        match parse_request_with(&ex.request, &self.config) {
             Err(e) => match e.status() {
                 Some(status) => {
                     ex.notes.push(format!("refused by the HTTP parser: {e}"));

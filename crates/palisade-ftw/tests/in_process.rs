@@ -22,7 +22,7 @@ fn run_with(config: &RunConfig) -> RunReport {
     let exec = InProcess {
         waf: &FakeWaf,
         backend: &Albedo::default(),
-        limits: Default::default(),
+        config: Default::default(),
     };
     let report = run(&files, config, &exec, &|_, _, _| {});
     std::fs::remove_dir_all(dir).unwrap();

@@ -6,7 +6,7 @@
 use palisade_ftw::build::build_request;
 use palisade_ftw::check::{Observed, check, rule_ids};
 use palisade_ftw::http::response::parse_response;
-use palisade_ftw::http::{ParserLimits, parse_request, parse_request_with};
+use palisade_ftw::http::{ParserConfig, parse_request, parse_request_with};
 use palisade_ftw::model::{HeaderTuple, Input, Output};
 use palisade_ftw::template::render;
 use proptest::prelude::*;
@@ -48,7 +48,7 @@ proptest! {
 
     #[test]
     fn parser_never_panics_on_http_like_bytes(bytes in http_like()) {
-        let small = ParserLimits { max_line: 40, max_field: 40, max_headers: 3, max_body: 16 };
+        let small = ParserConfig { max_line: 40, max_field: 40, max_headers: 3, max_body: 16, ..ParserConfig::default() };
         let r = parse_request_with(&bytes, &small);
         if let Ok(req) = r {
             prop_assert!(req.body.len() <= 16);

@@ -105,7 +105,7 @@ fn remote_run_matches_in_process_run() {
         &InProcess {
             waf: &FakeWaf,
             backend: &Albedo::default(),
-            limits: Default::default(),
+            config: Default::default(),
         },
         &|_, _, _| {},
     );

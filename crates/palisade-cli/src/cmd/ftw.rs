@@ -157,7 +157,7 @@ pub fn run(args: Args) -> ExitCode {
             in_process = InProcess {
                 waf: waf.as_ref(),
                 backend: &backend,
-                limits: Default::default(),
+                config: Default::default(),
             };
             &in_process
         }

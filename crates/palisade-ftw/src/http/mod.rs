@@ -11,7 +11,7 @@ pub mod chunked;
 pub mod request;
 pub mod response;
 
-pub use request::{ParseError, ParseErrorKind, ParserLimits, parse_request, parse_request_with};
+pub use request::{ParseError, ParseErrorKind, ParserConfig, parse_request, parse_request_with};
 pub use response::{HttpResponse, reason_phrase};
 
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};

@@ -5,9 +5,10 @@
 //! method; origin-form (`/…`), absolute-form (`scheme:…`), authority-form (`host:port`, CONNECT
 //! only) and asterisk-form (`*`, OPTIONS only) targets made of visible ASCII and bytes ≥ 0x80;
 //! `HTTP/x.y` with a major version ≥ 1 (so `HTTP/4.0` reaches the WAF, as with Apache);
-//! duplicate headers; `Content-Length` or `Transfer-Encoding: chunked` bodies (chunked wins
-//! when both are sent, as in Apache; both headers stay visible to the WAF); bytes after the
-//! message are left unread.
+//! `Content-Length` or `Transfer-Encoding: chunked` bodies; bytes after the message are left
+//! unread. As Apache does before its modules (and so ModSecurity v2) see a request, repeated
+//! header fields are merged into one (`A: 1` + `a: 2` → `A: 1, 2`), and a chunked request loses
+//! its `Content-Length` (chunked wins); [`ParserConfig`] turns both off (nginx's behaviour).
 //!
 //! Refused with **400 Bad Request**: leading whitespace before the method; a request line
 //! that is not exactly `method SP target SP version` (extra spaces, spaces in the target); a
@@ -16,15 +17,15 @@
 //! is not `HTTP/DIGIT.DIGIT` or has major version 0 (`HTTP/0.9`, `HTTP/2`, `1.1`, `JUNK/1.0`,
 //! `HTTP\1.0`); a header line without a colon, with an empty or non-token name or whitespace
 //! before the colon; obsolete line folding; NUL, bare CR or other control bytes (except tab) in
-//! a header value; more than [`ParserLimits::max_headers`] fields or a field longer than
-//! [`ParserLimits::max_field`]; HTTP/1.1 or later without a Host header, with an empty one, or
+//! a header value; more than [`ParserConfig::max_headers`] fields or a field longer than
+//! [`ParserConfig::max_field`]; HTTP/1.1 or later without a Host header, with an empty one, or
 //! with more than one; a Host that is not `name[:port]` or `[ipv6][:port]` with name made of
 //! letters, digits, `-`, `_` and `.` (so `localhost%00` is refused, as Apache does);
 //! a `Content-Length` that is not all digits, or several differing ones; a `Transfer-Encoding`
 //! whose last coding is not `chunked`; malformed chunked framing.
 //!
-//! Refused with **414 URI Too Long**: a request line longer than [`ParserLimits::max_line`].
-//! **413 Content Too Large**: a body above [`ParserLimits::max_body`].
+//! Refused with **414 URI Too Long**: a request line longer than [`ParserConfig::max_line`].
+//! **413 Content Too Large**: a body above [`ParserConfig::max_body`].
 //! **501 Not Implemented**: a transfer coding other than `chunked`.
 //!
 //! No response at all ([`ParseErrorKind::Http09`], [`ParseErrorKind::Incomplete`]): a request
@@ -38,10 +39,11 @@ use std::fmt;
 use super::chunked::{self, ChunkedError};
 use super::{DEFAULT_CLIENT, DEFAULT_SERVER, Header, HttpRequest, Version};
 
-/// Size limits of the parser (defaults follow Apache httpd: 8190-byte request line and fields,
-/// 100 fields; bodies up to 64 MiB).
+/// Size limits and header handling of the parser. The defaults follow Apache httpd: 8190-byte
+/// request line and fields, 100 fields; bodies up to 64 MiB; duplicate header fields merged;
+/// Content-Length removed from chunked requests.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ParserLimits {
+pub struct ParserConfig {
     /// Longest request line (without line ending).
     pub max_line: usize,
     /// Longest header field line.
@@ -50,15 +52,24 @@ pub struct ParserLimits {
     pub max_headers: usize,
     /// Largest body.
     pub max_body: usize,
+    /// Merge repeated header fields (names compared ASCII case-insensitively) into the first,
+    /// values joined with `", "`, as Apache does before modules see them (CRS test 920620-1
+    /// relies on it). nginx keeps them apart: set false to see every field line.
+    pub merge_duplicate_headers: bool,
+    /// With `Transfer-Encoding: chunked`, remove `Content-Length` from the headers handed on,
+    /// as Apache does (CRS test 920181-1 relies on it). nginx refuses such requests instead.
+    pub chunked_removes_content_length: bool,
 }
 
-impl Default for ParserLimits {
+impl Default for ParserConfig {
     fn default() -> Self {
         Self {
             max_line: 8190,
             max_field: 8190,
             max_headers: 100,
             max_body: 64 << 20,
+            merge_duplicate_headers: true,
+            chunked_removes_content_length: true,
         }
     }
 }
@@ -388,7 +399,7 @@ enum Framing {
     Chunked,
 }
 
-fn framing(headers: &[Header], limits: &ParserLimits) -> Result<Framing, ParseError> {
+fn framing(headers: &[Header], limits: &ParserConfig) -> Result<Framing, ParseError> {
     let mut codings: Vec<Vec<u8>> = Vec::new();
     for h in headers
         .iter()
@@ -462,13 +473,31 @@ fn framing(headers: &[Header], limits: &ParserLimits) -> Result<Framing, ParseEr
     }
 }
 
-/// Parses one request with the default [`ParserLimits`].
+/// Merges repeated fields into the first occurrence (Apache's `apr_table_merge`).
+fn merge_duplicates(headers: Vec<Header>) -> Vec<Header> {
+    let mut out: Vec<Header> = Vec::with_capacity(headers.len());
+    for h in headers {
+        match out
+            .iter_mut()
+            .find(|o| o.name.eq_ignore_ascii_case(&h.name))
+        {
+            Some(first) => {
+                first.value.extend_from_slice(b", ");
+                first.value.extend_from_slice(&h.value);
+            }
+            None => out.push(h),
+        }
+    }
+    out
+}
+
+/// Parses one request with the default [`ParserConfig`].
 pub fn parse_request(input: &[u8]) -> Result<HttpRequest, ParseError> {
-    parse_request_with(input, &ParserLimits::default())
+    parse_request_with(input, &ParserConfig::default())
 }
 
 /// Parses one request from the start of `input`.
-pub fn parse_request_with(input: &[u8], limits: &ParserLimits) -> Result<HttpRequest, ParseError> {
+pub fn parse_request_with(input: &[u8], limits: &ParserConfig) -> Result<HttpRequest, ParseError> {
     let mut pos = 0;
     // Empty lines before the request line are ignored.
     loop {
@@ -550,6 +579,12 @@ pub fn parse_request_with(input: &[u8], limits: &ParserLimits) -> Result<HttpReq
             }
         },
     };
+    if chunked && limits.chunked_removes_content_length {
+        headers.retain(|h| !h.name.eq_ignore_ascii_case("content-length"));
+    }
+    if limits.merge_duplicate_headers {
+        headers = merge_duplicates(headers);
+    }
     Ok(HttpRequest {
         method,
         target,
@@ -604,7 +639,36 @@ mod tests {
         let r = ok(b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nfoo=bar\r\n0\r\n\r\n");
         assert_eq!(r.body, b"foo=bar");
         assert!(r.chunked);
+        assert_eq!(r.header("content-length"), None);
+        assert_eq!(r.headers.len(), 2);
+        let keep = ParserConfig {
+            chunked_removes_content_length: false,
+            ..ParserConfig::default()
+        };
+        let r = parse_request_with(
+            b"POST / HTTP/1.1\r\nHost: h\r\nContent-Length: 7\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+            &keep,
+        )
+        .unwrap();
         assert_eq!(r.headers.len(), 3);
+    }
+
+    #[test]
+    fn duplicate_headers_merge_like_apache() {
+        let raw = b"GET / HTTP/1.1\r\nContent-Type: a\r\nHost: h\r\ncontent-type: b\r\n\r\n";
+        let r = ok(raw);
+        assert_eq!(
+            r.headers,
+            vec![
+                Header::new("Content-Type", "a, b"),
+                Header::new("Host", "h")
+            ]
+        );
+        let apart = ParserConfig {
+            merge_duplicate_headers: false,
+            ..ParserConfig::default()
+        };
+        assert_eq!(parse_request_with(raw, &apart).unwrap().headers.len(), 3);
     }
 
     #[test]
