@@ -98,10 +98,17 @@ fn crs_overrides_file_loads_within_policy() {
     // Issue 6: at most 10 tests ignored or with changed expectations, each with a reason.
     assert!(o.entry_count() <= 10, "{} entries", o.entry_count());
     for t in &o.test_overrides {
-        assert!(t.reason.as_deref().is_some_and(|r| !r.trim().is_empty()), "{t:?}");
+        assert!(
+            t.reason.as_deref().is_some_and(|r| !r.trim().is_empty()),
+            "{t:?}"
+        );
     }
     for r in o.ignore.iter().chain(&o.force_pass).chain(&o.force_fail) {
-        assert!(!r.reason.trim().is_empty(), "{:?} has no reason", r.regex.as_str());
+        assert!(
+            !r.reason.trim().is_empty(),
+            "{:?} has no reason",
+            r.regex.as_str()
+        );
     }
     println!("crs_overrides: {} entries", o.entry_count());
 }
