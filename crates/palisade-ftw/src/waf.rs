@@ -6,7 +6,9 @@
 //! status becomes the response status (a `drop` closes the connection: no response). The log
 //! lines are the engine's error-log lines for this transaction, one per matched rule that logs,
 //! each containing `[id "N"]` (and `[msg "…"]`) as ModSecurity writes them: the checks extract
-//! rule ids from them with go-ftw's regex.
+//! rule ids from them with go-ftw's regex. Include the line of the rule that interrupted the
+//! transaction too (libmodsecurity hands that one to its connector in the intervention, not
+//! through the log callback; a server writes both to its error log).
 //!
 //! ```
 //! use palisade_ftw::{Backend, Exchange, Waf};
