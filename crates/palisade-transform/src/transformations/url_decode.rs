@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::{copy_run, finish, is_hex, x2c};
+use super::{copy_run, decode_copy, decode_owned, is_hex, x2c};
 
 /// The first byte that may decode: a `+`, or a `%` starting a valid escape.
 pub(crate) fn first_change(input: &[u8]) -> Option<usize> {
@@ -23,20 +23,13 @@ pub(crate) fn first_change(input: &[u8]) -> Option<usize> {
 
 /// Applies `t:urlDecode`.
 pub fn url_decode(input: &[u8]) -> Cow<'_, [u8]> {
-    let Some(start) = first_change(input) else {
-        return Cow::Borrowed(input);
-    };
-    let mut buf = input.to_vec();
-    in_place(&mut buf, start);
-    finish(input, buf)
+    decode_copy(input, first_change(input), in_place)
 }
 
 /// `t:urlDecode` on an owned value, in place.
-pub(crate) fn url_decode_owned(mut buf: Vec<u8>) -> Vec<u8> {
-    if let Some(start) = first_change(&buf) {
-        in_place(&mut buf, start);
-    }
-    buf
+pub(crate) fn url_decode_owned(buf: Vec<u8>) -> Vec<u8> {
+    let start = first_change(&buf);
+    decode_owned(buf, start, in_place)
 }
 
 fn in_place(buf: &mut Vec<u8>, start: usize) {
