@@ -6,6 +6,7 @@
 //! oracle once over all of them, and asserts exact agreement of both verdicts and of every
 //! SQLi fingerprint. Prints the set's make-up and one closing line:
 //! `libinjection oracle: N inputs, S sqli disagreements, F fingerprint disagreements, X xss disagreements`.
+//! Set `PALISADE_LIBINJECTION_ORACLE_KEEP=1` to keep the temporary folder with `inputs.hex`.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -163,7 +164,11 @@ fn libinjection_agrees_with_modsecurity() {
     let started = std::time::Instant::now();
     let oracle = run_oracle(&exe, &dir, &set.inputs);
     let oracle_time = started.elapsed();
-    let _ = std::fs::remove_dir_all(&dir);
+    if std::env::var_os("PALISADE_LIBINJECTION_ORACLE_KEEP").is_some() {
+        println!("  kept the oracle folder (inputs.hex): {}", dir.display());
+    } else {
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     let started = std::time::Instant::now();
     let ours: Vec<(Option<String>, bool)> = set

@@ -27,7 +27,8 @@ mod xss;
 
 use core::fmt;
 
-/// A libinjection SQLi fingerprint: up to 8 token-type characters, such as `s&1`.
+/// A libinjection SQLi fingerprint: one to five token-type characters, such as `s&1`
+/// (`X` alone when the input could not be parsed: nested or MySQL `/*!` comments).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Fingerprint {
     bytes: [u8; 8],
