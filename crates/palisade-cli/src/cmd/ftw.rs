@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use palisade_ftw::backend::Albedo;
+use palisade_ftw::engine::EngineWaf;
 use palisade_ftw::load::load_paths;
 use palisade_ftw::overrides::Overrides;
 use palisade_ftw::progress::Progress;
@@ -79,17 +80,15 @@ pub struct Outputs {
     pub log: Option<PathBuf>,
 }
 
-/// The in-process WAF for `--rules`: the seam where the engine adapter is wired.
+/// The in-process WAF for `--rules`: the Palisade engine over the rule files, in order.
 fn engine_waf(rules: &[PathBuf]) -> Result<Box<dyn Waf>, String> {
     if rules.is_empty() {
         return Err("--rules FILE… is required for an in-process run (or use --target)".into());
     }
-    Err(format!(
-        "the in-process engine is not wired into `palisade ftw` yet ({} rule file(s) given); \
-         run against a deployment with --target http://HOST:PORT --log FILE, or check the \
-         harness with --passthrough",
-        rules.len()
-    ))
+    match EngineWaf::from_rule_files(rules) {
+        Ok(w) => Ok(Box::new(w)),
+        Err(e) => Err(format!("cannot load the rules:\n{e}")),
+    }
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), String> {
