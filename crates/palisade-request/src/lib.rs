@@ -41,8 +41,9 @@ pub struct BodyConfig {
     /// 10,000 (v3's built-in default when the directive is absent). A deeper body is a parse
     /// error, never recursion.
     pub json_depth: u32,
-    /// The deepest XML element nesting accepted. Default 256, the limit of libxml2 2.9 without
-    /// `XML_PARSE_HUGE` (v3 never sets it), so deeper documents fail to parse as in v3.
+    /// The deepest XML element nesting accepted. Default 257: libxml2 2.9 without
+    /// `XML_PARSE_HUGE` (v3 never sets it) accepts 257 nested elements and fails at 258, as
+    /// measured with libmodsecurity 3.0.9.
     pub xml_depth: u32,
     /// The most XML nodes (elements, attributes, text runs) kept for one document. Default
     /// 1,000,000; a larger document is a parse error (v3 has no such bound; the body size
@@ -69,7 +70,7 @@ impl Default for BodyConfig {
     fn default() -> Self {
         BodyConfig {
             json_depth: 10_000,
-            xml_depth: 256,
+            xml_depth: 257,
             xml_nodes: 1_000_000,
             multipart_keep_files: false,
             multipart_file_limit: 0,
