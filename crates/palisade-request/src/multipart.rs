@@ -30,7 +30,7 @@
 //!
 //! Version notes: a part header name with a byte outside `!`..`~` is an error (v3/master's fix;
 //! 3.0.9 accepts it). MULTIPART_PART_HEADERS lines carry no line ending (master); set
-//! [`BodyConfig::multipart_header_line_endings`] for 3.0.9's `\r\n`-terminated lines.
+//! [`BodyConfig::multipart_v3_0_9`] for 3.0.9's `\r\n`-terminated lines.
 //!
 //! Memory: the line buffer is 4,098 bytes; text values, names and kept file content live in one
 //! arena bounded by the body (file content by [`BodyConfig::multipart_file_content`]).
@@ -819,7 +819,8 @@ impl Multipart {
         } else {
             self.flags.lf_line = true;
         }
-        let line_endings = self.config.multipart_header_line_endings;
+        let line_endings = self.config.multipart_v3_0_9;
+        let check_names = !self.config.multipart_v3_0_9;
         let Some(mut part) = self.mpp.take() else {
             return;
         };
@@ -877,7 +878,7 @@ impl Multipart {
                 Some(0) => Err(MultipartError::HeaderNameMissing),
                 Some(colon) => {
                     let name = &line[..colon];
-                    if name.iter().any(|&c| !(33..=126).contains(&c)) {
+                    if check_names && name.iter().any(|&c| !(33..=126).contains(&c)) {
                         Err(MultipartError::HeaderInvalidCharacter)
                     } else {
                         let mut v = colon + 1;
@@ -999,6 +1000,7 @@ impl Multipart {
                 return -6;
             }
             let mut quote = 0u8;
+            let mut unterminated = false;
             let mut value: Vec<u8> = Vec::new();
             if name == b"filename*" {
                 let cs = p;
@@ -1059,8 +1061,10 @@ impl Multipart {
                     value.push(at(p));
                     p += 1;
                 }
-                // Over the closing quote (v3 steps past the end on an unterminated value;
-                // here reads past the end are the terminator).
+                // Over the closing quote. Without one, v3 steps over the string's terminator
+                // and reads the heap byte after it, in practice not NUL: the value is still
+                // used, then the header fails with -12 (matches libmodsecurity 3.0.9).
+                unterminated = at(p) == 0;
                 p += 1;
             } else {
                 let s = p;
@@ -1097,6 +1101,9 @@ impl Multipart {
                 return -11;
             }
 
+            if unterminated {
+                return -12;
+            }
             if at(p) != 0 {
                 while at(p) == b'\t' || at(p) == b' ' {
                     p += 1;

@@ -101,7 +101,7 @@ fn render(ct: &[u8], body: &[u8], config: &BodyConfig) -> String {
 
 fn v309() -> BodyConfig {
     BodyConfig {
-        multipart_header_line_endings: true,
+        multipart_v3_0_9: true,
         ..BodyConfig::default()
     }
 }
