@@ -42,6 +42,9 @@ with open(d+'../multipart_v3.tsv','w') as f:
         if random.random()<0.2: ct=random.choice(cts)
         body=mutate(body)
         if b'|' in body or b'\\' in body or b'%' in body: continue
+        # An unterminated quoted Content-Disposition value makes v3 read the heap byte after
+        # the string (undefined behaviour, varies run to run): not a stable expectation.
+        if any(l.count(b'"') % 2 for l in body.split(b'\n') if b'form-data' in l): continue
         r=render(ct, body)
         if r is None or '\\' in r.replace('\\x','') : continue
         f.write(ct.hex()+'\t'+body.hex()+'\t'+r+'\n'); rows+=1
