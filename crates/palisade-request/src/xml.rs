@@ -17,8 +17,10 @@
 //! Encodings: UTF-8 (with or without BOM), UTF-16 with a BOM, and documents declaring
 //! ISO-8859-1 / Latin-1 / US-ASCII are read as libxml2 reads them; text is exposed as UTF-8.
 //!
-//! Known differences from libxml2: a namespace prefix that is never declared is an error here
-//! (libxml2 only warns); an internal entity whose text holds `<` is accepted inside an
+//! A namespace prefix used without a declaration is accepted, as libxml2 accepts it (it only
+//! warns): it is bound to [`UNDECLARED_PREFIX_URI`]. Known differences from libxml2: an
+//! attribute named `p:` (empty local part) is an error here; a line break from an entity's
+//! text inside an attribute value becomes a space here (libxml2 keeps it); an internal entity whose text holds `<` is accepted inside an
 //! attribute value (libxml2 rejects the document); and on a parse error no partial document is
 //! kept (v3 may still evaluate `XML:` against libxml2's partial tree; the error flag is the
 //! same).
@@ -180,9 +182,192 @@ fn declares_latin1(body: &[u8]) -> bool {
     )
 }
 
+/// How many undeclared namespace prefixes are declared on the fly before giving up.
+const MAX_PREFIX_RETRIES: usize = 16;
+
+/// The namespace URI given to prefixes the document uses without declaring them.
+pub const UNDECLARED_PREFIX_URI: &str = "urn:palisade:undeclared-prefix";
+
+/// Inserts a declaration of `prefix` at the element or attribute where roxmltree found it.
+fn declare_prefix(src: &str, prefix: &str, pos: roxmltree::TextPos) -> Option<String> {
+    // TextPos is 1-based rows (split on `\n`) and 1-based columns in characters.
+    let mut offset = 0usize;
+    for (i, line) in src.split('\n').enumerate() {
+        if i + 1 == pos.row as usize {
+            let col = pos.col as usize;
+            let within = line
+                .char_indices()
+                .nth(col.checked_sub(1)?)
+                .map(|(b, _)| b)?;
+            offset += within;
+            break;
+        }
+        offset += line.len() + 1;
+    }
+    let decl = format!("xmlns:{prefix}=\"{UNDECLARED_PREFIX_URI}\"");
+    let bytes = src.as_bytes();
+    let mut out = String::with_capacity(src.len() + decl.len() + 2);
+    if offset > 0 && bytes.get(offset - 1) == Some(&b'<') {
+        // An element name: declare after it.
+        let end = offset
+            + src
+                .get(offset..)?
+                .find(|c: char| c.is_whitespace() || c == '/' || c == '>')?;
+        out.push_str(src.get(..end)?);
+        out.push(' ');
+        out.push_str(&decl);
+        out.push_str(src.get(end..)?);
+    } else {
+        // An attribute: declare before it.
+        out.push_str(src.get(..offset)?);
+        out.push_str(&decl);
+        out.push(' ');
+        out.push_str(src.get(offset..)?);
+    }
+    Some(out)
+}
+
+/// Rejects character references to characters XML does not allow (libxml2 fails the document;
+/// roxmltree would substitute U+FFFD).
+fn check_char_refs(text: &str) -> Result<(), XmlError> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while let Some(p) = b[i..].windows(2).position(|w| w == b"&#") {
+        let start = i + p + 2;
+        let (hex, digits_at) = if b.get(start) == Some(&b'x') {
+            (true, start + 1)
+        } else {
+            (false, start)
+        };
+        let mut j = digits_at;
+        let mut value: u32 = 0;
+        while let Some(&c) = b.get(j) {
+            let d = if hex {
+                (c as char).to_digit(16)
+            } else {
+                (c as char).to_digit(10)
+            };
+            let Some(d) = d else { break };
+            value = value
+                .saturating_mul(if hex { 16 } else { 10 })
+                .saturating_add(d);
+            j += 1;
+        }
+        if j > digits_at && b.get(j) == Some(&b';') {
+            let ok = matches!(value, 0x9 | 0xA | 0xD | 0x20..=0xD7FF | 0xE000..=0xFFFD | 0x10000..=0x10FFFF);
+            if !ok {
+                return Err(XmlError::Malformed(format!(
+                    "invalid character reference &#{value};"
+                )));
+            }
+        }
+        i = j.max(start);
+    }
+    Ok(())
+}
+
 /// Parses an XML body with the limits of `config`.
 pub fn parse(body: &[u8], config: &BodyConfig) -> Result<XmlDocument, XmlError> {
     let text = decode(body)?;
+    check_char_refs(&text)?;
+    let mut fixed: Option<String> = None;
+    for _ in 0..=MAX_PREFIX_RETRIES {
+        let src: &str = fixed.as_deref().unwrap_or(&text);
+        match build(src, config) {
+            Ok(doc) => return Ok(doc),
+            Err(Failure::Own(e)) => return Err(e),
+            Err(Failure::Parser(roxmltree::Error::NodesLimitReached)) => {
+                return Err(XmlError::TooManyNodes);
+            }
+            // libxml2 only warns about an undeclared prefix: declare it where it is used and
+            // parse again (a bounded number of times).
+            Err(Failure::Parser(roxmltree::Error::UnknownNamespace(prefix, pos))) => {
+                match declare_prefix(src, &prefix, pos) {
+                    Some(f) => fixed = Some(f),
+                    None => {
+                        return Err(XmlError::Malformed(format!(
+                            "unknown namespace prefix {prefix}"
+                        )));
+                    }
+                }
+            }
+            Err(Failure::Parser(other)) => return Err(XmlError::Malformed(other.to_string())),
+        }
+    }
+    Err(XmlError::Malformed(
+        "too many undeclared namespace prefixes".into(),
+    ))
+}
+
+/// libxml2 checks roxmltree leaves out, on the node's source text: a processing instruction's
+/// target must be followed by whitespace or `?>`, and a name cannot start with `:`.
+fn check_raw(src: &str, node: roxmltree::Node<'_, '_>) -> Result<(), XmlError> {
+    let raw = src.get(node.range()).unwrap_or("");
+    if let Some(pi) = node.pi() {
+        if let Some(after) = raw
+            .strip_prefix("<?")
+            .and_then(|r| r.strip_prefix(pi.target))
+            && !(after.starts_with("?>") || after.starts_with(char::is_whitespace))
+        {
+            return Err(XmlError::Malformed("processing instruction target".into()));
+        }
+    } else if node.is_element() && raw.starts_with("<:") {
+        return Err(XmlError::Malformed("name starts with `:`".into()));
+    }
+    Ok(())
+}
+
+/// libxml2's checks of the XML declaration's values: `version` is `1.` and digits, `encoding`
+/// an EncName, `standalone` `yes` or `no`.
+fn check_declaration(src: &str) -> Result<(), XmlError> {
+    let Some(rest) = src.strip_prefix("<?xml") else {
+        return Ok(());
+    };
+    if !rest.starts_with(char::is_whitespace) {
+        return Ok(());
+    }
+    let decl = rest.split("?>").next().unwrap_or("");
+    let bad = || XmlError::Malformed("XML declaration".into());
+    for (key, check) in [
+        (
+            "version",
+            (|v: &str| {
+                v.strip_prefix("1.")
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|c| c.is_ascii_digit()))
+            }) as fn(&str) -> bool,
+        ),
+        ("encoding", |v: &str| {
+            let mut c = v.chars();
+            c.next().is_some_and(|f| f.is_ascii_alphabetic())
+                && c.all(|x| x.is_ascii_alphanumeric() || matches!(x, '.' | '_' | '-'))
+        }),
+        ("standalone", |v: &str| v == "yes" || v == "no"),
+    ] {
+        let Some(p) = decl.find(key) else { continue };
+        let after = decl[p + key.len()..].trim_start();
+        let Some(after) = after.strip_prefix('=') else {
+            return Err(bad());
+        };
+        let after = after.trim_start();
+        let Some(q) = after.chars().next().filter(|&q| q == '"' || q == '\'') else {
+            return Err(bad());
+        };
+        let Some(end) = after[1..].find(q) else {
+            return Err(bad());
+        };
+        if !check(&after[1..1 + end]) {
+            return Err(bad());
+        }
+    }
+    Ok(())
+}
+
+enum Failure {
+    Parser(roxmltree::Error),
+    Own(XmlError),
+}
+
+fn build(src: &str, config: &BodyConfig) -> Result<XmlDocument, Failure> {
     // External entities resolve to nothing: never loaded, read as empty text (v3 with
     // SecXmlExternalEntity Off); Palisade does the same whatever the setting.
     let resolver =
@@ -192,17 +377,17 @@ pub fn parse(body: &[u8], config: &BodyConfig) -> Result<XmlDocument, XmlError> 
         nodes_limit: config.xml_nodes,
         entity_resolver: Some(&resolver),
     };
-    let doc = roxmltree::Document::parse_with_options(&text, opts).map_err(|e| match e {
-        roxmltree::Error::NodesLimitReached => XmlError::TooManyNodes,
-        other => XmlError::Malformed(other.to_string()),
-    })?;
+    check_declaration(src).map_err(Failure::Own)?;
+    let doc = roxmltree::Document::parse_with_options(src, opts).map_err(Failure::Parser)?;
     let mut out = XmlDocument::default();
     let mut open: Vec<u32> = Vec::new();
     let root = doc.root();
     // Iterative pre-order walk with close events (the input controls the depth: no recursion).
     let mut cur = root.first_child();
     while let Some(node) = cur {
-        out.open_node(node, &mut open, config)?;
+        check_raw(src, node).map_err(Failure::Own)?;
+        out.open_node(node, &mut open, config)
+            .map_err(Failure::Own)?;
         if let Some(c) = node.first_child() {
             cur = Some(c);
             continue;
