@@ -23,6 +23,34 @@
 //!
 //! Limits are data: [`BodyConfig`] gathers every bound and option with ModSecurity's defaults.
 //!
+//! ```
+//! use palisade_request::{ArgLimit, BodyConfig, CollectArgs, json, multipart, uri, urlencoded};
+//!
+//! // The URI split and ARGS_GET.
+//! let target = b"/shop/item.php?id=1%27+OR+1%3D1&id=2";
+//! let parts = uri::split(target);
+//! assert_eq!(&*parts.filename, b"/shop/item.php");
+//! assert_eq!(parts.basename(), Some(&b"item.php"[..]));
+//! let mut args = CollectArgs::default();
+//! let found = urlencoded::parse(parts.query_string.unwrap_or(b""), b'&', &mut args);
+//! assert_eq!(args.0[0], (b"id".to_vec(), b"1' OR 1=1".to_vec()));
+//! assert!(!found.invalid_encoding);
+//!
+//! // A JSON body under `SecArgumentsLimit 1000`, the two GET arguments counting.
+//! let mut sink = ArgLimit::new(CollectArgs::default(), 2, 1000);
+//! json::parse(br#"{"user":{"name":"x","roles":["a","b"]}}"#, 512, &mut sink).unwrap();
+//! let names: Vec<_> = sink.into_inner().0.into_iter().map(|(n, _)| n).collect();
+//! assert_eq!(names, [&b"json.user.name"[..], b"json.user.roles.array_0", b"json.user.roles.array_1"]);
+//!
+//! // A multipart body, with its flags.
+//! let body = b"--B\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\nhello\r\n--B--\r\n";
+//! let mut parts = multipart::CollectMultipart::default();
+//! let outcome =
+//!     multipart::parse(b"multipart/form-data; boundary=B", body, &BodyConfig::default(), &mut parts);
+//! assert_eq!(parts.args, [(b"q".to_vec(), b"hello".to_vec())]);
+//! assert!(outcome.error.is_none() && !outcome.flags.strict_error());
+//! ```
+//!
 //! ## How v3 wires the processors into a transaction (for the engine)
 //!
 //! `Transaction::processRequestBody` in v3, step by step:

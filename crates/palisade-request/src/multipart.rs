@@ -32,8 +32,10 @@
 //! 3.0.9 accepts it). MULTIPART_PART_HEADERS lines carry no line ending (master); set
 //! [`BodyConfig::multipart_v3_0_9`] for 3.0.9's `\r\n`-terminated lines.
 //!
-//! Memory: the line buffer is 4,098 bytes; text values, names and kept file content live in one
-//! arena bounded by the body (file content by [`BodyConfig::multipart_file_content`]).
+//! Memory: the line buffer is 4,096 bytes; text values, names and kept file content live in one
+//! arena that never holds more than the body fed so far (file content at most
+//! [`BodyConfig::multipart_file_content`] per file, none unless kept), so the host's body limit
+//! bounds it; file data that is not kept costs nothing, however large the upload.
 
 use core::fmt;
 use core::ops::Range;
@@ -528,6 +530,22 @@ impl Multipart {
             }
         }
         m
+    }
+
+    /// Bytes of part headers and text-part data so far (see
+    /// [`MultipartOutcome::no_files_length`]); a host may stop feeding once it passes
+    /// `SecRequestBodyNoFilesLimit`.
+    pub fn no_files_length(&self) -> u64 {
+        self.no_files_length
+    }
+
+    /// Bytes the processor holds now (kept values and names, part headers, the line buffer):
+    /// what a host can account against its memory budget.
+    pub fn retained_bytes(&self) -> usize {
+        let part = self.mpp.as_ref().map_or(0, |p| {
+            p.hdr.len() + p.lines.len() + p.last_header_line.len()
+        });
+        self.arena.len() + self.buf.len() + part + self.parts.len() * size_of::<DonePart>()
     }
 
     /// The boundary found in the Content-Type (empty when it was not usable).
