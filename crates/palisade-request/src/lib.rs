@@ -54,11 +54,12 @@
 //! ## How v3 wires the processors into a transaction (for the engine)
 //!
 //! `Transaction::processRequestBody` in v3, step by step:
-//! 1. For URLENCODED (by Content-Type), JSON and XML (by `ctl:requestBodyProcessor`): if
+//! 1. For URLENCODED (by Content-Type, or `ctl:requestBodyProcessor=URLENCODED`), JSON and XML
+//!    (by `ctl:requestBodyProcessor` only): if
 //!    `SecRequestBodyNoFilesLimit` is set and the body is longer, REQBODY_ERROR = 1 with
 //!    [`NO_FILES_LIMIT_MSG`], INBOUND_DATA_ERROR = 1, and the body is not parsed.
-//! 2. XML, else JSON (the processor chosen by ctl), else MULTIPART, else URLENCODED (the type
-//!    chosen by Content-Type, [`BodyProcessor::from_content_type`]) runs. An error sets
+//! 2. XML, else JSON (the processor chosen by ctl), else MULTIPART, else URLENCODED (the body
+//!    type from Content-Type, [`BodyProcessor::from_content_type`], or from ctl) runs. An error sets
 //!    REQBODY_ERROR = 1 and REQBODY_ERROR_MSG = REQBODY_PROCESSOR_ERROR_MSG = the error's
 //!    `reqbody_error_msg()`; success sets REQBODY_ERROR = 0. JSON errors count only for a
 //!    non-empty body. URLENCODED leaves REQBODY_ERROR unset.

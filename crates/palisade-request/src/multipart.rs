@@ -100,7 +100,9 @@ pub struct MultipartFlags {
     pub invalid_part: bool,
     /// MULTIPART_INVALID_HEADER_FOLDING
     pub invalid_header_folding: bool,
-    /// MULTIPART_FILE_LIMIT_EXCEEDED
+    /// The upload file limit was exceeded. Note: v3 never sets the variable
+    /// MULTIPART_FILE_LIMIT_EXCEEDED itself (it stays empty, even in v3/master); the flag only
+    /// feeds MULTIPART_STRICT_ERROR and the error message.
     pub file_limit_exceeded: bool,
     /// MULTIPART_UNMATCHED_BOUNDARY: 0, 1 (something like an unknown boundary was seen) or 2
     /// (a matching boundary after the first one; v3 sets 2 on every well-formed body with more
