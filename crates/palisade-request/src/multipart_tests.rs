@@ -528,6 +528,9 @@ fn multiline_text_values_lose_line_endings_files_keep_their_size() {
     assert_eq!(o.no_files_length, 42 + 2 + 2 + 4 + 60 + 2);
 }
 
+/// libmodsecurity 3.0.9 with `SecTmpSaveUploadedFiles On` and `SecUploadFileLimit 2` gives, for
+/// three file parts: FILES_TMP_CONTENT `abcd` (for `ab\r\ncd`), `data`, and `` for the third,
+/// FILES_SIZES 6/4/4, STRICT_ERROR 1 and the "Upload file limit exceeded 2" message.
 #[test]
 fn file_limit() {
     let mut body = Vec::new();
