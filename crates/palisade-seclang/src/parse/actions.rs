@@ -39,6 +39,13 @@ pub(crate) fn parse_quoted_actions(
         return Ok((actions, p + 1));
     }
     loop {
+        if src.at_line_end(p) {
+            return Err(src
+                .error(p, format!("expected an action, found {}", src.describe(p)))
+                .with_note(
+                    "continue the action list on the next line with a `\\` at the end of this one",
+                ));
+        }
         let (action, end) = parse_action(src, p, Context::Quoted, warnings)?;
         actions.push(action);
         p = src.skip_inline_ws(end);

@@ -774,12 +774,12 @@ fn parse_sec_rule(
                 Err(_) => {
                     return Err(src
                         .error(
-                            r,
-                            format!("expected the rule's actions, found {}", src.describe(r)),
+                            q,
+                            "a SecRule without actions must be followed by a blank line or the end of the file",
                         )
                         .with_note(
-                            "ModSecurity v3 reads the line after a SecRule without actions as \
-                             its actions; add actions (\"t:none\") or a blank line",
+                            "ModSecurity v3 reads the next line as this rule's actions; \
+                             add actions (\"t:none\") or a blank line",
                         ));
                 }
             }

@@ -43,7 +43,6 @@ pub(crate) fn reparse_variable(text: &str) -> Option<crate::ast::Variable> {
     }
 }
 
-
 /// Resource limits of the parser and loader. Exceeding one gives an error diagnostic at the
 /// place it happened; nothing grows without bound.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -94,6 +93,28 @@ impl ParseOutput {
     /// The errors only.
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.diagnostics.iter().filter(|d| d.is_error())
+    }
+}
+
+/// After an error, skips the indented lines that follow when they do not start a directive:
+/// they are most likely the rest of the broken one (an action list continued without `\`).
+fn skip_continuation_debris(src: &Src<'_>, mut pos: usize) -> usize {
+    loop {
+        if !matches!(src.at(pos), Some(b' ' | b'\t')) {
+            return pos;
+        }
+        let mut p = pos;
+        while matches!(src.at(p), Some(b' ' | b'\t')) {
+            p += 1;
+        }
+        if src.at_line_end(p) || src.at(p) == Some(b'#') {
+            return pos;
+        }
+        let word = src.slice(p, src.word_end(p));
+        if crate::ast::DirectiveName::from_name(word).is_some() {
+            return pos;
+        }
+        pos = src.logical_line_end(p);
     }
 }
 
@@ -161,7 +182,7 @@ pub fn parse_str_with(text: &str, file: FileId, limits: &Limits) -> ParseOutput 
                     let at = src.offset_of(diag.span).max(start);
                     out.diagnostics.push(diag);
                     errors += 1;
-                    pos = src.logical_line_end(at).max(start + 1);
+                    pos = skip_continuation_debris(&src, src.logical_line_end(at)).max(start + 1);
                 }
             }
         }

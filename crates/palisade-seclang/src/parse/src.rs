@@ -173,18 +173,19 @@ impl<'a> Src<'a> {
             return "whitespace".to_owned();
         }
         let rest = self.text.get(pos..).unwrap_or("");
-        let mut end = 0;
-        for (i, c) in rest.char_indices() {
-            if c == '\n' || c == '\r' || i >= 24 {
-                break;
-            }
-            end = i + c.len_utf8();
-            if !(c.is_alphanumeric() || c == '_') {
-                break;
-            }
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .take(24)
+            .collect();
+        if !word.is_empty() {
+            return format!("`{word}`");
         }
-        let shown = rest.get(..end).unwrap_or("");
-        format!("`{}`", shown.escape_debug())
+        match rest.chars().next() {
+            Some(c) if c.is_control() => format!("`{}`", c.escape_debug()),
+            Some(c) => format!("`{c}`"),
+            None => "end of file".to_owned(),
+        }
     }
 }
 
