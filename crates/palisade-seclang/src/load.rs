@@ -45,6 +45,17 @@ struct Frame {
     depth: usize,
 }
 
+/// An entry of the loader's stack: a file being read, or the files of an `Include` still to
+/// read.
+enum Item {
+    Directives(Frame),
+    Pending {
+        files: std::vec::IntoIter<PathBuf>,
+        span: Span,
+        depth: usize,
+    },
+}
+
 /// A file to read: its path, the `Include` that names it (none for a top-level file), and how
 /// deep it is included.
 struct Work {
@@ -102,64 +113,68 @@ struct Loader<'s> {
 
 impl Loader<'_> {
     /// Reads a top-level file and everything it includes, depth first, with an explicit stack
-    /// (no recursion the input controls).
+    /// (no recursion the input controls). Files are read in load order.
     fn run(&mut self, first: Work) {
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack: Vec<Item> = Vec::new();
         if let Some(frame) = self.open(first, &stack) {
-            stack.push(frame);
+            stack.push(Item::Directives(frame));
         }
-        while let Some(frame) = stack.last_mut() {
-            let Some(d) = frame.directives.next() else {
-                stack.pop();
-                continue;
-            };
-            let DirectiveKind::Include(target) = &d.kind else {
-                self.out.directives.push(d);
-                continue;
-            };
-            let including = frame.path.clone();
-            let depth = frame.depth + 1;
-            let pattern = resolve_relative(Some(&including), target);
-            let files = match expand(self.source, &pattern) {
-                Ok(files) => files,
-                Err(e) => {
-                    self.out
-                        .diagnostics
-                        .push(Diagnostic::error(d.span, e.to_string()));
-                    continue;
+        while let Some(top) = stack.last_mut() {
+            match top {
+                Item::Pending { files, span, depth } => {
+                    let (span, depth) = (*span, *depth);
+                    let Some(path) = files.next() else {
+                        stack.pop();
+                        continue;
+                    };
+                    let work = Work {
+                        path,
+                        span: Some(span),
+                        depth,
+                    };
+                    if let Some(frame) = self.open(work, &stack) {
+                        stack.push(Item::Directives(frame));
+                    }
                 }
-            };
-            if files.is_empty() {
-                self.out.diagnostics.push(Diagnostic::error(
-                    d.span,
-                    format!(
-                        "{target}: Not able to open file: no file matches `{}`",
-                        pattern.display()
-                    ),
-                ));
-                continue;
+                Item::Directives(frame) => {
+                    let Some(d) = frame.directives.next() else {
+                        stack.pop();
+                        continue;
+                    };
+                    let DirectiveKind::Include(target) = &d.kind else {
+                        self.out.directives.push(d);
+                        continue;
+                    };
+                    let depth = frame.depth + 1;
+                    let pattern = resolve_relative(Some(&frame.path), target);
+                    match expand(self.source, &pattern) {
+                        Ok(files) if files.is_empty() => {
+                            self.out.diagnostics.push(Diagnostic::error(
+                                d.span,
+                                format!(
+                                    "{target}: Not able to open file: no file matches `{}`",
+                                    pattern.display()
+                                ),
+                            ));
+                        }
+                        Ok(files) => stack.push(Item::Pending {
+                            files: files.into_iter(),
+                            span: d.span,
+                            depth,
+                        }),
+                        Err(e) => {
+                            self.out
+                                .diagnostics
+                                .push(Diagnostic::error(d.span, e.to_string()));
+                        }
+                    }
+                }
             }
-            // Files of one Include are read in order: push them in reverse.
-            let mut frames = Vec::new();
-            for f in files {
-                let work = Work {
-                    path: f,
-                    span: Some(d.span),
-                    depth,
-                };
-                if let Some(frame) = self.open(work, &stack) {
-                    frames.push(frame);
-                }
-                if self.out.files.len() >= self.limits.max_files {
-                    break;
-                }
-            }
-            stack.extend(frames.into_iter().rev());
         }
     }
 
     /// Reads and parses one file; reports why not when it cannot.
-    fn open(&mut self, work: Work, stack: &[Frame]) -> Option<Frame> {
+    fn open(&mut self, work: Work, stack: &[Item]) -> Option<Frame> {
         let Work { path, span, depth } = work;
         let at = span.unwrap_or_default();
         if depth > self.limits.max_include_depth {
@@ -173,11 +188,14 @@ impl Loader<'_> {
             ));
             return None;
         }
-        if stack.iter().any(|f| f.path == path) {
-            let mut chain: Vec<String> = stack
-                .iter()
-                .skip_while(|f| f.path != path)
-                .map(|f| f.path.display().to_string())
+        let ancestors = stack.iter().filter_map(|item| match item {
+            Item::Directives(f) => Some(&f.path),
+            Item::Pending { .. } => None,
+        });
+        if ancestors.clone().any(|p| *p == path) {
+            let mut chain: Vec<String> = ancestors
+                .skip_while(|p| **p != path)
+                .map(|p| p.display().to_string())
                 .collect();
             chain.push(path.display().to_string());
             self.out.diagnostics.push(Diagnostic::error(

@@ -125,19 +125,20 @@ pub fn parse_str(text: &str, file: FileId) -> ParseOutput {
 
 /// Parses the text of one rule file with the given limits.
 pub fn parse_str_with(text: &str, file: FileId, limits: &Limits) -> ParseOutput {
-    let src = Src::new(text, file);
     let mut out = ParseOutput::default();
-    if text.len() > limits.max_file_bytes {
+    if text.len() > limits.max_file_bytes.min(Src::MAX_LEN) {
+        let src = Src::new("", file);
         out.diagnostics.push(src.error(
             0,
             format!(
                 "the file is {} bytes, over the limit of {} bytes",
                 text.len(),
-                limits.max_file_bytes
+                limits.max_file_bytes.min(Src::MAX_LEN)
             ),
         ));
         return out;
     }
+    let src = Src::new(text, file);
     let mut errors = 0usize;
     let mut pos = 0;
     loop {

@@ -61,6 +61,19 @@ impl TextMode {
         }
     }
 
+    /// The length of the run of plain bytes at the start of `rest` (bytes that are neither
+    /// `%` nor a stop of the mode), when a fast search applies to the mode.
+    fn plain_run(self, rest: &[u8]) -> Option<usize> {
+        let first = |found: Option<usize>| found.unwrap_or(rest.len());
+        Some(match self {
+            TextMode::DoubleQuoted => first(memchr::memchr2(b'%', b'"', rest)),
+            TextMode::SingleQuoted => first(memchr::memchr2(b'%', b'\'', rest)),
+            TextMode::UnquotedPredicate => first(memchr::memchr3(b'%', b'"', b',', rest))
+                .min(first(memchr::memchr2(b'\n', b'\r', rest))),
+            _ => return None,
+        })
+    }
+
     /// Whether a `%` not followed by `{` is plain text.
     fn bare_percent_ok(self) -> bool {
         !matches!(self, TextMode::SingleQuoted | TextMode::UnquotedOperator)
@@ -89,6 +102,13 @@ pub(crate) fn scan_text(
     let mut run_start = start;
     let mut pos = start;
     while let Some(c) = src.at(pos) {
+        // Jump over plain text to the next byte that can matter in this mode.
+        if let Some(skip) = mode.plain_run(src.bytes.get(pos..).unwrap_or(&[]))
+            && skip > 0
+        {
+            pos += skip;
+            continue;
+        }
         if c == b'%' {
             if src.at(pos + 1) == Some(b'{') {
                 if escaped(src, pos, token_start) {
