@@ -23,7 +23,7 @@ use crate::ast::{
     Action, ActionKind, AllowScope, Ctl, Directive, DirectiveKind, Operator, Rule, Selector,
     SetVar, SetVarOp, Variable,
 };
-use crate::parse::{reparse_action, reparse_variable};
+use crate::parse::{reparse_action, reparse_operator, reparse_variable};
 
 impl fmt::Display for Directive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -83,13 +83,15 @@ impl fmt::Display for PathArg<'_> {
 }
 
 impl fmt::Display for Rule {
-    /// `SecRule VARIABLES "OPERATOR" "ACTIONS"`.
+    /// `SecRule VARIABLES "OPERATOR" "ACTIONS"`. An unquoted operator (one whose argument holds
+    /// a `"`) is followed by a tab: a space could be escaped by a trailing backslash.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = self.operator.to_string();
+        let sep = if op.starts_with('"') { " " } else { "\t" };
         write!(
             f,
-            "SecRule {} {} {}",
+            "SecRule {} {op}{sep}{}",
             VariableList(&self.variables),
-            self.operator,
             ActionList(&self.actions)
         )
     }
@@ -146,11 +148,11 @@ impl fmt::Display for DirectiveKind {
                 Ok(())
             }
             K::SecRuleUpdateTargetById { id, targets } => {
-                write!(f, "{name} {id} \"{}\"", VariableList(targets))
+                write!(f, "{name} {id} {}", VariableList(targets))
             }
             K::SecRuleUpdateTargetByTag { tag: s, targets }
             | K::SecRuleUpdateTargetByMsg { msg: s, targets } => {
-                write!(f, "{name} \"{s}\" \"{}\"", VariableList(targets))
+                write!(f, "{name} \"{s}\" {}", VariableList(targets))
             }
             K::SecRuleUpdateActionById { id, actions } => {
                 write!(f, "{name} {id} {}", ActionList(actions))
@@ -213,14 +215,23 @@ impl fmt::Display for Variable {
 }
 
 impl fmt::Display for Operator {
-    /// `"@rx ARG"`, `"!@within ARG"`, `"@detectSQLi"`.
+    /// `"@rx ARG"`, `"!@within ARG"`, `"@detectSQLi"`; unquoted (`@rx ARG`) when the argument
+    /// holds a `"` that the quoted form cannot carry.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let neg = if self.negated { "!" } else { "" };
+        let name = self.name.name();
         if self.argument.segments.is_empty() {
-            write!(f, "\"{neg}@{}\"", self.name.name())
-        } else {
-            write!(f, "\"{neg}@{} {}\"", self.name.name(), self.argument)
+            return write!(f, "\"{neg}@{name}\"");
         }
+        let quoted = format!("\"{neg}@{name} {}\"", self.argument);
+        if reparse_operator(&quoted).is_some_and(|o| o == *self) {
+            return f.write_str(&quoted);
+        }
+        let bare = format!("{neg}@{name} {}", self.argument);
+        if reparse_operator(&bare).is_some_and(|o| o == *self) {
+            return f.write_str(&bare);
+        }
+        f.write_str(&quoted)
     }
 }
 

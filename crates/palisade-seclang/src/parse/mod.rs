@@ -23,13 +23,26 @@ use crate::{Diagnostic, FileId};
 
 pub(crate) use src::Src;
 
-/// Parses `text` as exactly one action (as inside a quoted action list); `None` when it is not
-/// one. The printer uses it to choose a form of a value that reads back the same.
+/// Parses `text` as exactly one action, as the last of a quoted action list (followed by the
+/// closing `"`); `None` when it is not one. The printer uses it to choose a form of a value
+/// that reads back the same.
 pub(crate) fn reparse_action(text: &str) -> Option<crate::ast::ActionKind> {
-    let src = Src::new(text, FileId(0));
+    let with_close = format!("{text}\"");
+    let src = Src::new(&with_close, FileId(0));
     let mut warnings = Vec::new();
     match actions::parse_action(&src, 0, actions::Context::Quoted, &mut warnings) {
         Ok((a, end)) if end == text.len() => Some(a.kind),
+        _ => None,
+    }
+}
+
+/// Parses `text` as exactly one operator (quoted or not) followed by a tab (what the printer
+/// writes after an unquoted operator); `None` when it is not one.
+pub(crate) fn reparse_operator(text: &str) -> Option<crate::ast::Operator> {
+    let with_space = format!("{text}\t");
+    let src = Src::new(&with_space, FileId(0));
+    match operator::parse_operator(&src, 0) {
+        Ok((o, end)) if end == text.len() => Some(o),
         _ => None,
     }
 }

@@ -137,6 +137,10 @@ pub(crate) fn scan_text(
         if mode.hard_stop(c) {
             break;
         }
+        // An unquoted operator ends at a backslash-newline continuation.
+        if mode == TextMode::UnquotedOperator && c == b'\\' && src.continuation_at(pos).is_some() {
+            break;
+        }
         if mode.escapable(c) {
             if escaped(src, pos, token_start) {
                 pos += 1;
