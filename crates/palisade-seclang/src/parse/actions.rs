@@ -151,7 +151,7 @@ pub(crate) fn parse_action(
             if !has_value {
                 return Err(need_value("N"));
             }
-            let (text, end, quoted) = quoted_or_token(src, v, b"'")?;
+            let (text, end, quoted) = quoted_or_token(src, v)?;
             let n = parse_u32(&text).ok_or_else(|| {
                 let label = if lower == "accuracy" {
                     "Accuracy"
@@ -180,7 +180,7 @@ pub(crate) fn parse_action(
             if !has_value {
                 return Err(need_value("PATH"));
             }
-            let (text, end, _) = quoted_or_token(src, v, b"'")?;
+            let (text, end, _) = quoted_or_token(src, v)?;
             if text.is_empty() {
                 return Err(need_value("PATH"));
             }
@@ -190,14 +190,14 @@ pub(crate) fn parse_action(
             if !has_value {
                 return Err(need_value("N"));
             }
-            let (text, end, _) = quoted_or_token(src, v, b"'")?;
+            let (text, end, _) = quoted_or_token(src, v)?;
             (ActionKind::Id(parse_rule_id(src, v, &text)?), end)
         }
         "phase" => {
             if !has_value {
                 return Err(need_value("N"));
             }
-            let (text, end, quoted) = quoted_or_token(src, v, b"'")?;
+            let (text, end, quoted) = quoted_or_token(src, v)?;
             let lower_text = text.to_ascii_lowercase();
             if quoted && (lower_text == "request" || lower_text == "phase") {
                 return Err(src
@@ -230,7 +230,7 @@ pub(crate) fn parse_action(
             if !has_value {
                 return Err(need_value("'…'"));
             }
-            let (text, end, quoted) = quoted_or_token(src, v, b"'")?;
+            let (text, end, quoted) = quoted_or_token(src, v)?;
             if text.is_empty() || text.contains(',') {
                 return Err(src.error(v, "expected a revision without `,` after `rev:`"));
             }
@@ -249,7 +249,7 @@ pub(crate) fn parse_action(
             if src.at(v) != Some(b'\'') {
                 return Err(src.error(v, "the value of `ver` must be quoted: ver:'…'"));
             }
-            let (text, end, _) = quoted_or_token(src, v, b"'")?;
+            let (text, end, _) = quoted_or_token(src, v)?;
             if text.is_empty() {
                 return Err(need_value("'…'"));
             }
@@ -259,7 +259,7 @@ pub(crate) fn parse_action(
             if !has_value {
                 return Err(need_value("N"));
             }
-            let (text, end, _) = quoted_or_token(src, v, b"'")?;
+            let (text, end, _) = quoted_or_token(src, v)?;
             let sev = Severity::from_text(&text).ok_or_else(|| {
                 src.error(
                     v,
@@ -466,12 +466,8 @@ fn parse_u32(text: &str) -> Option<u32> {
 
 /// A value either in single quotes (`'…'`, `\'` kept) or a token up to `,`, whitespace or
 /// `"`. Returns the text, the offset after it, and whether it was quoted.
-fn quoted_or_token(
-    src: &Src<'_>,
-    pos: usize,
-    quote: &[u8],
-) -> Result<(String, usize, bool), Diagnostic> {
-    if src.at(pos).is_some_and(|c| quote.contains(&c)) {
+fn quoted_or_token(src: &Src<'_>, pos: usize) -> Result<(String, usize, bool), Diagnostic> {
+    if src.at(pos) == Some(b'\'') {
         let q = src.at(pos);
         let mut p = pos + 1;
         loop {
