@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::ast::{Directive, DirectiveKind};
+use crate::ast::{Directive, DirectiveKind, RemoteRulesFailAction};
 use crate::parse::{Limits, parse_str_with};
 use crate::{Diagnostic, FileTable, RuleSource, SourceError, Span, check, resolve_relative};
 
@@ -71,6 +71,7 @@ pub fn load_with<P: AsRef<Path>>(source: &dyn RuleSource, paths: &[P], limits: &
         limits,
         out: Loaded::default(),
         total_bytes: 0,
+        remote_fail: None,
     };
     for p in paths {
         let pattern = p.as_ref();
@@ -109,9 +110,27 @@ struct Loader<'s> {
     limits: &'s Limits,
     out: Loaded,
     total_bytes: usize,
+    /// The last `SecRemoteRulesFailAction` seen, in load order.
+    remote_fail: Option<RemoteRulesFailAction>,
 }
 
 impl Loader<'_> {
+    /// Palisade does not download rules: `SecRemoteRules` fails as a failed download does in
+    /// ModSecurity (an error after `SecRemoteRulesFailAction Abort`, else a warning; ModSecurity
+    /// itself says nothing then).
+    fn remote_rules(&self, span: Span, url: &str) -> Diagnostic {
+        let message = format!("SecRemoteRules {url}: Palisade does not download rules");
+        let d = if self.remote_fail == Some(RemoteRulesFailAction::Abort) {
+            Diagnostic::error(
+                span,
+                format!("{message} (SecRemoteRulesFailAction is Abort)"),
+            )
+        } else {
+            Diagnostic::warning(span, message)
+        };
+        d.with_note("download the file and `Include` it")
+    }
+
     /// Reads a top-level file and everything it includes, depth first, with an explicit stack
     /// (no recursion the input controls). Files are read in load order.
     fn run(&mut self, first: Work) {
@@ -141,6 +160,13 @@ impl Loader<'_> {
                         stack.pop();
                         continue;
                     };
+                    match &d.kind {
+                        DirectiveKind::SecRemoteRulesFailAction(a) => self.remote_fail = Some(*a),
+                        DirectiveKind::SecRemoteRules { url, .. } => {
+                            self.out.diagnostics.push(self.remote_rules(d.span, url));
+                        }
+                        _ => {}
+                    }
                     let DirectiveKind::Include(target) = &d.kind else {
                         self.out.directives.push(d);
                         continue;

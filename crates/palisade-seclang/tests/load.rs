@@ -265,3 +265,22 @@ fn filesystem_includes_with_globs() {
     assert!(l.diagnostics.is_empty(), "{:?}", l.diagnostics);
     assert_eq!(markers(&l), ["TWO", "TEN"]);
 }
+
+#[test]
+fn remote_rules_are_not_downloaded() {
+    let src = MemorySource::new().with_file(
+        "r.conf",
+        "SecRemoteRules k https://example.com/a.conf\nSecRemoteRulesFailAction Abort\nSecRemoteRules k https://example.com/b.conf\n",
+    );
+    let l = load(&src, &["r.conf"]);
+    let got: Vec<(Level, u32)> = l
+        .diagnostics
+        .iter()
+        .map(|d| (d.level, d.span.line))
+        .collect();
+    assert_eq!(got, [(Level::Warning, 1), (Level::Error, 3)]);
+    assert_eq!(
+        l.diagnostics[1].message,
+        "SecRemoteRules https://example.com/b.conf: Palisade does not download rules (SecRemoteRulesFailAction is Abort)"
+    );
+}
