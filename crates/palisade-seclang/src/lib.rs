@@ -43,13 +43,16 @@
 //! - Escapes are kept verbatim (`\"`, `\'`, `\%{` stay in the text, backslash included), and
 //!   count only after another character of the same value: ModSecurity passes them on as they
 //!   are. A `%` that does not start a `%{…}` macro is refused in `'…'` values and unquoted
-//!   operators, as ModSecurity refuses it; macros must name a known variable.
+//!   operators, as ModSecurity refuses it; macros must name a known variable. A `%` right
+//!   after a macro's `}` is dropped, as ModSecurity's scanner drops it (`%{tx.score}%`).
 //! - Quoted and unquoted forms: variables (`ARGS|ARGS_NAMES` or `"ARGS|ARGS_NAMES"`), operators
 //!   (exactly one space between `@op` and its argument), one unquoted action or a quoted list,
 //!   `msg:'…'`, `msg:"…"` or `msg:…` (up to the next `,`).
 //! - Selectors: `ARGS:key`, `ARGS:/regex/`, `ARGS:'/re|gex/'` (read by longest match, as
 //!   ModSecurity does: `ARGS:/a/b` is the key `/a/b`), `XML:/xpath` (`XML:/x/` is the XPath
 //!   `x`, `ENV:/x/` the key `x`, as in ModSecurity).
+//! - An action list left without its closing `"` ends at the end of the line, as in
+//!   ModSecurity (with a warning).
 //! - A `SecRule` without actions takes the next line as its actions unless that line is blank
 //!   or the end of the file: ModSecurity does the same, so a rule without actions directly
 //!   followed by another directive is an error.

@@ -81,6 +81,18 @@ const CASES: &[(&str, V, V)] = &[
     ("SecRule ARGS \"@rx a\"\n    \"id:2\"\n", Ok, Ok),
     ("SecRule ARGS \"@rx a\"\nid:2\n", Ok, Ok),
     ("SecRule ARGS \"@rx a\"\n# comment\n", Err, Err),
+    ("SecRule ARGS \"@rx a\" \"id:1,phase:1,block\n", Ok, Ok),
+    (
+        "SecRule ARGS \"@rx a\" \"id:1,chain\nSecRule ARGS \"@rx b\" \"t:none\"\n",
+        Ok,
+        Ok,
+    ),
+    ("SecRule ARGS \"@rx a\" \"id:1,\n    pass\"\n", Err, Err),
+    (
+        "SecRule ARGS \"@rx a\" \"id:1,msg:'%{MATCHED_VAR}% done'\"\n",
+        Ok,
+        Ok,
+    ),
     // Actions.
     ("SecRule ARGS \"@rx a\" \"id:1,setvar:tx.a=\"\n", Err, Err),
     (

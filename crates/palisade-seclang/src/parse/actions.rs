@@ -52,13 +52,22 @@ pub(crate) fn parse_quoted_actions(
         match src.at(p) {
             Some(b',') => p = src.skip_inline_ws(p + 1),
             Some(b'"') => return Ok((actions, p + 1)),
-            None => {
-                return Err(src.error(pos, "unterminated action list: the closing `\"` is missing"));
-            }
             _ if src.at_line_end(p) => {
-                return Err(src
-                    .error(p, "expected `,` or the closing `\"`, found end of line")
-                    .with_note("continue the action list on the next line with a `\\` at the end of this one"));
+                // ModSecurity ends an unclosed action list at the end of the line.
+                warnings.push(
+                    src.warning(
+                        p,
+                        format!(
+                            "the action list is not closed: expected `\"`, found {}",
+                            src.describe(p)
+                        ),
+                    )
+                    .with_note(
+                        "ModSecurity v3 ends the list here; continue it on the next line with a \
+                         `\\` at the end of this one",
+                    ),
+                );
+                return Ok((actions, p));
             }
             _ => {
                 return Err(src.error(

@@ -227,12 +227,18 @@ pub(crate) fn parse_macro(src: &Src<'_>, pos: usize) -> Result<(MacroRef, usize)
             ),
         ));
     }
+    // ModSecurity's scanner swallows a `%` right after a macro's `}` (unless it starts the
+    // next macro): `%{tx.score}%` reads as `%{tx.score}`.
+    let mut end = p + 1;
+    if src.at(end) == Some(b'%') && src.at(end + 1) != Some(b'{') {
+        end += 1;
+    }
     Ok((
         MacroRef {
             collection: name.to_owned(),
             key,
         },
-        p + 1,
+        end,
     ))
 }
 
@@ -268,6 +274,14 @@ mod tests {
         assert!(scan("%{bogus}", TextMode::SingleQuoted).is_err());
         assert!(scan("%{tx.a b}", TextMode::SingleQuoted).is_err());
         assert!(scan("%{REMOTE_ADDR.x}", TextMode::SingleQuoted).is_err());
+    }
+
+    #[test]
+    fn a_percent_right_after_a_macro_is_dropped() {
+        let (m, end) = scan("%{tx.a}%'", TextMode::SingleQuoted).unwrap();
+        assert_eq!((m.to_string().as_str(), end), ("%{tx.a}", 8));
+        let (m, _) = scan("%{tx.a}%{tx.b}'", TextMode::SingleQuoted).unwrap();
+        assert_eq!(m.to_string(), "%{tx.a}%{tx.b}");
     }
 
     #[test]
