@@ -72,6 +72,7 @@ pub fn load_with<P: AsRef<Path>>(source: &dyn RuleSource, paths: &[P], limits: &
         out: Loaded::default(),
         total_bytes: 0,
         remote_fail: None,
+        files_exhausted: false,
     };
     for p in paths {
         let pattern = p.as_ref();
@@ -112,6 +113,8 @@ struct Loader<'s> {
     total_bytes: usize,
     /// The last `SecRemoteRulesFailAction` seen, in load order.
     remote_fail: Option<RemoteRulesFailAction>,
+    /// Set once the file limit is reached (reported once).
+    files_exhausted: bool,
 }
 
 impl Loader<'_> {
@@ -231,14 +234,17 @@ impl Loader<'_> {
             return None;
         }
         if self.out.files.len() >= self.limits.max_files {
-            self.out.diagnostics.push(Diagnostic::error(
-                at,
-                format!(
-                    "more than {} files to load; {} is not read",
-                    self.limits.max_files,
-                    path.display()
-                ),
-            ));
+            if !self.files_exhausted {
+                self.files_exhausted = true;
+                self.out.diagnostics.push(Diagnostic::error(
+                    at,
+                    format!(
+                        "more than {} files to load; {} and the files after it are not read",
+                        self.limits.max_files,
+                        path.display()
+                    ),
+                ));
+            }
             return None;
         }
         let bytes = match self.source.read(&path) {
