@@ -135,11 +135,26 @@ impl fmt::Display for DirectiveKind {
             K::SecResponseBodyMimeTypesClear => f.write_str(name),
             K::SecArgumentSeparator(c) => write!(f, "{name} {}", char::from(*c)),
             K::SecUnicodeMapFile { path, code_page } => write!(f, "{name} {path} {code_page}"),
-            K::SecWebAppId(t) | K::SecComponentSignature(t) => write!(f, "{name} \"{t}\""),
-            K::SecHttpBlKey(t)
-            | K::SecGeoLookupDb(t)
-            | K::SecRuleRemoveByTag(t)
-            | K::SecRuleRemoveByMsg(t) => write!(f, "{name} {t}"),
+            K::SecComponentSignature(t) => write!(f, "{name} \"{t}\""),
+            // Bare (to the end of the line) unless the text needs the quotes.
+            K::SecWebAppId(t) => {
+                if t.contains(['"', '|'])
+                    || t.starts_with(char::is_whitespace)
+                    || t.ends_with(char::is_whitespace)
+                {
+                    write!(f, "{name} \"{t}\"")
+                } else {
+                    write!(f, "{name} {t}")
+                }
+            }
+            K::SecRuleRemoveByTag(t) | K::SecRuleRemoveByMsg(t) => {
+                if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) {
+                    write!(f, "{name} \"{t}\"")
+                } else {
+                    write!(f, "{name} {t}")
+                }
+            }
+            K::SecHttpBlKey(t) | K::SecGeoLookupDb(t) => write!(f, "{name} {t}"),
             K::SecRuleRemoveById(ranges) => {
                 f.write_str(name)?;
                 for r in ranges {

@@ -240,8 +240,9 @@ pub(crate) fn parse_action(
                 return Err(need_value("'…'"));
             }
             let (text, end, quoted) = quoted_or_token(src, v)?;
-            if text.is_empty() || text.contains(',') {
-                return Err(src.error(v, "expected a revision without `,` after `rev:`"));
+            // ModSecurity reads `rev` as `[^,']+`, quoted or not.
+            if text.is_empty() || text.contains([',', '\'']) {
+                return Err(src.error(v, "expected a revision without `,` or `'` after `rev:`"));
             }
             if !quoted && ctx == Context::Quoted && src.at(end) == Some(b'"') {
                 warnings.push(src.warning(
