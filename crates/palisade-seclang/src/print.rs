@@ -37,11 +37,14 @@ struct ActionList<'a>(&'a [Action]);
 impl fmt::Display for ActionList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("\"")?;
+        let last = self.0.len().saturating_sub(1);
         for (i, a) in self.0.iter().enumerate() {
             if i > 0 {
                 f.write_str(",")?;
             }
-            a.fmt(f)?;
+            // What follows the action decides which spellings read back: `,` or the closing `"`.
+            let next = if i == last { '"' } else { ',' };
+            f.write_str(&action_text(&a.kind, next))?;
         }
         f.write_str("\"")
     }
@@ -282,7 +285,14 @@ fn setvar_forms(sv: &SetVar) -> Vec<String> {
             )
         }
     };
-    vec![format!("setvar:'{body}'"), format!("setvar:{body}")]
+    let mut forms = vec![format!("setvar:'{body}'"), format!("setvar:{body}")];
+    if sv.op == SetVarOp::Set && sv.value == MacroString::literal("1") {
+        // `setvar:tx.key` sets 1; it also carries a key ending in `\` (which would escape `=`).
+        let bare = format!("{}.{}", sv.collection.name().to_ascii_lowercase(), sv.key);
+        forms.push(format!("setvar:'{bare}'"));
+        forms.push(format!("setvar:{bare}"));
+    }
+    forms
 }
 
 fn ctl_text(ctl: &Ctl) -> String {
@@ -360,17 +370,69 @@ fn action_forms(kind: &ActionKind) -> Vec<String> {
     }
 }
 
+/// The first spelling of `kind` that reads back as the same action when `next` follows it.
+fn action_text(kind: &ActionKind, next: char) -> String {
+    let mut forms = action_forms(kind);
+    if forms.len() > 1
+        && let Some(i) = forms
+            .iter()
+            .position(|s| reparse_action(s, next).is_some_and(|k| k == *kind))
+    {
+        return forms.swap_remove(i);
+    }
+    forms.into_iter().next().unwrap_or_default()
+}
+
 impl fmt::Display for ActionKind {
-    /// The first spelling that reads back as the same action.
+    /// The first spelling that reads back as the same action, as the last of an action list.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let forms = action_forms(self);
-        if forms.len() > 1
-            && let Some(good) = forms
-                .iter()
-                .find(|s| reparse_action(s).is_some_and(|k| k == *self))
-        {
-            return f.write_str(good);
-        }
-        f.write_str(forms.first().map_or("", String::as_str))
+        f.write_str(&action_text(self, '"'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{FileId, parse_str};
+
+    fn round_trip(text: &str) -> String {
+        let first = parse_str(text, FileId(0));
+        assert!(first.is_ok(), "{text}: {:?}", first.diagnostics);
+        let printed: String = first.directives.iter().map(|d| format!("{d}\n")).collect();
+        let second = parse_str(&printed, FileId(0));
+        assert_eq!(first.directives, second.directives, "{printed}");
+        printed
+    }
+
+    #[test]
+    fn values_are_written_in_a_form_that_reads_back() {
+        // A value ending in `\` keeps its bare form in the middle of the list.
+        assert_eq!(
+            round_trip("SecRule ARGS \"@rx a\" \"id:1,msg:abc\\,pass\"\n"),
+            "SecRule ARGS \"@rx a\" \"id:1,msg:abc\\,pass\"\n"
+        );
+        // A setvar key ending in `\` is written without `=1`.
+        assert_eq!(
+            round_trip("SecAction \"id:1,setvar:'tx.k\\'\"\n"),
+            "SecAction \"id:1,setvar:'tx.k\\'\"\n"
+        );
+        // A `'` in a msg needs another quoting.
+        assert_eq!(
+            round_trip("SecAction \"id:1,msg:it's,pass\"\n"),
+            "SecAction \"id:1,msg:it's,pass\"\n"
+        );
+        assert_eq!(
+            round_trip("SecAction \"id:1,msg:\"it's, ok\",pass\"\n"),
+            "SecAction \"id:1,msg:\"it's, ok\",pass\"\n"
+        );
+        // An unquoted operator holding a `"` stays unquoted, followed by a tab.
+        assert_eq!(
+            round_trip("SecRule ARGS @rx a\"b \"id:1\"\n"),
+            "SecRule ARGS @rx a\"b\t\"id:1\"\n"
+        );
+        // A regular expression with `|` is written in quotes.
+        assert_eq!(
+            round_trip("SecRule ARGS:'/a|b/' \"@rx a\" \"id:1\"\n"),
+            "SecRule ARGS:'/a|b/' \"@rx a\" \"id:1\"\n"
+        );
     }
 }

@@ -23,12 +23,12 @@ use crate::{Diagnostic, FileId};
 
 pub(crate) use src::Src;
 
-/// Parses `text` as exactly one action, as the last of a quoted action list (followed by the
+/// Parses `text` as exactly one action of a quoted action list, followed by `next` (`,` or the
 /// closing `"`); `None` when it is not one. The printer uses it to choose a form of a value
 /// that reads back the same.
-pub(crate) fn reparse_action(text: &str) -> Option<crate::ast::ActionKind> {
-    let with_close = format!("{text}\"");
-    let src = Src::new(&with_close, FileId(0));
+pub(crate) fn reparse_action(text: &str, next: char) -> Option<crate::ast::ActionKind> {
+    let with_next = format!("{text}{next}");
+    let src = Src::new(&with_next, FileId(0));
     let mut warnings = Vec::new();
     match actions::parse_action(&src, 0, actions::Context::Quoted, &mut warnings) {
         Ok((a, end)) if end == text.len() => Some(a.kind),
