@@ -1,0 +1,33 @@
+//! `t:lowercase`: ASCII `A`-`Z` to `a`-`z` (`std::tolower` in the "C" locale); other bytes stay.
+//! The same in v3.0.9 and v3/master.
+
+use std::borrow::Cow;
+
+/// Applies `t:lowercase`.
+pub fn lowercase(input: &[u8]) -> Cow<'_, [u8]> {
+    match input.iter().position(u8::is_ascii_uppercase) {
+        None => Cow::Borrowed(input),
+        Some(start) => {
+            let mut out = input.to_vec();
+            out[start..].make_ascii_lowercase();
+            Cow::Owned(out)
+        }
+    }
+}
+
+/// `t:lowercase` on an owned value, in place.
+pub(crate) fn lowercase_owned(mut buf: Vec<u8>) -> Vec<u8> {
+    buf.make_ascii_lowercase();
+    buf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lowercases_ascii_only() {
+        assert_eq!(&*lowercase(b"Test\0CASE\xc4"), b"test\0case\xc4");
+        assert!(matches!(lowercase(b"abc\xc4"), Cow::Borrowed(_)));
+    }
+}

@@ -1,0 +1,38 @@
+//! `t:replaceNulls`: replaces every NUL byte with a space. The same in v3.0.9 and v3/master.
+
+use std::borrow::Cow;
+
+/// Applies `t:replaceNulls`.
+pub fn replace_nulls(input: &[u8]) -> Cow<'_, [u8]> {
+    match memchr::memchr(0, input) {
+        None => Cow::Borrowed(input),
+        Some(first) => Cow::Owned(replace_from(input.to_vec(), first)),
+    }
+}
+
+/// `t:replaceNulls` on an owned value, in place.
+pub(crate) fn replace_nulls_owned(buf: Vec<u8>) -> Vec<u8> {
+    match memchr::memchr(0, &buf) {
+        None => buf,
+        Some(first) => replace_from(buf, first),
+    }
+}
+
+fn replace_from(mut buf: Vec<u8>, start: usize) -> Vec<u8> {
+    for b in &mut buf[start..] {
+        if *b == 0 {
+            *b = b' ';
+        }
+    }
+    buf
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn replaces_nuls() {
+        assert_eq!(&*replace_nulls(b"\0Test\0\0Case\0"), b" Test  Case ");
+    }
+}
