@@ -4,7 +4,7 @@ def add(v):
     if isinstance(v, str): v = v.encode('utf-8', 'surrogateescape')
     if len(v) > 4000: v = v[:4000]
     vals.add(v); vals.add(v.lower())
-for line in open(os.path.join(os.environ.get('PALISADE_BENCH_DIR', '../../../../../shared/bench'), 'requests.jsonl')):
+for line in open(os.path.join(os.environ.get('PALISADE_BENCH_DIR', os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../../../shared/bench')), 'requests.jsonl')):
     r = json.loads(line)
     uri = r['uri']
     path, _, q = uri.partition('?')
@@ -36,7 +36,7 @@ for line in open(os.path.join(os.environ.get('PALISADE_BENCH_DIR', '../../../../
                 k, _, v = part.partition('=')
                 add(urllib.parse.unquote_to_bytes(k.replace('+', ' '))); add(urllib.parse.unquote_to_bytes(v.replace('+', ' ')))
 # CRS regression payloads: data: and uri: fields, decoded
-for f in glob.glob(os.path.join(os.environ.get('PALISADE_CRS_DIR', '../../../../../shared/crs'), 'tests/regression/tests/**/*.yaml'), recursive=True):
+for f in glob.glob(os.path.join(os.environ.get('PALISADE_CRS_DIR', os.path.join(os.path.dirname(os.path.abspath(__file__)), '../../../../../shared/crs')), 'tests/regression/tests/**/*.yaml'), recursive=True):
     for m in re.finditer(r'^\s*(?:data|uri|value):\s*(.*)$', open(f, encoding='utf-8', errors='surrogateescape').read(), re.M):
         s = m.group(1).strip().strip('"').strip("'")
         add(s)
