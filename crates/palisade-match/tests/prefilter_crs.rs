@@ -163,7 +163,7 @@ fn never_drops_a_match_on_generated_inputs() {
                 }
                 noise(&mut rng, &mut v);
                 inputs += 1;
-                check(&rules, &v, &mut set);
+                check(rules, &v, &mut set);
                 matched += usize::from(matches(compiled, &v));
             }
         }
@@ -219,7 +219,7 @@ fn bench_values_pass_through() {
                 } else {
                     v.clone()
                 };
-                through += check(&rules, &v, &mut set);
+                through += check(rules, &v, &mut set);
                 values += 1;
                 for &slot in &rx {
                     if set.contains(slot) {
