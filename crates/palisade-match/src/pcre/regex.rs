@@ -419,6 +419,27 @@ impl PcreRegex {
         }
     }
 
+    /// The groups of a match already found at `span` (by [`find_at`](Self::find_at)), running
+    /// the capture engine over the match only. Returns false if `span` is not a match.
+    pub fn captures_for_match(&self, hay: &[u8], span: (usize, usize), slots: &mut Slots) -> bool {
+        slots.clear();
+        let (s, e) = span;
+        if s > e || e > hay.len() {
+            return false;
+        }
+        if self.lookahead.is_some() || (self.main.end_fix.is_some() && s == hay.len()) {
+            return self.captures_at(hay, s, true, slots);
+        }
+        let input = Input::new(hay).range(s..e).anchored(Anchored::Yes);
+        let mut caps = self.main.re.create_captures();
+        self.main.re.search_captures(&input, &mut caps);
+        if !caps.is_match() {
+            return false;
+        }
+        slots.extend((0..self.groups).map(|i| caps.get_group(i).map(|g| (g.start, g.end))));
+        true
+    }
+
     /// Tries every start of P in order; the first whose end satisfies the lookahead wins.
     fn search_lookahead(
         &self,
