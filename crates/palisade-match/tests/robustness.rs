@@ -126,6 +126,9 @@ proptest! {
     }
 }
 
+/// Makes an input of the given length.
+type Generator = Box<dyn Fn(usize) -> Vec<u8>>;
+
 fn time(op: &Operator, input: &[u8], runs: usize) -> Duration {
     let mut best = Duration::MAX;
     for _ in 0..runs {
@@ -193,7 +196,7 @@ fn one_mib_adversarial_inputs_take_linear_time() {
         (OperatorName::DetectSqli, "", all),
         (OperatorName::DetectXss, "", all),
     ];
-    let inputs: Vec<(&str, Box<dyn Fn(usize) -> Vec<u8>>)> = vec![
+    let inputs: Vec<(&str, Generator)> = vec![
         ("a*n", Box::new(|n| vec![b'a'; n])),
         (
             "digits",
