@@ -129,12 +129,19 @@ impl Waf for EngineWaf {
         take(&mut tx, &mut log);
         let mut lines = tx.error_log();
         lines.append(&mut log);
-        Exchange { response, log: lines }
+        Exchange {
+            response,
+            log: lines,
+        }
     }
 }
 
 /// Phases 3 and 4 over the backend's response; an interruption replaces it.
-fn respond(tx: &mut Transaction, resp: HttpResponse, log: &mut Vec<String>) -> Option<HttpResponse> {
+fn respond(
+    tx: &mut Transaction,
+    resp: HttpResponse,
+    log: &mut Vec<String>,
+) -> Option<HttpResponse> {
     for h in &resp.headers {
         tx.add_response_header(h.name.as_bytes(), &h.value);
     }
