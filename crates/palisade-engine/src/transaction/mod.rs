@@ -379,9 +379,7 @@ impl Transaction {
             }
             (Some(BodyProcessorKind::Xml), _) => {
                 if !over {
-                    // Stand-in until the XML processor of palisade-request lands.
-                    self.d.set_scalar(Scalar::ReqbodyError, b"0");
-                    self.d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
+                    self.run_xml();
                 }
             }
             (_, Some(BodyProcessorKind::Multipart)) => self.run_multipart(),
@@ -436,6 +434,26 @@ impl Transaction {
         self.d.request_body = body;
     }
 
+    /// The XML body processor: parses the body into the document `XML:` targets read.
+    fn run_xml(&mut self) {
+        let config = self.body_config();
+        match palisade_request::xml::parse(&self.d.request_body, &config) {
+            Ok(doc) => {
+                self.d.xml = Some(doc);
+                self.d.set_scalar(Scalar::ReqbodyError, b"0");
+                self.d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
+            }
+            Err(e) => {
+                let msg = e.reqbody_error_msg();
+                self.d.set_scalar(Scalar::ReqbodyError, b"1");
+                self.d.set_scalar(Scalar::ReqbodyProcessorError, b"1");
+                self.d.set_scalar(Scalar::ReqbodyErrorMsg, msg.as_bytes());
+                self.d
+                    .set_scalar(Scalar::ReqbodyProcessorErrorMsg, msg.as_bytes());
+            }
+        }
+    }
+
     fn body_config(&self) -> palisade_request::BodyConfig {
         let s = &self.rs.settings;
         let mut c = palisade_request::BodyConfig::default();
@@ -446,7 +464,7 @@ impl Transaction {
         if let Some(n) = s.upload_file_limit {
             c.multipart_file_limit = u32::try_from(n).unwrap_or(u32::MAX);
         }
-        c.multipart_header_line_endings = s.multipart_header_line_endings;
+        c.multipart_v3_0_9 = s.multipart_header_line_endings;
         c
     }
 

@@ -103,6 +103,14 @@ pub struct Data {
     pub request_body_truncated: bool,
     /// The response body was cut at the limit.
     pub response_body_truncated: bool,
+    /// The request body's XML document (the XML body processor ran and parsed it).
+    pub xml: Option<palisade_request::xml::XmlDocument>,
+    /// `XML:` targets evaluated so far: the selector and the slots of the nodes' text, in
+    /// document order (each distinct XPath is evaluated once per transaction).
+    pub xpath_values: Vec<(
+        std::sync::Arc<crate::ruleset::rule::XPathSelector>,
+        Vec<Slot>,
+    )>,
 }
 
 impl Data {
@@ -127,6 +135,8 @@ impl Data {
             files_combined_size: 0,
             request_body_truncated: false,
             response_body_truncated: false,
+            xml: None,
+            xpath_values: Vec::new(),
         }
     }
 
