@@ -343,9 +343,15 @@ impl Transaction {
         self.d.set_scalar(Scalar::FullRequest, &full);
         self.d
             .set_scalar(Scalar::FullRequestLength, flen.as_bytes());
+        // REQUEST_BODY is not set when the XML processor parsed the body, as in ModSecurity
+        // v2 and as CRS expects (libmodsecurity 3.0.9 sets it: tests/crs/MODSEC_DEFECTS.md).
+        let xml_body = self.st.body_processor == Some(BodyProcessorKind::Xml)
+            && !self.rs.settings.modsec_3_0_9_defects;
         if !self.d.request_body.is_empty() {
             let body = std::mem::take(&mut self.d.request_body);
-            self.d.set_scalar(Scalar::RequestBody, &body);
+            if !xml_body {
+                self.d.set_scalar(Scalar::RequestBody, &body);
+            }
             self.d
                 .set_scalar(Scalar::RequestBodyLength, body.len().to_string().as_bytes());
             self.d.request_body = body;

@@ -265,6 +265,10 @@ pub struct State {
     pub matched_vars: RequestCollection,
     /// The most severe severity seen (255: none).
     pub highest_severity: u8,
+    /// A chain is being evaluated: its messages wait in `deferred` until it matched whole.
+    pub deferring: bool,
+    /// Messages of the chain being evaluated (multiMatch matches of its links).
+    pub deferred: Vec<crate::message::RuleMessage>,
 }
 
 impl State {
@@ -292,6 +296,8 @@ impl State {
             matched_values: ValueTable::default(),
             matched_vars: RequestCollection::default(),
             highest_severity: 255,
+            deferring: false,
+            deferred: Vec::new(),
         }
     }
 
