@@ -54,11 +54,20 @@ impl EngineWaf {
 
     /// Loads and compiles rule files, in order (as `palisade ftw --rules FILE…` does).
     pub fn from_rule_files(files: &[PathBuf]) -> Result<Self, palisade::LoadError> {
+        Self::from_rule_files_with(files, |b| b)
+    }
+
+    /// [`EngineWaf::from_rule_files`] with more builder settings, e.g.
+    /// `|b| b.modsecurity_3_0_9_defects(true)`.
+    pub fn from_rule_files_with(
+        files: &[PathBuf],
+        configure: impl FnOnce(palisade::WafBuilder) -> palisade::WafBuilder,
+    ) -> Result<Self, palisade::LoadError> {
         let mut b = palisade::Waf::builder();
         for f in files {
             b = b.rules_file(f);
         }
-        Ok(Self::new(b.build()?))
+        Ok(Self::new(configure(b).build()?))
     }
 
     /// The wrapped WAF.

@@ -41,6 +41,10 @@ pub struct Args {
     /// Run in-process without a WAF (checks the harness itself: HTTP refusals, backend).
     #[arg(long, conflicts_with_all = ["rules", "target"])]
     pub passthrough: bool,
+    /// Reproduce libmodsecurity 3.0.9's defects (tests/crs/MODSEC_DEFECTS.md) instead of
+    /// deciding as CRS expects: CRS v4.28 then fails exactly where 3.0.9 fails.
+    #[arg(long = "modsec-3.0.9-defects", conflicts_with_all = ["passthrough", "target"])]
+    pub modsec_defects: bool,
     /// Do not print failure reports (the closing line is always printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -81,11 +85,11 @@ pub struct Outputs {
 }
 
 /// The in-process WAF for `--rules`: the Palisade engine over the rule files, in order.
-fn engine_waf(rules: &[PathBuf]) -> Result<Box<dyn Waf>, String> {
+fn engine_waf(rules: &[PathBuf], modsec_defects: bool) -> Result<Box<dyn Waf>, String> {
     if rules.is_empty() {
         return Err("--rules FILE… is required for an in-process run (or use --target)".into());
     }
-    match EngineWaf::from_rule_files(rules) {
+    match EngineWaf::from_rule_files_with(rules, |b| b.modsecurity_3_0_9_defects(modsec_defects)) {
         Ok(w) => Ok(Box::new(w)),
         Err(e) => Err(format!("cannot load the rules:\n{e}")),
     }
@@ -148,7 +152,7 @@ pub fn run(args: Args) -> ExitCode {
             waf = if args.passthrough {
                 Box::new(Passthrough)
             } else {
-                match engine_waf(&args.rules) {
+                match engine_waf(&args.rules, args.modsec_defects) {
                     Ok(w) => w,
                     Err(e) => return fail(&e),
                 }
