@@ -103,3 +103,23 @@ SecRule XML://@* "@rx ^C$" "id:3,phase:2,pass,log,t:uppercase"
     let t = run(&rs, &post_xml(br#"<r a="a"><s b="b"/><s c="c"/></r>"#));
     assert_eq!(ids(&t), vec![1, 2, 3]);
 }
+
+#[test]
+fn a_reused_transaction_forgets_the_document() {
+    let rs = ruleset(&format!(
+        r#"{XML_ON}
+SecRule &XML:/* "@gt 0" "id:1,phase:2,pass,log"
+"#
+    ));
+    let mut t = run(&rs, &post_xml(b"<root>text</root>"));
+    assert_eq!(ids(&t), vec![1]);
+    t.reset("test-2");
+    t.process_connection("10.0.0.1", 40000, "10.0.0.2", 80);
+    t.process_uri(b"/post", b"POST", "1.1");
+    t.add_request_header(b"Host", b"example.com");
+    t.add_request_header(b"Content-Type", b"text/plain");
+    t.process_request_headers();
+    t.append_request_body(b"<root>text</root>");
+    t.process_request_body();
+    assert_eq!(ids(&t), Vec::<i64>::new());
+}

@@ -198,6 +198,8 @@ impl Data {
         self.files_combined_size = 0;
         self.request_body_truncated = false;
         self.response_body_truncated = false;
+        self.xml = None;
+        self.xpath_values.clear();
     }
 }
 
@@ -350,6 +352,8 @@ impl State {
         self.matched_values.clear();
         self.matched_vars.clear();
         self.highest_severity = 255;
+        self.deferring = false;
+        self.deferred.clear();
     }
 
     /// The open persistent collection.
