@@ -289,6 +289,17 @@ impl PcreRegex {
     /// `PCRE2_CASELESS`.
     pub fn new(pattern: &[u8], caseless: bool, limits: &RegexLimits) -> Result<Self, PcreError> {
         let source: &[u8] = if pattern.is_empty() { b".*" } else { pattern };
+        Self::new_raw(source, caseless, limits)
+    }
+
+    /// Compiles `pattern` as `pcre2_compile` does directly (what `@verifyCC` uses): an empty
+    /// pattern matches the empty string.
+    pub fn new_raw(
+        pattern: &[u8],
+        caseless: bool,
+        limits: &RegexLimits,
+    ) -> Result<Self, PcreError> {
+        let source = pattern;
         let effective = &source[..memchr::memchr(0, source).unwrap_or(source.len())];
         let parsed = parse(effective, caseless)?;
         let total_groups = parsed.groups as usize + 1;
