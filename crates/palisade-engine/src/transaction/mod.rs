@@ -16,6 +16,7 @@ mod eval;
 mod expand;
 pub mod memo;
 mod resolve;
+pub(crate) use resolve::dynamic_scalar;
 pub mod state;
 
 use std::sync::Arc;
@@ -60,6 +61,8 @@ pub struct EvalStats {
     pub operators: u64,
     /// Tests the prefilter decided without running the operator.
     pub prefiltered: u64,
+    /// Rule links skipped because no value of their target set was a candidate.
+    pub rules_skipped: u64,
     /// Tests that matched.
     pub matches: u64,
 }
@@ -88,8 +91,14 @@ pub struct Transaction {
     pub(crate) scratch: Vec<u8>,
     pub(crate) value_buf: Vec<u8>,
     pub(crate) name_buf: Vec<u8>,
+    pub(crate) visits_buf: Vec<resolve::Visit>,
     pub(crate) captures: palisade_match::Captures,
     pub(crate) stats: EvalStats,
+    /// Per target set: (chain node, data epoch, offset of the union of candidate bits).
+    pub(crate) group_bits: Vec<Vec<(u32, u32, u32)>>,
+    pub(crate) group_words: Vec<u64>,
+    /// An XML document was parsed (its values have no memo slots).
+    pub(crate) xml_present: bool,
     pub(crate) uri_arc: Option<Arc<[u8]>>,
     pub(crate) client_arc: Arc<str>,
     pub(crate) server_arc: Arc<str>,
@@ -128,8 +137,12 @@ impl Transaction {
             scratch: Vec::new(),
             value_buf: Vec::new(),
             name_buf: Vec::new(),
+            visits_buf: Vec::new(),
             captures: palisade_match::Captures::new(),
             stats: EvalStats::default(),
+            group_bits: Vec::new(),
+            group_words: Vec::new(),
+            xml_present: false,
             uri_arc: None,
             client_arc: Arc::from(""),
             server_arc: Arc::from(""),
@@ -159,6 +172,11 @@ impl Transaction {
         self.started_micros = self.host.clock.now_micros();
         self.scratch.clear();
         self.stats = EvalStats::default();
+        for g in self.group_bits.iter_mut() {
+            g.clear();
+        }
+        self.group_words.clear();
+        self.xml_present = false;
         self.uri_arc = None;
         self.client_arc = Arc::from("");
         self.server_arc = Arc::from("");
