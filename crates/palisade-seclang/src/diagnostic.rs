@@ -82,9 +82,7 @@ impl Diagnostic {
         let line_no = self.span.line.max(1);
         let col = self.span.column.max(1);
         let mut out = format!("{path}:{line_no}:{col}: {}: {}\n", self.level, self.message);
-        let line_text = text
-            .split('\n')
-            .nth(usize::try_from(line_no - 1).unwrap_or(usize::MAX));
+        let line_text = nth_line(text, usize::try_from(line_no - 1).unwrap_or(usize::MAX));
         if let Some(line_text) = line_text {
             let line_text = line_text.strip_suffix('\r').unwrap_or(line_text);
             let gutter = line_no.to_string();
@@ -115,6 +113,18 @@ impl Diagnostic {
             ),
         }
     }
+}
+
+/// The `n`th line (0-based) of `text`, without its `\n`.
+fn nth_line(text: &str, n: usize) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let start = if n == 0 {
+        0
+    } else {
+        memchr::memchr_iter(b'\n', bytes).nth(n - 1)? + 1
+    };
+    let rest = text.get(start..)?;
+    Some(rest.split('\n').next().unwrap_or(""))
 }
 
 impl fmt::Display for Diagnostic {

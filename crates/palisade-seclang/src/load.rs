@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::ast::{Directive, DirectiveKind};
+use crate::ast::{Directive, DirectiveKind, RemoteRulesFailAction};
 use crate::parse::{Limits, parse_str_with};
 use crate::{Diagnostic, FileTable, RuleSource, SourceError, Span, check, resolve_relative};
 
@@ -45,6 +45,17 @@ struct Frame {
     depth: usize,
 }
 
+/// An entry of the loader's stack: a file being read, or the files of an `Include` still to
+/// read.
+enum Item {
+    Directives(Frame),
+    Pending {
+        files: std::vec::IntoIter<PathBuf>,
+        span: Span,
+        depth: usize,
+    },
+}
+
 /// A file to read: its path, the `Include` that names it (none for a top-level file), and how
 /// deep it is included.
 struct Work {
@@ -60,6 +71,8 @@ pub fn load_with<P: AsRef<Path>>(source: &dyn RuleSource, paths: &[P], limits: &
         limits,
         out: Loaded::default(),
         total_bytes: 0,
+        remote_fail: None,
+        files_exhausted: false,
     };
     for p in paths {
         let pattern = p.as_ref();
@@ -98,68 +111,99 @@ struct Loader<'s> {
     limits: &'s Limits,
     out: Loaded,
     total_bytes: usize,
+    /// The last `SecRemoteRulesFailAction` seen, in load order.
+    remote_fail: Option<RemoteRulesFailAction>,
+    /// Set once the file limit is reached (reported once).
+    files_exhausted: bool,
 }
 
 impl Loader<'_> {
+    /// Palisade does not download rules: `SecRemoteRules` fails as a failed download does in
+    /// ModSecurity (an error after `SecRemoteRulesFailAction Abort`, else a warning; ModSecurity
+    /// itself says nothing then).
+    fn remote_rules(&self, span: Span, url: &str) -> Diagnostic {
+        let message = format!("SecRemoteRules {url}: Palisade does not download rules");
+        let d = if self.remote_fail == Some(RemoteRulesFailAction::Abort) {
+            Diagnostic::error(
+                span,
+                format!("{message} (SecRemoteRulesFailAction is Abort)"),
+            )
+        } else {
+            Diagnostic::warning(span, message)
+        };
+        d.with_note("download the file and `Include` it")
+    }
+
     /// Reads a top-level file and everything it includes, depth first, with an explicit stack
-    /// (no recursion the input controls).
+    /// (no recursion the input controls). Files are read in load order.
     fn run(&mut self, first: Work) {
-        let mut stack: Vec<Frame> = Vec::new();
+        let mut stack: Vec<Item> = Vec::new();
         if let Some(frame) = self.open(first, &stack) {
-            stack.push(frame);
+            stack.push(Item::Directives(frame));
         }
-        while let Some(frame) = stack.last_mut() {
-            let Some(d) = frame.directives.next() else {
-                stack.pop();
-                continue;
-            };
-            let DirectiveKind::Include(target) = &d.kind else {
-                self.out.directives.push(d);
-                continue;
-            };
-            let including = frame.path.clone();
-            let depth = frame.depth + 1;
-            let pattern = resolve_relative(Some(&including), target);
-            let files = match expand(self.source, &pattern) {
-                Ok(files) => files,
-                Err(e) => {
-                    self.out
-                        .diagnostics
-                        .push(Diagnostic::error(d.span, e.to_string()));
-                    continue;
+        while let Some(top) = stack.last_mut() {
+            match top {
+                Item::Pending { files, span, depth } => {
+                    let (span, depth) = (*span, *depth);
+                    let Some(path) = files.next() else {
+                        stack.pop();
+                        continue;
+                    };
+                    let work = Work {
+                        path,
+                        span: Some(span),
+                        depth,
+                    };
+                    if let Some(frame) = self.open(work, &stack) {
+                        stack.push(Item::Directives(frame));
+                    }
                 }
-            };
-            if files.is_empty() {
-                self.out.diagnostics.push(Diagnostic::error(
-                    d.span,
-                    format!(
-                        "{target}: Not able to open file: no file matches `{}`",
-                        pattern.display()
-                    ),
-                ));
-                continue;
+                Item::Directives(frame) => {
+                    let Some(d) = frame.directives.next() else {
+                        stack.pop();
+                        continue;
+                    };
+                    match &d.kind {
+                        DirectiveKind::SecRemoteRulesFailAction(a) => self.remote_fail = Some(*a),
+                        DirectiveKind::SecRemoteRules { url, .. } => {
+                            self.out.diagnostics.push(self.remote_rules(d.span, url));
+                        }
+                        _ => {}
+                    }
+                    let DirectiveKind::Include(target) = &d.kind else {
+                        self.out.directives.push(d);
+                        continue;
+                    };
+                    let depth = frame.depth + 1;
+                    let pattern = resolve_relative(Some(&frame.path), target);
+                    match expand(self.source, &pattern) {
+                        Ok(files) if files.is_empty() => {
+                            self.out.diagnostics.push(Diagnostic::error(
+                                d.span,
+                                format!(
+                                    "{target}: Not able to open file: no file matches `{}`",
+                                    pattern.display()
+                                ),
+                            ));
+                        }
+                        Ok(files) => stack.push(Item::Pending {
+                            files: files.into_iter(),
+                            span: d.span,
+                            depth,
+                        }),
+                        Err(e) => {
+                            self.out
+                                .diagnostics
+                                .push(Diagnostic::error(d.span, e.to_string()));
+                        }
+                    }
+                }
             }
-            // Files of one Include are read in order: push them in reverse.
-            let mut frames = Vec::new();
-            for f in files {
-                let work = Work {
-                    path: f,
-                    span: Some(d.span),
-                    depth,
-                };
-                if let Some(frame) = self.open(work, &stack) {
-                    frames.push(frame);
-                }
-                if self.out.files.len() >= self.limits.max_files {
-                    break;
-                }
-            }
-            stack.extend(frames.into_iter().rev());
         }
     }
 
     /// Reads and parses one file; reports why not when it cannot.
-    fn open(&mut self, work: Work, stack: &[Frame]) -> Option<Frame> {
+    fn open(&mut self, work: Work, stack: &[Item]) -> Option<Frame> {
         let Work { path, span, depth } = work;
         let at = span.unwrap_or_default();
         if depth > self.limits.max_include_depth {
@@ -173,11 +217,14 @@ impl Loader<'_> {
             ));
             return None;
         }
-        if stack.iter().any(|f| f.path == path) {
-            let mut chain: Vec<String> = stack
-                .iter()
-                .skip_while(|f| f.path != path)
-                .map(|f| f.path.display().to_string())
+        let ancestors = stack.iter().filter_map(|item| match item {
+            Item::Directives(f) => Some(&f.path),
+            Item::Pending { .. } => None,
+        });
+        if ancestors.clone().any(|p| *p == path) {
+            let mut chain: Vec<String> = ancestors
+                .skip_while(|p| **p != path)
+                .map(|p| p.display().to_string())
                 .collect();
             chain.push(path.display().to_string());
             self.out.diagnostics.push(Diagnostic::error(
@@ -187,14 +234,17 @@ impl Loader<'_> {
             return None;
         }
         if self.out.files.len() >= self.limits.max_files {
-            self.out.diagnostics.push(Diagnostic::error(
-                at,
-                format!(
-                    "more than {} files to load; {} is not read",
-                    self.limits.max_files,
-                    path.display()
-                ),
-            ));
+            if !self.files_exhausted {
+                self.files_exhausted = true;
+                self.out.diagnostics.push(Diagnostic::error(
+                    at,
+                    format!(
+                        "more than {} files to load; {} and the files after it are not read",
+                        self.limits.max_files,
+                        path.display()
+                    ),
+                ));
+            }
             return None;
         }
         let bytes = match self.source.read(&path) {

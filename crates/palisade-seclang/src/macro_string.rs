@@ -39,11 +39,12 @@ impl MacroString {
         MacroString { segments }
     }
 
-    /// Splits `text` into literal and macro segments.
+    /// Splits `text` into literal and macro segments, leniently (for values built in code).
     ///
     /// A macro is `%{NAME}` or `%{NAME.KEY}` where NAME is made of ASCII letters, digits and
-    /// `_`; anything else (an unterminated `%{`, an empty name) stays literal text, as in
-    /// ModSecurity v3.
+    /// `_`; anything else (an unterminated `%{`, an empty name) stays literal text. Rule files
+    /// are read by the parser instead, with ModSecurity v3's rules: escapes (`\%{` is not a
+    /// macro), known variable names only, errors for malformed macros.
     pub fn parse(text: &str) -> Self {
         let mut out = MacroString::default();
         let mut rest = text;

@@ -23,7 +23,7 @@ use crate::ast::{
     Action, ActionKind, AllowScope, Ctl, Directive, DirectiveKind, Operator, Rule, Selector,
     SetVar, SetVarOp, Variable,
 };
-use crate::parse::{reparse_action, reparse_variable};
+use crate::parse::{reparse_action, reparse_operator, reparse_variable};
 
 impl fmt::Display for Directive {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -37,11 +37,14 @@ struct ActionList<'a>(&'a [Action]);
 impl fmt::Display for ActionList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("\"")?;
+        let last = self.0.len().saturating_sub(1);
         for (i, a) in self.0.iter().enumerate() {
             if i > 0 {
                 f.write_str(",")?;
             }
-            a.fmt(f)?;
+            // What follows the action decides which spellings read back: `,` or the closing `"`.
+            let next = if i == last { '"' } else { ',' };
+            f.write_str(&action_text(&a.kind, next))?;
         }
         f.write_str("\"")
     }
@@ -83,13 +86,15 @@ impl fmt::Display for PathArg<'_> {
 }
 
 impl fmt::Display for Rule {
-    /// `SecRule VARIABLES "OPERATOR" "ACTIONS"`.
+    /// `SecRule VARIABLES "OPERATOR" "ACTIONS"`. An unquoted operator (one whose argument holds
+    /// a `"`) is followed by a tab: a space could be escaped by a trailing backslash.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let op = self.operator.to_string();
+        let sep = if op.starts_with('"') { " " } else { "\t" };
         write!(
             f,
-            "SecRule {} {} {}",
+            "SecRule {} {op}{sep}{}",
             VariableList(&self.variables),
-            self.operator,
             ActionList(&self.actions)
         )
     }
@@ -133,11 +138,26 @@ impl fmt::Display for DirectiveKind {
             K::SecResponseBodyMimeTypesClear => f.write_str(name),
             K::SecArgumentSeparator(c) => write!(f, "{name} {}", char::from(*c)),
             K::SecUnicodeMapFile { path, code_page } => write!(f, "{name} {path} {code_page}"),
-            K::SecWebAppId(t) | K::SecComponentSignature(t) => write!(f, "{name} \"{t}\""),
-            K::SecHttpBlKey(t)
-            | K::SecGeoLookupDb(t)
-            | K::SecRuleRemoveByTag(t)
-            | K::SecRuleRemoveByMsg(t) => write!(f, "{name} {t}"),
+            K::SecComponentSignature(t) => write!(f, "{name} \"{t}\""),
+            // Bare (to the end of the line) unless the text needs the quotes.
+            K::SecWebAppId(t) => {
+                if t.contains(['"', '|'])
+                    || t.starts_with(char::is_whitespace)
+                    || t.ends_with(char::is_whitespace)
+                {
+                    write!(f, "{name} \"{t}\"")
+                } else {
+                    write!(f, "{name} {t}")
+                }
+            }
+            K::SecRuleRemoveByTag(t) | K::SecRuleRemoveByMsg(t) => {
+                if t.starts_with(char::is_whitespace) || t.ends_with(char::is_whitespace) {
+                    write!(f, "{name} \"{t}\"")
+                } else {
+                    write!(f, "{name} {t}")
+                }
+            }
+            K::SecHttpBlKey(t) | K::SecGeoLookupDb(t) => write!(f, "{name} {t}"),
             K::SecRuleRemoveById(ranges) => {
                 f.write_str(name)?;
                 for r in ranges {
@@ -146,11 +166,11 @@ impl fmt::Display for DirectiveKind {
                 Ok(())
             }
             K::SecRuleUpdateTargetById { id, targets } => {
-                write!(f, "{name} {id} \"{}\"", VariableList(targets))
+                write!(f, "{name} {id} {}", VariableList(targets))
             }
             K::SecRuleUpdateTargetByTag { tag: s, targets }
             | K::SecRuleUpdateTargetByMsg { msg: s, targets } => {
-                write!(f, "{name} \"{s}\" \"{}\"", VariableList(targets))
+                write!(f, "{name} \"{s}\" {}", VariableList(targets))
             }
             K::SecRuleUpdateActionById { id, actions } => {
                 write!(f, "{name} {id} {}", ActionList(actions))
@@ -213,14 +233,23 @@ impl fmt::Display for Variable {
 }
 
 impl fmt::Display for Operator {
-    /// `"@rx ARG"`, `"!@within ARG"`, `"@detectSQLi"`.
+    /// `"@rx ARG"`, `"!@within ARG"`, `"@detectSQLi"`; unquoted (`@rx ARG`) when the argument
+    /// holds a `"` that the quoted form cannot carry.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let neg = if self.negated { "!" } else { "" };
+        let name = self.name.name();
         if self.argument.segments.is_empty() {
-            write!(f, "\"{neg}@{}\"", self.name.name())
-        } else {
-            write!(f, "\"{neg}@{} {}\"", self.name.name(), self.argument)
+            return write!(f, "\"{neg}@{name}\"");
         }
+        let quoted = format!("\"{neg}@{name} {}\"", self.argument);
+        if reparse_operator(&quoted).is_some_and(|o| o == *self) {
+            return f.write_str(&quoted);
+        }
+        let bare = format!("{neg}@{name} {}", self.argument);
+        if reparse_operator(&bare).is_some_and(|o| o == *self) {
+            return f.write_str(&bare);
+        }
+        f.write_str(&quoted)
     }
 }
 
@@ -256,7 +285,14 @@ fn setvar_forms(sv: &SetVar) -> Vec<String> {
             )
         }
     };
-    vec![format!("setvar:'{body}'"), format!("setvar:{body}")]
+    let mut forms = vec![format!("setvar:'{body}'"), format!("setvar:{body}")];
+    if sv.op == SetVarOp::Set && sv.value == MacroString::literal("1") {
+        // `setvar:tx.key` sets 1; it also carries a key ending in `\` (which would escape `=`).
+        let bare = format!("{}.{}", sv.collection.name().to_ascii_lowercase(), sv.key);
+        forms.push(format!("setvar:'{bare}'"));
+        forms.push(format!("setvar:{bare}"));
+    }
+    forms
 }
 
 fn ctl_text(ctl: &Ctl) -> String {
@@ -334,17 +370,69 @@ fn action_forms(kind: &ActionKind) -> Vec<String> {
     }
 }
 
+/// The first spelling of `kind` that reads back as the same action when `next` follows it.
+fn action_text(kind: &ActionKind, next: char) -> String {
+    let mut forms = action_forms(kind);
+    if forms.len() > 1
+        && let Some(i) = forms
+            .iter()
+            .position(|s| reparse_action(s, next).is_some_and(|k| k == *kind))
+    {
+        return forms.swap_remove(i);
+    }
+    forms.into_iter().next().unwrap_or_default()
+}
+
 impl fmt::Display for ActionKind {
-    /// The first spelling that reads back as the same action.
+    /// The first spelling that reads back as the same action, as the last of an action list.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let forms = action_forms(self);
-        if forms.len() > 1
-            && let Some(good) = forms
-                .iter()
-                .find(|s| reparse_action(s).is_some_and(|k| k == *self))
-        {
-            return f.write_str(good);
-        }
-        f.write_str(forms.first().map_or("", String::as_str))
+        f.write_str(&action_text(self, '"'))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{FileId, parse_str};
+
+    fn round_trip(text: &str) -> String {
+        let first = parse_str(text, FileId(0));
+        assert!(first.is_ok(), "{text}: {:?}", first.diagnostics);
+        let printed: String = first.directives.iter().map(|d| format!("{d}\n")).collect();
+        let second = parse_str(&printed, FileId(0));
+        assert_eq!(first.directives, second.directives, "{printed}");
+        printed
+    }
+
+    #[test]
+    fn values_are_written_in_a_form_that_reads_back() {
+        // A value ending in `\` keeps its bare form in the middle of the list.
+        assert_eq!(
+            round_trip("SecRule ARGS \"@rx a\" \"id:1,msg:abc\\,pass\"\n"),
+            "SecRule ARGS \"@rx a\" \"id:1,msg:abc\\,pass\"\n"
+        );
+        // A setvar key ending in `\` is written without `=1`.
+        assert_eq!(
+            round_trip("SecAction \"id:1,setvar:'tx.k\\'\"\n"),
+            "SecAction \"id:1,setvar:'tx.k\\'\"\n"
+        );
+        // A `'` in a msg needs another quoting.
+        assert_eq!(
+            round_trip("SecAction \"id:1,msg:it's,pass\"\n"),
+            "SecAction \"id:1,msg:it's,pass\"\n"
+        );
+        assert_eq!(
+            round_trip("SecAction \"id:1,msg:\"it's, ok\",pass\"\n"),
+            "SecAction \"id:1,msg:\"it's, ok\",pass\"\n"
+        );
+        // An unquoted operator holding a `"` stays unquoted, followed by a tab.
+        assert_eq!(
+            round_trip("SecRule ARGS @rx a\"b \"id:1\"\n"),
+            "SecRule ARGS @rx a\"b\t\"id:1\"\n"
+        );
+        // A regular expression with `|` is written in quotes.
+        assert_eq!(
+            round_trip("SecRule ARGS:'/a|b/' \"@rx a\" \"id:1\"\n"),
+            "SecRule ARGS:'/a|b/' \"@rx a\" \"id:1\"\n"
+        );
     }
 }

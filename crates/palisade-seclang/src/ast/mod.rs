@@ -8,8 +8,22 @@
 //!   `SecRule` directives; [`chains`] groups them.
 //! - [`Action`] / [`ActionKind`], [`Ctl`]: actions with typed, validated values.
 //!
-//! Every node carries a [`Span`](crate::Span); spans compare equal to each other, so two ASTs
+//! Every node carries a [`Span`]; spans compare equal to each other, so two ASTs
 //! that differ only in positions are equal.
+//!
+//! For the compiler:
+//! - Take the directives of [`crate::load`]: `Include` is expanded, and ModSecurity's load-time
+//!   checks have run ([`crate::check`]: ids present and unique, no disruptive action in a chain
+//!   link, one `SecDefaultAction` per phase).
+//! - A data file named by an operator (`@pmFromFile x.data`) is relative to the rule's file:
+//!   `loaded.files.get(directive.span.file)` gives its path, and
+//!   [`crate::resolve_relative`] joins them.
+//! - Values are kept as ModSecurity keeps them: escapes (`\"`, `\'`) stay in operator
+//!   arguments and `msg` texts, variable keys keep their case, `%{…}` macros are split out in
+//!   [`MacroString`](crate::MacroString)s. `setvar:tx.x` (no value) is [`SetVarOp::Set`] with the
+//!   value `1`.
+//! - [`ActionKind::class`] tells configuration actions (`id`, `phase`, `chain`, …),
+//!   transformations and run-time actions apart, as ModSecurity sorts them.
 
 mod action;
 mod ctl;

@@ -39,19 +39,35 @@ pub(crate) fn parse_quoted_actions(
         return Ok((actions, p + 1));
     }
     loop {
+        if src.at_line_end(p) {
+            return Err(src
+                .error(p, format!("expected an action, found {}", src.describe(p)))
+                .with_note(
+                    "continue the action list on the next line with a `\\` at the end of this one",
+                ));
+        }
         let (action, end) = parse_action(src, p, Context::Quoted, warnings)?;
         actions.push(action);
         p = src.skip_inline_ws(end);
         match src.at(p) {
             Some(b',') => p = src.skip_inline_ws(p + 1),
             Some(b'"') => return Ok((actions, p + 1)),
-            None => {
-                return Err(src.error(pos, "unterminated action list: the closing `\"` is missing"));
-            }
             _ if src.at_line_end(p) => {
-                return Err(src
-                    .error(p, "expected `,` or the closing `\"`, found end of line")
-                    .with_note("continue the action list on the next line with a `\\` at the end of this one"));
+                // ModSecurity ends an unclosed action list at the end of the line.
+                warnings.push(
+                    src.warning(
+                        p,
+                        format!(
+                            "the action list is not closed: expected `\"`, found {}",
+                            src.describe(p)
+                        ),
+                    )
+                    .with_note(
+                        "ModSecurity v3 ends the list here; continue it on the next line with a \
+                         `\\` at the end of this one",
+                    ),
+                );
+                return Ok((actions, p));
             }
             _ => {
                 return Err(src.error(
@@ -144,7 +160,7 @@ pub(crate) fn parse_action(
             if !has_value {
                 return Err(need_value("N"));
             }
-            let (text, end, quoted) = quoted_or_token(src, v, b"'")?;
+            let (text, end, quoted) = quoted_or_token(src, v)?;
             let n = parse_u32(&text).ok_or_else(|| {
                 let label = if lower == "accuracy" {
                     "Accuracy"
@@ -173,7 +189,7 @@ pub(crate) fn parse_action(
             if !has_value {
                 return Err(need_value("PATH"));
             }
-            let (text, end, _) = quoted_or_token(src, v, b"'")?;
+            let (text, end, _) = quoted_or_token(src, v)?;
             if text.is_empty() {
                 return Err(need_value("PATH"));
             }
@@ -183,14 +199,14 @@ pub(crate) fn parse_action(
             if !has_value {
                 return Err(need_value("N"));
             }
-            let (text, end, _) = quoted_or_token(src, v, b"'")?;
+            let (text, end, _) = quoted_or_token(src, v)?;
             (ActionKind::Id(parse_rule_id(src, v, &text)?), end)
         }
         "phase" => {
             if !has_value {
                 return Err(need_value("N"));
             }
-            let (text, end, quoted) = quoted_or_token(src, v, b"'")?;
+            let (text, end, quoted) = quoted_or_token(src, v)?;
             let lower_text = text.to_ascii_lowercase();
             if quoted && (lower_text == "request" || lower_text == "phase") {
                 return Err(src
@@ -223,9 +239,10 @@ pub(crate) fn parse_action(
             if !has_value {
                 return Err(need_value("'…'"));
             }
-            let (text, end, quoted) = quoted_or_token(src, v, b"'")?;
-            if text.is_empty() || text.contains(',') {
-                return Err(src.error(v, "expected a revision without `,` after `rev:`"));
+            let (text, end, quoted) = quoted_or_token(src, v)?;
+            // ModSecurity reads `rev` as `[^,']+`, quoted or not.
+            if text.is_empty() || text.contains([',', '\'']) {
+                return Err(src.error(v, "expected a revision without `,` or `'` after `rev:`"));
             }
             if !quoted && ctx == Context::Quoted && src.at(end) == Some(b'"') {
                 warnings.push(src.warning(
@@ -242,7 +259,7 @@ pub(crate) fn parse_action(
             if src.at(v) != Some(b'\'') {
                 return Err(src.error(v, "the value of `ver` must be quoted: ver:'…'"));
             }
-            let (text, end, _) = quoted_or_token(src, v, b"'")?;
+            let (text, end, _) = quoted_or_token(src, v)?;
             if text.is_empty() {
                 return Err(need_value("'…'"));
             }
@@ -252,7 +269,7 @@ pub(crate) fn parse_action(
             if !has_value {
                 return Err(need_value("N"));
             }
-            let (text, end, _) = quoted_or_token(src, v, b"'")?;
+            let (text, end, _) = quoted_or_token(src, v)?;
             let sev = Severity::from_text(&text).ok_or_else(|| {
                 src.error(
                     v,
@@ -459,12 +476,8 @@ fn parse_u32(text: &str) -> Option<u32> {
 
 /// A value either in single quotes (`'…'`, `\'` kept) or a token up to `,`, whitespace or
 /// `"`. Returns the text, the offset after it, and whether it was quoted.
-fn quoted_or_token(
-    src: &Src<'_>,
-    pos: usize,
-    quote: &[u8],
-) -> Result<(String, usize, bool), Diagnostic> {
-    if src.at(pos).is_some_and(|c| quote.contains(&c)) {
+fn quoted_or_token(src: &Src<'_>, pos: usize) -> Result<(String, usize, bool), Diagnostic> {
+    if src.at(pos) == Some(b'\'') {
         let q = src.at(pos);
         let mut p = pos + 1;
         loop {

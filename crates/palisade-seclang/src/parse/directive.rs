@@ -352,8 +352,8 @@ pub(crate) fn parse_directive(
             (kind, end)
         }
         D::SecRuleUpdateTargetById | D::SecRuleUpdateTargetByTag | D::SecRuleUpdateTargetByMsg => {
-            let p = arg("a rule selector and targets")?;
-            let (sel, p) = selector_arg(src, p, n)?;
+            let sel_start = arg("a rule selector and targets")?;
+            let (sel, p) = selector_arg(src, sel_start, n)?;
             let q = src.skip_inline_ws(p);
             if src.at_line_end(q) {
                 return Err(src.error(q, format!("`{n}` needs targets, found end of line")));
@@ -366,7 +366,7 @@ pub(crate) fn parse_directive(
             };
             let kind = match name {
                 D::SecRuleUpdateTargetById => K::SecRuleUpdateTargetById {
-                    id: rule_id_arg(src, p, &sel, n)?,
+                    id: rule_id_arg(src, sel_start, &sel, n)?,
                     targets,
                 },
                 D::SecRuleUpdateTargetByTag => K::SecRuleUpdateTargetByTag { tag: sel, targets },
@@ -386,9 +386,9 @@ pub(crate) fn parse_directive(
             (kind, end)
         }
         D::SecRuleUpdateActionById => {
-            let p = arg("a rule id and actions")?;
-            let (sel, p) = selector_arg(src, p, n)?;
-            let id = rule_id_arg(src, p, &sel, n)?;
+            let sel_start = arg("a rule id and actions")?;
+            let (sel, p) = selector_arg(src, sel_start, n)?;
+            let id = rule_id_arg(src, sel_start, &sel, n)?;
             let q = src.skip_inline_ws(p);
             let (actions, end) = if src.at(q) == Some(b'"') {
                 parse_quoted_actions(src, q, warnings)?
@@ -608,6 +608,7 @@ fn rest_of_line_quoted(
 }
 
 /// The first argument of `SecRuleUpdate…`: `"text"` (no `"` or `|` inside) or a token.
+/// Returns it and the offset after it.
 fn selector_arg(src: &Src<'_>, pos: usize, directive: &str) -> Result<(String, usize), Diagnostic> {
     if src.at(pos) == Some(b'"') {
         rest_of_line_quoted(src, pos, directive)
@@ -620,9 +621,18 @@ fn selector_arg(src: &Src<'_>, pos: usize, directive: &str) -> Result<(String, u
     }
 }
 
-fn rule_id_arg(src: &Src<'_>, end: usize, text: &str, directive: &str) -> Result<u64, Diagnostic> {
-    let start =
-        end.saturating_sub(text.len() + usize::from(src.at(end.wrapping_sub(1)) == Some(b'"')));
+/// The rule id of `SecRuleUpdate…ById`, read from the selector `text` found at `start`.
+fn rule_id_arg(
+    src: &Src<'_>,
+    start: usize,
+    text: &str,
+    directive: &str,
+) -> Result<u64, Diagnostic> {
+    let start = if src.at(start) == Some(b'"') {
+        start + 1
+    } else {
+        start
+    };
     if !text.is_empty()
         && text.bytes().all(|b| b.is_ascii_digit())
         && let Ok(id) = text.parse()
@@ -774,12 +784,12 @@ fn parse_sec_rule(
                 Err(_) => {
                     return Err(src
                         .error(
-                            r,
-                            format!("expected the rule's actions, found {}", src.describe(r)),
+                            q,
+                            "a SecRule without actions must be followed by a blank line or the end of the file",
                         )
                         .with_note(
-                            "ModSecurity v3 reads the line after a SecRule without actions as \
-                             its actions; add actions (\"t:none\") or a blank line",
+                            "ModSecurity v3 reads the next line as this rule's actions; \
+                             add actions (\"t:none\") or a blank line",
                         ));
                 }
             }

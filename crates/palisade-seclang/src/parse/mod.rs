@@ -23,13 +23,26 @@ use crate::{Diagnostic, FileId};
 
 pub(crate) use src::Src;
 
-/// Parses `text` as exactly one action (as inside a quoted action list); `None` when it is not
-/// one. The printer uses it to choose a form of a value that reads back the same.
-pub(crate) fn reparse_action(text: &str) -> Option<crate::ast::ActionKind> {
-    let src = Src::new(text, FileId(0));
+/// Parses `text` as exactly one action of a quoted action list, followed by `next` (`,` or the
+/// closing `"`); `None` when it is not one. The printer uses it to choose a form of a value
+/// that reads back the same.
+pub(crate) fn reparse_action(text: &str, next: char) -> Option<crate::ast::ActionKind> {
+    let with_next = format!("{text}{next}");
+    let src = Src::new(&with_next, FileId(0));
     let mut warnings = Vec::new();
     match actions::parse_action(&src, 0, actions::Context::Quoted, &mut warnings) {
         Ok((a, end)) if end == text.len() => Some(a.kind),
+        _ => None,
+    }
+}
+
+/// Parses `text` as exactly one operator (quoted or not) followed by a tab (what the printer
+/// writes after an unquoted operator); `None` when it is not one.
+pub(crate) fn reparse_operator(text: &str) -> Option<crate::ast::Operator> {
+    let with_space = format!("{text}\t");
+    let src = Src::new(&with_space, FileId(0));
+    match operator::parse_operator(&src, 0) {
+        Ok((o, end)) if end == text.len() => Some(o),
         _ => None,
     }
 }
@@ -96,6 +109,28 @@ impl ParseOutput {
     }
 }
 
+/// After an error, skips the indented lines that follow when they do not start a directive:
+/// they are most likely the rest of the broken one (an action list continued without `\`).
+fn skip_continuation_debris(src: &Src<'_>, mut pos: usize) -> usize {
+    loop {
+        if !matches!(src.at(pos), Some(b' ' | b'\t')) {
+            return pos;
+        }
+        let mut p = pos;
+        while matches!(src.at(p), Some(b' ' | b'\t')) {
+            p += 1;
+        }
+        if src.at_line_end(p) || src.at(p) == Some(b'#') {
+            return pos;
+        }
+        let word = src.slice(p, src.word_end(p));
+        if crate::ast::DirectiveName::from_name(word).is_some() {
+            return pos;
+        }
+        pos = src.logical_line_end(p);
+    }
+}
+
 /// Parses the text of one rule file, with the default [`Limits`]. `file` goes into every span.
 pub fn parse_str(text: &str, file: FileId) -> ParseOutput {
     parse_str_with(text, file, &Limits::default())
@@ -103,19 +138,20 @@ pub fn parse_str(text: &str, file: FileId) -> ParseOutput {
 
 /// Parses the text of one rule file with the given limits.
 pub fn parse_str_with(text: &str, file: FileId, limits: &Limits) -> ParseOutput {
-    let src = Src::new(text, file);
     let mut out = ParseOutput::default();
-    if text.len() > limits.max_file_bytes {
+    if text.len() > limits.max_file_bytes.min(Src::MAX_LEN) {
+        let src = Src::new("", file);
         out.diagnostics.push(src.error(
             0,
             format!(
                 "the file is {} bytes, over the limit of {} bytes",
                 text.len(),
-                limits.max_file_bytes
+                limits.max_file_bytes.min(Src::MAX_LEN)
             ),
         ));
         return out;
     }
+    let src = Src::new(text, file);
     let mut errors = 0usize;
     let mut pos = 0;
     loop {
@@ -160,7 +196,7 @@ pub fn parse_str_with(text: &str, file: FileId, limits: &Limits) -> ParseOutput 
                     let at = src.offset_of(diag.span).max(start);
                     out.diagnostics.push(diag);
                     errors += 1;
-                    pos = src.logical_line_end(at).max(start + 1);
+                    pos = skip_continuation_debris(&src, src.logical_line_end(at)).max(start + 1);
                 }
             }
         }

@@ -10,15 +10,28 @@ use crate::{Diagnostic, FileId, Span};
 pub(crate) struct Src<'a> {
     pub text: &'a str,
     pub bytes: &'a [u8],
-    line_starts: Vec<usize>,
+    /// Byte offsets of line starts (u32: texts are limited to 4 GiB, see [`Src::MAX_LEN`]).
+    line_starts: Vec<u32>,
     pub file: FileId,
 }
 
 impl<'a> Src<'a> {
+    /// The longest text a `Src` indexes; longer texts are cut (callers refuse them first).
+    pub const MAX_LEN: usize = u32::MAX as usize;
+
     pub fn new(text: &'a str, file: FileId) -> Self {
+        let mut end = text.len().min(Self::MAX_LEN);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let text = text.get(..end).unwrap_or("");
         let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        line_starts.extend(memchr_iter(b'\n', bytes).map(|i| i + 1));
+        let lines = memchr::memchr_iter(b'\n', bytes).count();
+        let mut line_starts = Vec::with_capacity(lines + 1);
+        line_starts.push(0);
+        line_starts.extend(
+            memchr::memchr_iter(b'\n', bytes).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+        );
         Src {
             text,
             bytes,
@@ -43,12 +56,21 @@ impl<'a> Src<'a> {
         while pos > 0 && !self.text.is_char_boundary(pos) {
             pos -= 1;
         }
-        let line_idx = match self.line_starts.binary_search(&pos) {
+        let key = u32::try_from(pos).unwrap_or(u32::MAX);
+        let line_idx = match self.line_starts.binary_search(&key) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts.get(line_idx).copied().unwrap_or(0);
-        let column = self.text.get(start..pos).map_or(0, |s| s.chars().count()) + 1;
+        let start = self
+            .line_starts
+            .get(line_idx)
+            .map_or(0, |&s| usize::try_from(s).unwrap_or(0));
+        // Characters = bytes that are not UTF-8 continuation bytes.
+        let column = self
+            .bytes
+            .get(start..pos)
+            .map_or(0, |b| b.iter().filter(|&&c| (c & 0xC0) != 0x80).count())
+            + 1;
         Span {
             file: self.file,
             line: u32::try_from(line_idx + 1).unwrap_or(u32::MAX),
@@ -59,7 +81,11 @@ impl<'a> Src<'a> {
     /// The byte offset of a span of this file (the inverse of [`Src::span`]).
     pub fn offset_of(&self, span: Span) -> usize {
         let line = usize::try_from(span.line.max(1) - 1).unwrap_or(0);
-        let Some(&start) = self.line_starts.get(line) else {
+        let Some(start) = self
+            .line_starts
+            .get(line)
+            .and_then(|&s| usize::try_from(s).ok())
+        else {
             return self.bytes.len();
         };
         let col = usize::try_from(span.column.max(1) - 1).unwrap_or(0);
@@ -173,27 +199,20 @@ impl<'a> Src<'a> {
             return "whitespace".to_owned();
         }
         let rest = self.text.get(pos..).unwrap_or("");
-        let mut end = 0;
-        for (i, c) in rest.char_indices() {
-            if c == '\n' || c == '\r' || i >= 24 {
-                break;
-            }
-            end = i + c.len_utf8();
-            if !(c.is_alphanumeric() || c == '_') {
-                break;
-            }
+        let word: String = rest
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .take(24)
+            .collect();
+        if !word.is_empty() {
+            return format!("`{word}`");
         }
-        let shown = rest.get(..end).unwrap_or("");
-        format!("`{}`", shown.escape_debug())
+        match rest.chars().next() {
+            Some(c) if c.is_control() => format!("`{}`", c.escape_debug()),
+            Some(c) => format!("`{c}`"),
+            None => "end of file".to_owned(),
+        }
     }
-}
-
-fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    haystack
-        .iter()
-        .enumerate()
-        .filter(move |(_, c)| **c == needle)
-        .map(|(i, _)| i)
 }
 
 #[cfg(test)]

@@ -61,6 +61,19 @@ impl TextMode {
         }
     }
 
+    /// The length of the run of plain bytes at the start of `rest` (bytes that are neither
+    /// `%` nor a stop of the mode), when a fast search applies to the mode.
+    fn plain_run(self, rest: &[u8]) -> Option<usize> {
+        let first = |found: Option<usize>| found.unwrap_or(rest.len());
+        Some(match self {
+            TextMode::DoubleQuoted => first(memchr::memchr2(b'%', b'"', rest)),
+            TextMode::SingleQuoted => first(memchr::memchr2(b'%', b'\'', rest)),
+            TextMode::UnquotedPredicate => first(memchr::memchr3(b'%', b'"', b',', rest))
+                .min(first(memchr::memchr2(b'\n', b'\r', rest))),
+            _ => return None,
+        })
+    }
+
     /// Whether a `%` not followed by `{` is plain text.
     fn bare_percent_ok(self) -> bool {
         !matches!(self, TextMode::SingleQuoted | TextMode::UnquotedOperator)
@@ -89,6 +102,13 @@ pub(crate) fn scan_text(
     let mut run_start = start;
     let mut pos = start;
     while let Some(c) = src.at(pos) {
+        // Jump over plain text to the next byte that can matter in this mode.
+        if let Some(skip) = mode.plain_run(src.bytes.get(pos..).unwrap_or(&[]))
+            && skip > 0
+        {
+            pos += skip;
+            continue;
+        }
         if c == b'%' {
             if src.at(pos + 1) == Some(b'{') {
                 if escaped(src, pos, token_start) {
@@ -115,6 +135,10 @@ pub(crate) fn scan_text(
             continue;
         }
         if mode.hard_stop(c) {
+            break;
+        }
+        // An unquoted operator ends at a backslash-newline continuation.
+        if mode == TextMode::UnquotedOperator && c == b'\\' && src.continuation_at(pos).is_some() {
             break;
         }
         if mode.escapable(c) {
@@ -203,12 +227,18 @@ pub(crate) fn parse_macro(src: &Src<'_>, pos: usize) -> Result<(MacroRef, usize)
             ),
         ));
     }
+    // ModSecurity's scanner swallows a `%` right after a macro's `}` (unless it starts the
+    // next macro): `%{tx.score}%` reads as `%{tx.score}`.
+    let mut end = p + 1;
+    if src.at(end) == Some(b'%') && src.at(end + 1) != Some(b'{') {
+        end += 1;
+    }
     Ok((
         MacroRef {
             collection: name.to_owned(),
             key,
         },
-        p + 1,
+        end,
     ))
 }
 
@@ -244,6 +274,14 @@ mod tests {
         assert!(scan("%{bogus}", TextMode::SingleQuoted).is_err());
         assert!(scan("%{tx.a b}", TextMode::SingleQuoted).is_err());
         assert!(scan("%{REMOTE_ADDR.x}", TextMode::SingleQuoted).is_err());
+    }
+
+    #[test]
+    fn a_percent_right_after_a_macro_is_dropped() {
+        let (m, end) = scan("%{tx.a}%'", TextMode::SingleQuoted).unwrap();
+        assert_eq!((m.to_string().as_str(), end), ("%{tx.a}", 8));
+        let (m, _) = scan("%{tx.a}%{tx.b}'", TextMode::SingleQuoted).unwrap();
+        assert_eq!(m.to_string(), "%{tx.a}%{tx.b}");
     }
 
     #[test]
