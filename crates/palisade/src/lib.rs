@@ -86,6 +86,7 @@ pub struct WafBuilder {
     host: Host,
     opts: EvalOptions,
     multipart_header_line_endings: bool,
+    modsec_3_0_9_defects: bool,
 }
 
 impl fmt::Debug for WafBuilder {
@@ -107,6 +108,7 @@ impl Default for WafBuilder {
             host,
             opts: EvalOptions::default(),
             multipart_header_line_endings: false,
+            modsec_3_0_9_defects: false,
         }
     }
 }
@@ -183,6 +185,15 @@ impl WafBuilder {
         self
     }
 
+    /// Reproduces the libmodsecurity 3.0.9 defects that Palisade otherwise corrects to decide
+    /// as the OWASP CRS expects (each named, with the CRS tests that show it, in
+    /// `tests/crs/MODSEC_DEFECTS.md`): for comparing decisions with 3.0.9 request by request.
+    /// Implies [`WafBuilder::multipart_header_line_endings`].
+    pub fn modsecurity_3_0_9_defects(mut self, on: bool) -> Self {
+        self.modsec_3_0_9_defects = on;
+        self
+    }
+
     /// Loads and compiles the rules.
     pub fn build(self) -> Result<Waf, LoadError> {
         let mut mem = MemorySource::new();
@@ -227,7 +238,9 @@ impl WafBuilder {
                 .map(|e| Diagnostic::error(e.span, e.message).render_in(&loaded.files))
                 .collect(),
         })?;
-        ruleset.settings.multipart_header_line_endings = self.multipart_header_line_endings;
+        ruleset.settings.multipart_header_line_endings =
+            self.multipart_header_line_endings || self.modsec_3_0_9_defects;
+        ruleset.settings.modsec_3_0_9_defects = self.modsec_3_0_9_defects;
         Ok(Waf {
             ruleset: Arc::new(ruleset),
             host: self.host,

@@ -18,6 +18,7 @@ use super::operator::CompiledOperator;
 use super::rule::{
     AllowKind, BodyProcessorKind, CompiledRule, CtlAction, Disruptive, KeyExclusion, KeyRegex,
     RunAction, Selector, SetVarAction, SetVarKind, Target, TargetKind, ValueExclusion,
+    XPathSelector,
 };
 use super::settings::{LimitAction, RuleEngine, Settings};
 use super::{DefaultActions, Entry, Ruleset};
@@ -550,7 +551,31 @@ impl Compiler<'_> {
                             return None;
                         }
                     },
-                    Some(ast::Selector::XPath(x)) => Selector::XPath(x.as_str().into()),
+                    Some(ast::Selector::XPath(x)) => {
+                        let path = match palisade_request::xml::XPath::compile(x) {
+                            Ok(p) => Some(p),
+                            Err(e) => {
+                                self.note(
+                                    LogLevel::Warning,
+                                    format!(
+                                        "{}:{}: XML:{x} selects nothing: {e}",
+                                        self.input
+                                            .files
+                                            .get(v.span.file)
+                                            .map(|f| f.path.display().to_string())
+                                            .unwrap_or_default(),
+                                        v.span.line
+                                    ),
+                                );
+                                None
+                            }
+                        };
+                        Selector::XPath(Arc::new(XPathSelector {
+                            source: x.as_str().into(),
+                            path,
+                            namespaces: Vec::new(),
+                        }))
+                    }
                 };
                 TargetKind::Collection(c, sel)
             }
@@ -688,6 +713,7 @@ impl Compiler<'_> {
         let mut phase: Option<u8> = None;
         let mut transforms: Vec<TransformId> = Vec::new();
         let mut has_none = false;
+        let mut xmlns: Vec<(Box<str>, Box<str>)> = Vec::new();
         let mut r = CompiledRule {
             id: 0,
             phase: 1,
@@ -744,6 +770,9 @@ impl Compiler<'_> {
                     }
                 }
                 ActionKind::Capture => r.capture = true,
+                ActionKind::XmlNs(x) => {
+                    xmlns.push((x.prefix.as_str().into(), x.uri.as_str().into()))
+                }
                 ActionKind::MultiMatch => r.multi_match = true,
                 ActionKind::Severity(s) => {
                     r.severity = Some(u8::try_from(s.level).unwrap_or(u8::MAX))
@@ -843,6 +872,9 @@ impl Compiler<'_> {
 
         if let Some(rule) = rule {
             self.compile_targets(&mut r, rule);
+            if !xmlns.is_empty() {
+                with_namespaces(&mut r.targets, &xmlns);
+            }
             let rule_file = self.input.files.get(span.file).map(|f| f.path.clone());
             let mut ctx = palisade_match::CompileContext::new(self.input.source);
             if let Some(p) = rule_file.as_deref() {
@@ -939,6 +971,18 @@ impl Compiler<'_> {
                     .value_exclusions
                     .push(ValueExclusion::Name(full_name(e).into_bytes().into())),
             }
+        }
+    }
+}
+
+/// Gives the rule's `xmlns` prefixes to its `XML:` targets (ModSecurity registers them for
+/// each XPath evaluation of the rule).
+fn with_namespaces(targets: &mut [Target], xmlns: &[(Box<str>, Box<str>)]) {
+    for t in targets {
+        if let TargetKind::Collection(_, Selector::XPath(x)) = &mut t.kind {
+            let mut sel = XPathSelector::clone(x);
+            sel.namespaces = xmlns.to_vec();
+            *x = Arc::new(sel);
         }
     }
 }

@@ -58,7 +58,26 @@ pub enum Selector {
     /// The members whose names match.
     Regex(Arc<KeyRegex>),
     /// An XPath expression (`XML:/*`).
-    XPath(Box<str>),
+    XPath(Arc<XPathSelector>),
+}
+
+/// A compiled `XML:` XPath target with the rule's `xmlns` prefixes.
+#[derive(Clone, Debug)]
+pub struct XPathSelector {
+    /// The expression as written.
+    pub source: Box<str>,
+    /// The compiled path; `None` when it is outside the supported subset (it selects
+    /// nothing; a warning says so at load time).
+    pub path: Option<palisade_request::xml::XPath>,
+    /// The rule's `xmlns:prefix=uri` actions.
+    pub namespaces: Vec<(Box<str>, Box<str>)>,
+}
+
+impl XPathSelector {
+    /// Whether `other` selects the same nodes (same expression and namespaces).
+    pub fn same_as(&self, other: &XPathSelector) -> bool {
+        self.source == other.source && self.namespaces == other.namespaces
+    }
 }
 
 /// A key exclusion attached to a whole-collection or regex target (`ARGS|!ARGS:pwd`).

@@ -86,6 +86,10 @@ pub struct Settings {
     /// End MULTIPART_PART_HEADERS values with the header's line ending, as libmodsecurity
     /// 3.0.9 does (3.0.10+ does not).
     pub multipart_header_line_endings: bool,
+    /// Reproduce the libmodsecurity 3.0.9 defects that Palisade otherwise corrects to decide
+    /// as the OWASP CRS expects (listed, with the CRS tests that show them, in
+    /// `tests/crs/MODSEC_DEFECTS.md`). Off by default; on to compare decisions with 3.0.9.
+    pub modsec_3_0_9_defects: bool,
 }
 
 impl Default for Settings {
@@ -112,6 +116,7 @@ impl Default for Settings {
             xml_external_entity: false,
             upload_keep_files: false,
             multipart_header_line_endings: false,
+            modsec_3_0_9_defects: false,
         }
     }
 }

@@ -204,6 +204,24 @@ impl Transaction {
         let Some(rule) = rs.rules.get(idx as usize) else {
             return false;
         };
+        if rule.chained
+            && rule.parent.is_none()
+            && !self.st.deferring
+            && !rs.settings.modsec_3_0_9_defects
+        {
+            // A chain logs only when it matches whole: the multiMatch messages of its links
+            // wait until then (libmodsecurity 3.0.9 logs them even when a later link fails).
+            self.st.deferring = true;
+            let hit = self.eval_link(rs, idx, msg);
+            self.st.deferring = false;
+            let deferred = std::mem::take(&mut self.st.deferred);
+            if hit {
+                for m in deferred {
+                    self.emit_message(m);
+                }
+            }
+            return hit;
+        }
         let Some(op) = &rule.operator else {
             return self.eval_unconditional(rs, rule, msg);
         };
@@ -768,7 +786,11 @@ impl Transaction {
             }
             RunAction::NoAuditLog => {
                 msg.no_audit_log = true;
-                msg.save = false;
+                // `noauditlog` concerns the audit log only (libmodsecurity 3.0.9 also drops
+                // the error-log line: tests/crs/MODSEC_DEFECTS.md).
+                if rs.settings.modsec_3_0_9_defects {
+                    msg.save = false;
+                }
             }
             RunAction::Block => {
                 if self.engine() == RuleEngine::On
@@ -1085,6 +1107,15 @@ impl Transaction {
     fn push_message(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
         self.finish_msg(rs, msg);
         let m = self.build_message(rs, rule, msg);
+        if self.st.deferring {
+            self.st.deferred.push(m);
+            return;
+        }
+        self.emit_message(m);
+    }
+
+    /// Records a message (and hands a non-disruptive one to the host's error log).
+    fn emit_message(&mut self, m: RuleMessage) {
         let error_logged = !m.disruptive;
         if error_logged && let Some(sink) = &self.host.rule_log {
             sink.rule_matched(&m);

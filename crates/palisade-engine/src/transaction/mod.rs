@@ -405,9 +405,15 @@ impl Transaction {
         self.d.set_scalar(Scalar::FullRequest, &full);
         self.d
             .set_scalar(Scalar::FullRequestLength, flen.as_bytes());
+        // REQUEST_BODY is not set when the XML processor parsed the body, as in ModSecurity
+        // v2 and as CRS expects (libmodsecurity 3.0.9 sets it: tests/crs/MODSEC_DEFECTS.md).
+        let xml_body = self.st.body_processor == Some(BodyProcessorKind::Xml)
+            && !self.rs.settings.modsec_3_0_9_defects;
         if !self.d.request_body.is_empty() {
             let body = std::mem::take(&mut self.d.request_body);
-            self.d.set_scalar(Scalar::RequestBody, &body);
+            if !xml_body {
+                self.d.set_scalar(Scalar::RequestBody, &body);
+            }
             self.d
                 .set_scalar(Scalar::RequestBodyLength, body.len().to_string().as_bytes());
             self.d.request_body = body;
@@ -441,9 +447,7 @@ impl Transaction {
             }
             (Some(BodyProcessorKind::Xml), _) => {
                 if !over {
-                    // Stand-in until the XML processor of palisade-request lands.
-                    self.d.set_scalar(Scalar::ReqbodyError, b"0");
-                    self.d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
+                    self.run_xml();
                 }
             }
             (_, Some(BodyProcessorKind::Multipart)) => self.run_multipart(),
@@ -496,6 +500,26 @@ impl Transaction {
             }
         }
         self.d.request_body = body;
+    }
+
+    /// The XML body processor: parses the body into the document `XML:` targets read.
+    fn run_xml(&mut self) {
+        let config = self.body_config();
+        match palisade_request::xml::parse(&self.d.request_body, &config) {
+            Ok(doc) => {
+                self.d.xml = Some(doc);
+                self.d.set_scalar(Scalar::ReqbodyError, b"0");
+                self.d.set_scalar(Scalar::ReqbodyProcessorError, b"0");
+            }
+            Err(e) => {
+                let msg = e.reqbody_error_msg();
+                self.d.set_scalar(Scalar::ReqbodyError, b"1");
+                self.d.set_scalar(Scalar::ReqbodyProcessorError, b"1");
+                self.d.set_scalar(Scalar::ReqbodyErrorMsg, msg.as_bytes());
+                self.d
+                    .set_scalar(Scalar::ReqbodyProcessorErrorMsg, msg.as_bytes());
+            }
+        }
     }
 
     fn body_config(&self) -> palisade_request::BodyConfig {

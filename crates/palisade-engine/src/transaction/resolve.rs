@@ -3,12 +3,14 @@
 //! stay where they are (slots in the value table, or this rule's scratch buffer); names are
 //! only spelled out when a rule matches or an exclusion needs them.
 
+use std::sync::Arc;
+
 use super::Transaction;
 use super::state::request_collection;
 use crate::collection::keys::KeyId;
 use crate::collection::tx::MutCollection;
 use crate::collection::values::Slot;
-use crate::ruleset::rule::{KeyExclusion, Selector, Target, TargetKind};
+use crate::ruleset::rule::{KeyExclusion, Selector, Target, TargetKind, XPathSelector};
 use crate::var::{Collection, Scalar};
 
 /// Where a visited value's bytes are.
@@ -192,6 +194,36 @@ impl Transaction {
         }
     }
 
+    /// `XML:/xpath`: the text content of every selected node, in document order, each named
+    /// after the target (`XML:/*`), as ModSecurity names them. Nothing before the XML body
+    /// processor has parsed a document.
+    fn resolve_xpath(&mut self, x: &Arc<XPathSelector>, out: &mut Vec<Visit>) {
+        let Some(doc) = &self.d.xml else {
+            return;
+        };
+        let cached = self.d.xpath_values.iter().position(|(s, _)| s.same_as(x));
+        let at = match cached {
+            Some(i) => i,
+            None => {
+                let mut texts: Vec<&[u8]> = Vec::new();
+                if let Some(path) = &x.path {
+                    let ns: Vec<(&str, &str)> =
+                        x.namespaces.iter().map(|(p, u)| (&**p, &**u)).collect();
+                    path.eval(doc, &ns, |t| texts.push(t));
+                }
+                let slots = texts.iter().map(|t| self.d.values.push(t)).collect();
+                self.d.xpath_values.push((x.clone(), slots));
+                self.d.xpath_values.len() - 1
+            }
+        };
+        if let Some((_, slots)) = self.d.xpath_values.get(at) {
+            out.extend(slots.iter().map(|&s| Visit {
+                val: VVal::Slot(s),
+                name: VName::Target,
+            }));
+        }
+    }
+
     fn resolve_mut(
         &mut self,
         which: MutWhich,
@@ -286,6 +318,11 @@ impl Transaction {
                         val: VVal::Matched(if names { e.key } else { e.value }),
                         name: VName::Key(name, VVal::Matched(e.key)),
                     });
+                }
+            }
+            Collection::Xml => {
+                if let Selector::XPath(x) = sel {
+                    self.resolve_xpath(x, out);
                 }
             }
             Collection::Rule => {

@@ -106,6 +106,14 @@ pub struct Data {
     pub epoch: u32,
     /// The response body was cut at the limit.
     pub response_body_truncated: bool,
+    /// The request body's XML document (the XML body processor ran and parsed it).
+    pub xml: Option<palisade_request::xml::XmlDocument>,
+    /// `XML:` targets evaluated so far: the selector and the slots of the nodes' text, in
+    /// document order (each distinct XPath is evaluated once per transaction).
+    pub xpath_values: Vec<(
+        std::sync::Arc<crate::ruleset::rule::XPathSelector>,
+        Vec<Slot>,
+    )>,
 }
 
 impl Data {
@@ -131,6 +139,8 @@ impl Data {
             epoch: 0,
             request_body_truncated: false,
             response_body_truncated: false,
+            xml: None,
+            xpath_values: Vec::new(),
         }
     }
 
@@ -196,6 +206,8 @@ impl Data {
         self.request_body_truncated = false;
         self.response_body_truncated = false;
         self.epoch = self.epoch.wrapping_add(1);
+        self.xml = None;
+        self.xpath_values.clear();
     }
 }
 
@@ -287,6 +299,10 @@ pub struct State {
     pub matched_vars: RequestCollection,
     /// The most severe severity seen (255: none).
     pub highest_severity: u8,
+    /// A chain is being evaluated: its messages wait in `deferred` until it matched whole.
+    pub deferring: bool,
+    /// Messages of the chain being evaluated (multiMatch matches of its links).
+    pub deferred: Vec<crate::message::RuleMessage>,
 }
 
 impl State {
@@ -313,6 +329,8 @@ impl State {
             matched_values: ValueTable::default(),
             matched_vars: RequestCollection::default(),
             highest_severity: 255,
+            deferring: false,
+            deferred: Vec::new(),
         }
     }
 
@@ -338,6 +356,8 @@ impl State {
         self.matched_values.clear();
         self.matched_vars.clear();
         self.highest_severity = 255;
+        self.deferring = false;
+        self.deferred.clear();
     }
 
     /// Sets bit `i` of a bitset.

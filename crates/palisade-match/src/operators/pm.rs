@@ -7,6 +7,8 @@
 //! - `|…|` encloses hex bytes, but v3.0.9 only accepts the letters `a-f`/`A-F` there (digits
 //!   are dropped: `|0a|` is not a newline; v3.0.13 fixed this); `\` escapes `:`, `;`, `\`
 //!   and `"` (another escape makes v3 fall back to the raw argument);
+//! - the string is compacted in place without being terminated, so the tail of the original
+//!   stays after the result (`a\;b c` yields the phrases `a;b` and `cc`; `|a|` stays `|a|`);
 //! - the result is cut at its first NUL byte and split at white space.
 //!
 //! `@pmFromFile PATH` reads one file (v3 does not split the argument into several paths) through
@@ -85,7 +87,11 @@ fn parse_pm_content(param: &[u8]) -> Option<Vec<u8>> {
             out.push(ch);
         }
     }
-    // strdup: the result ends at its first NUL.
+    // v3.0.9 compacts the string in place without terminating it, so the bytes of the
+    // original beyond the compacted length stay (`a\;b c` becomes `a;b cc`); then strdup
+    // ends the result at its first NUL.
+    let written = out.len();
+    out.extend_from_slice(&parm[written..]);
     out.truncate(memchr::memchr(0, &out).unwrap_or(out.len()));
     Some(out)
 }
@@ -234,11 +240,18 @@ mod tests {
         assert_eq!(phrases("abc def  ghi"), ["abc", "def", "ghi"]);
         assert_eq!(phrases("\"abc def\""), ["abc", "def"]);
         assert_eq!(phrases("\"a\" \"b\""), ["a\"", "\"b"]);
-        assert_eq!(phrases(r"a\;b"), ["a;b"]);
+        // In-place compaction leaves the original's tail.
+        assert_eq!(phrases(r"a\;b"), ["a;bb"]);
+        assert_eq!(phrases(r"a\;b c"), ["a;b", "cc"]);
+        assert_eq!(phrases("|a|"), ["|a|"]);
         // An unsupported escape falls back to the raw argument.
         assert_eq!(phrases(r"a\xb c"), [r"a\xb", "c"]);
-        // Hex digits 0-9 are dropped inside |…| in v3.0.9: `|0a 0d|` is the byte 0xAD.
-        assert_eq!(split_phrases(b"x|0a 0d|y"), vec![vec![b'x', 0xad, b'y']]);
+        // Hex digits 0-9 are dropped inside |…| in v3.0.9: `|0a 0d|` is the byte 0xAD (and
+        // the original's tail follows).
+        assert_eq!(
+            split_phrases(b"x|0a 0d|y"),
+            vec![b"x\xadya".to_vec(), b"0d|y".to_vec()]
+        );
     }
 
     #[test]

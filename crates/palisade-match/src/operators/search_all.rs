@@ -13,7 +13,8 @@
 //!   patterns with `^`, `\A`, `\b` or `\B`.
 //!
 //! v3 runs these loops in quadratic time; to stay linear, each evaluation has a budget of
-//! bytes scanned ([`budget`]). Running out reports no match (as PCRE's match limit does in v3)
+//! bytes scanned ([`budget`]: four times the input plus 64 KiB, far more than inputs that are
+//! not built to be quadratic need). Running out reports no match (as PCRE's match limit does in v3)
 //! and leaves an [`EvalNote::WorkLimitExceeded`](crate::EvalNote::WorkLimitExceeded).
 
 use std::collections::{BTreeMap, HashMap};
@@ -22,7 +23,7 @@ use crate::pcre::{PcreRegex, Slots};
 
 /// The budget for an input of `len` bytes.
 pub(crate) fn budget(len: usize) -> usize {
-    len.saturating_mul(64).saturating_add(1 << 16)
+    len.saturating_mul(4).saturating_add(1 << 16)
 }
 
 /// The budget ran out.
@@ -34,6 +35,8 @@ pub(crate) struct OutOfBudget;
 pub(crate) struct Searcher<'a> {
     re: &'a PcreRegex,
     input: &'a [u8],
+    /// Whether callers need the groups (else only group 0 is filled).
+    groups: bool,
     left: usize,
     /// Match start → (smallest offset known to lead to it, the match's slots).
     known: BTreeMap<usize, (usize, Slots)>,
@@ -42,10 +45,11 @@ pub(crate) struct Searcher<'a> {
 }
 
 impl<'a> Searcher<'a> {
-    pub(crate) fn new(re: &'a PcreRegex, input: &'a [u8]) -> Self {
+    pub(crate) fn new(re: &'a PcreRegex, input: &'a [u8], groups: bool) -> Self {
         Searcher {
             re,
             input,
+            groups,
             left: budget(input.len()),
             known: BTreeMap::new(),
             none_from: None,
@@ -70,11 +74,18 @@ impl<'a> Searcher<'a> {
         {
             return Ok(Some(slots.clone()));
         }
-        let mut slots = Slots::new();
-        if !self.re.captures_at(self.input, from, false, &mut slots) {
+        let Some(span) = self.re.find_at(self.input, from, false) else {
             self.spend(self.input.len() - from)?;
             self.none_from = Some(self.none_from.map_or(from, |n| n.min(from)));
             return Ok(None);
+        };
+        let mut slots = Slots::new();
+        if self.groups {
+            // The capture pass costs as much again.
+            self.spend(span.1 - span.0)?;
+            self.re.captures_for_match(self.input, span, &mut slots);
+        } else {
+            slots.push(Some(span));
         }
         let (s, e) = slots.first().copied().flatten().unwrap_or((from, from));
         self.spend(e - from)?;
@@ -87,16 +98,21 @@ impl<'a> Searcher<'a> {
     fn find_anchored_in_suffix(&mut self, i: usize) -> Result<Option<Slots>, OutOfBudget> {
         let suffix = &self.input[i..];
         let mut slots = Slots::new();
-        if !self.re.captures_at(suffix, 0, true, &mut slots) {
+        let Some(span) = self.re.find_at(suffix, 0, true) else {
             let cost = self
                 .re
                 .max_len()
                 .map_or(suffix.len(), |m| m.min(suffix.len()));
             self.spend(cost)?;
             return Ok(None);
+        };
+        self.spend(span.1)?;
+        if self.groups {
+            self.spend(span.1 - span.0)?;
+            self.re.captures_for_match(suffix, span, &mut slots);
+        } else {
+            slots.push(Some(span));
         }
-        let e = slots.first().copied().flatten().map_or(0, |g| g.1);
-        self.spend(e)?;
         for s in slots.iter_mut().flatten() {
             s.0 += i;
             s.1 += i;
@@ -111,7 +127,7 @@ pub(crate) fn first_verified(
     input: &[u8],
     check: impl Fn(&[u8]) -> bool,
 ) -> Result<Option<(usize, usize)>, OutOfBudget> {
-    let mut searcher = Searcher::new(re, input);
+    let mut searcher = Searcher::new(re, input, false);
     let mut offset = 0;
     while offset < input.len() {
         let Some(slots) = searcher.find(offset)? else {
@@ -159,7 +175,7 @@ pub(crate) fn searchall_verified(
         return Ok(None);
     }
     let looks_left = re.looks_left();
-    let mut searcher = Searcher::new(re, input);
+    let mut searcher = Searcher::new(re, input, true);
     // Offset → the last element passing `check` in the chain of searches from that offset
     // (full-input context).
     let mut chain_memo: HashMap<usize, Option<(usize, usize)>> = HashMap::new();

@@ -1,8 +1,8 @@
 //! `@verifyCC`, `@verifyCPF`, `@verifySSN` and `@verifySVNR`: a regex finds candidates, a
 //! checksum confirms them (ModSecurity v3.0.9's `luhnVerify`, `VerifyCPF::verify`,
 //! `VerifySSN::verify`, `VerifySVNR::verify`). With `capture`, `TX:0` is the confirmed number.
-//! An empty argument never matches (`@verifyCC` with an empty pattern runs `.*`, which no
-//! checksum accepts). See [`super::search_all`] for the search loops and their work budget.
+//! An empty argument never matches (`@verifyCC` runs the empty pattern, whose empty matches no
+//! checksum accepts; the others return early). See [`super::search_all`] for the search loops and their work budget.
 
 use palisade_seclang::MacroString;
 
@@ -38,9 +38,15 @@ impl Verify {
         limits: &RegexLimits,
     ) -> Result<Self, PcreError> {
         let param = literal_text(arg);
+        // `@verifyCC` compiles its argument with pcre2_compile itself; the others through the
+        // Regex class, which turns an empty pattern into `.*`.
+        let re = match kind {
+            VerifyKind::Cc => PcreRegex::new_raw(param.as_bytes(), false, limits)?,
+            _ => PcreRegex::new(param.as_bytes(), false, limits)?,
+        };
         Ok(Verify {
             kind,
-            re: PcreRegex::new(param.as_bytes(), false, limits)?,
+            re,
             empty_param: param.is_empty(),
         })
     }

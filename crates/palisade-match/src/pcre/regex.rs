@@ -47,10 +47,196 @@ impl Default for RegexLimits {
 /// Capture group spans: index 0 is the whole match; `None` is a group that did not take part.
 pub type Slots = Vec<Option<(usize, usize)>>;
 
+/// A compiled regex plus, when the pattern has a leading multi-line `^`, the same regex with
+/// `^` read as `\A`, which decides matches at the very end of a subject ending in `\n`.
+///
+/// PCRE's multi-line `^` does not match after a newline that ends the subject;
+/// regex-automata's does. With `^` only at the start of the pattern's paths (before any byte
+/// is consumed), the two can only differ for a match that starts at the end of such a
+/// subject, and there PCRE's answer is the `\A` variant's anchored match (`\A` is false
+/// there too, as PCRE's `^` is).
+#[derive(Clone, Debug)]
+struct Engine {
+    re: meta::Regex,
+    end_fix: Option<meta::Regex>,
+}
+
+impl Engine {
+    fn new(node: &Node, group_base: u32, limits: &RegexLimits) -> Result<(Self, Hir), PcreError> {
+        let hir = lower(node, group_base)?;
+        let re = build(&hir, limits)?;
+        let end_fix = match start_line_placement(node, false).0 {
+            Placement::Leading => Some(build(
+                &lower(&start_line_as_start(node), group_base)?,
+                limits,
+            )?),
+            Placement::None | Placement::Other => None,
+        };
+        Ok((Engine { re, end_fix }, hir))
+    }
+
+    /// True when the end-of-subject rule may change the answer for `hay`.
+    fn at_risk(&self, hay: &[u8]) -> bool {
+        self.end_fix.is_some() && hay.last() == Some(&b'\n')
+    }
+
+    fn is_match(&self, hay: &[u8]) -> bool {
+        if self.at_risk(hay) {
+            return self.search(hay, 0, false).is_some();
+        }
+        self.re.is_match(Input::new(hay))
+    }
+
+    fn search(&self, hay: &[u8], start: usize, anchored: bool) -> Option<(usize, usize)> {
+        let input = Input::new(hay).range(start..).anchored(if anchored {
+            Anchored::Yes
+        } else {
+            Anchored::No
+        });
+        let m = self.re.search(&input)?;
+        if let Some(fix) = &self.end_fix
+            && m.start() == hay.len()
+            && hay.last() == Some(&b'\n')
+        {
+            let at_end = Input::new(hay).range(hay.len()..).anchored(Anchored::Yes);
+            return fix.search(&at_end).map(|m| (m.start(), m.end()));
+        }
+        Some((m.start(), m.end()))
+    }
+
+    /// Fills `slots` with `groups` group spans; false when there is no match.
+    fn captures(
+        &self,
+        hay: &[u8],
+        start: usize,
+        anchored: bool,
+        groups: usize,
+        slots: &mut Slots,
+    ) -> bool {
+        let input = Input::new(hay).range(start..).anchored(if anchored {
+            Anchored::Yes
+        } else {
+            Anchored::No
+        });
+        let mut caps = self.re.create_captures();
+        self.re.search_captures(&input, &mut caps);
+        if let Some(fix) = &self.end_fix
+            && caps.get_match().is_some_and(|m| m.start() == hay.len())
+            && hay.last() == Some(&b'\n')
+        {
+            let at_end = Input::new(hay).range(hay.len()..).anchored(Anchored::Yes);
+            caps = fix.create_captures();
+            fix.search_captures(&at_end, &mut caps);
+        }
+        if !caps.is_match() {
+            return false;
+        }
+        slots.extend((0..groups).map(|i| caps.get_group(i).map(|g| (g.start, g.end))));
+        true
+    }
+}
+
+/// Where multi-line `^` occurs in a pattern.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Placement {
+    /// Nowhere.
+    None,
+    /// Only before anything is consumed.
+    Leading,
+    /// Somewhere after consumption (the end-of-subject divergence is not corrected).
+    Other,
+}
+
+/// Walks `node` given whether a byte may have been consumed before it; returns the placement
+/// of `^` inside and whether a byte may have been consumed at its end.
+fn start_line_placement(node: &Node, consumed: bool) -> (Placement, bool) {
+    fn join(a: Placement, b: Placement) -> Placement {
+        match (a, b) {
+            (Placement::Other, _) | (_, Placement::Other) => Placement::Other,
+            (Placement::Leading, _) | (_, Placement::Leading) => Placement::Leading,
+            _ => Placement::None,
+        }
+    }
+    match node {
+        Node::Empty => (Placement::None, consumed),
+        Node::Class(_) => (Placement::None, true),
+        Node::Assert(a) => (
+            match (a, consumed) {
+                (super::ast::Assertion::StartLine, false) => Placement::Leading,
+                (super::ast::Assertion::StartLine, true) => Placement::Other,
+                _ => Placement::None,
+            },
+            consumed,
+        ),
+        Node::Group { sub, .. } => start_line_placement(sub, consumed),
+        Node::Lookaround { sub, .. } => (start_line_placement(sub, consumed).0, consumed),
+        Node::Concat(items) => {
+            let mut p = Placement::None;
+            let mut c = consumed;
+            for i in items {
+                let (ip, ic) = start_line_placement(i, c);
+                p = join(p, ip);
+                c = ic;
+            }
+            (p, c)
+        }
+        Node::Alt(items) => {
+            let mut p = Placement::None;
+            let mut c = consumed;
+            for i in items {
+                let (ip, ic) = start_line_placement(i, consumed);
+                p = join(p, ip);
+                c |= ic;
+            }
+            (p, c)
+        }
+        Node::Repeat { sub, max, .. } => {
+            let (p1, c1) = start_line_placement(sub, consumed);
+            if *max == Some(1) {
+                return (p1, c1 || consumed);
+            }
+            // A second iteration starts after whatever the first consumed.
+            let (p2, c2) = start_line_placement(sub, consumed || c1);
+            (join(p1, p2), consumed || c1 || c2)
+        }
+    }
+}
+
+/// The tree with every multi-line `^` replaced by `\A`.
+fn start_line_as_start(node: &Node) -> Node {
+    use super::ast::Assertion;
+    match node {
+        Node::Assert(Assertion::StartLine) => Node::Assert(Assertion::Start),
+        Node::Empty | Node::Class(_) | Node::Assert(_) => node.clone(),
+        Node::Group { index, sub } => Node::Group {
+            index: *index,
+            sub: Box::new(start_line_as_start(sub)),
+        },
+        Node::Lookaround { ahead, negate, sub } => Node::Lookaround {
+            ahead: *ahead,
+            negate: *negate,
+            sub: Box::new(start_line_as_start(sub)),
+        },
+        Node::Concat(items) => Node::Concat(items.iter().map(start_line_as_start).collect()),
+        Node::Alt(items) => Node::Alt(items.iter().map(start_line_as_start).collect()),
+        Node::Repeat {
+            min,
+            max,
+            greedy,
+            sub,
+        } => Node::Repeat {
+            min: *min,
+            max: *max,
+            greedy: *greedy,
+            sub: Box::new(start_line_as_start(sub)),
+        },
+    }
+}
+
 /// The trailing lookahead of a pattern `P(?=Q)` or `P(?!Q)`.
 #[derive(Clone, Debug)]
 struct Lookahead {
-    re: meta::Regex,
+    re: Engine,
     negate: bool,
     /// Length of every match of P.
     p_len: usize,
@@ -61,7 +247,7 @@ struct Lookahead {
 #[derive(Clone, Debug)]
 pub struct PcreRegex {
     pattern: Box<[u8]>,
-    main: meta::Regex,
+    main: Engine,
     lookahead: Option<Lookahead>,
     /// Groups of the main part, including group 0.
     main_groups: usize,
@@ -103,6 +289,17 @@ impl PcreRegex {
     /// `PCRE2_CASELESS`.
     pub fn new(pattern: &[u8], caseless: bool, limits: &RegexLimits) -> Result<Self, PcreError> {
         let source: &[u8] = if pattern.is_empty() { b".*" } else { pattern };
+        Self::new_raw(source, caseless, limits)
+    }
+
+    /// Compiles `pattern` as `pcre2_compile` does directly (what `@verifyCC` uses): an empty
+    /// pattern matches the empty string.
+    pub fn new_raw(
+        pattern: &[u8],
+        caseless: bool,
+        limits: &RegexLimits,
+    ) -> Result<Self, PcreError> {
+        let source = pattern;
         let effective = &source[..memchr::memchr(0, source).unwrap_or(source.len())];
         let parsed = parse(effective, caseless)?;
         let total_groups = parsed.groups as usize + 1;
@@ -110,7 +307,7 @@ impl PcreRegex {
         // A single trailing lookahead: split it off.
         if parsed.root.has_lookaround() {
             let (p_node, q_node, negate) = split_trailing_lookahead(parsed.root)?;
-            let p_hir = lower(&p_node, 0)?;
+            let (main, p_hir) = Engine::new(&p_node, 0, limits)?;
             let props = p_hir.properties();
             let p_len = match (props.minimum_len(), props.maximum_len()) {
                 (Some(a), Some(b)) if a == b => a,
@@ -124,7 +321,7 @@ impl PcreRegex {
                 }
             };
             let p_groups = count_groups(&p_node) + 1;
-            let q_hir = lower(&q_node, (p_groups - 1) as u32)?;
+            let (q, q_hir) = Engine::new(&q_node, (p_groups - 1) as u32, limits)?;
             if q_hir
                 .properties()
                 .maximum_len()
@@ -137,8 +334,6 @@ impl PcreRegex {
                     ),
                 });
             }
-            let main = build(&p_hir, limits)?;
-            let q = build(&q_hir, limits)?;
             return Ok(PcreRegex {
                 pattern: pattern.into(),
                 main,
@@ -152,8 +347,7 @@ impl PcreRegex {
                 hir: p_hir,
             });
         }
-        let hir = lower(&parsed.root, 0)?;
-        let main = build(&hir, limits)?;
+        let (main, hir) = Engine::new(&parsed.root, 0, limits)?;
         Ok(PcreRegex {
             pattern: pattern.into(),
             main,
@@ -202,7 +396,7 @@ impl PcreRegex {
     /// Whether the pattern matches anywhere in `hay`.
     pub fn is_match(&self, hay: &[u8]) -> bool {
         match &self.lookahead {
-            None => self.main.is_match(Input::new(hay)),
+            None => self.main.is_match(hay),
             Some(_) => self.search_lookahead(hay, 0, false, None).is_some(),
         }
     }
@@ -215,14 +409,7 @@ impl PcreRegex {
             return None;
         }
         match &self.lookahead {
-            None => {
-                let input = Input::new(hay).range(start..).anchored(if anchored {
-                    Anchored::Yes
-                } else {
-                    Anchored::No
-                });
-                self.main.search(&input).map(|m| (m.start(), m.end()))
-            }
+            None => self.main.search(hay, start, anchored),
             Some(_) => self.search_lookahead(hay, start, anchored, None),
         }
     }
@@ -236,24 +423,32 @@ impl PcreRegex {
             return false;
         }
         match &self.lookahead {
-            None => {
-                let input = Input::new(hay).range(start..).anchored(if anchored {
-                    Anchored::Yes
-                } else {
-                    Anchored::No
-                });
-                let mut caps = self.main.create_captures();
-                self.main.search_captures(&input, &mut caps);
-                if !caps.is_match() {
-                    return false;
-                }
-                slots.extend((0..self.groups).map(|i| caps.get_group(i).map(|s| (s.start, s.end))));
-                true
-            }
+            None => self.main.captures(hay, start, anchored, self.groups, slots),
             Some(_) => self
                 .search_lookahead(hay, start, anchored, Some(slots))
                 .is_some(),
         }
+    }
+
+    /// The groups of a match already found at `span` (by [`find_at`](Self::find_at)), running
+    /// the capture engine over the match only. Returns false if `span` is not a match.
+    pub fn captures_for_match(&self, hay: &[u8], span: (usize, usize), slots: &mut Slots) -> bool {
+        slots.clear();
+        let (s, e) = span;
+        if s > e || e > hay.len() {
+            return false;
+        }
+        if self.lookahead.is_some() || (self.main.end_fix.is_some() && s == hay.len()) {
+            return self.captures_at(hay, s, true, slots);
+        }
+        let input = Input::new(hay).range(s..e).anchored(Anchored::Yes);
+        let mut caps = self.main.re.create_captures();
+        self.main.re.search_captures(&input, &mut caps);
+        if !caps.is_match() {
+            return false;
+        }
+        slots.extend((0..self.groups).map(|i| caps.get_group(i).map(|g| (g.start, g.end))));
+        true
     }
 
     /// Tries every start of P in order; the first whose end satisfies the lookahead wins.
@@ -270,32 +465,20 @@ impl PcreRegex {
             if from > hay.len() {
                 return None;
             }
-            let input = Input::new(hay).range(from..).anchored(if anchored {
-                Anchored::Yes
-            } else {
-                Anchored::No
-            });
-            let m = self.main.search(&input)?;
-            let (s, e) = (m.start(), m.start() + la.p_len);
-            let q_input = Input::new(hay).range(e..).anchored(Anchored::Yes);
-            let q_matches = la.re.is_match(q_input.clone());
+            let (s, _) = self.main.search(hay, from, anchored)?;
+            let e = s + la.p_len;
+            let q_matches = la.re.search(hay, e, true).is_some();
             if q_matches != la.negate {
                 if let Some(slots) = slots {
                     slots.clear();
-                    let p_input = Input::new(hay).range(s..).anchored(Anchored::Yes);
-                    let mut caps = self.main.create_captures();
-                    self.main.search_captures(&p_input, &mut caps);
-                    slots.extend(
-                        (0..self.main_groups).map(|i| caps.get_group(i).map(|g| (g.start, g.end))),
-                    );
+                    self.main.captures(hay, s, true, self.main_groups, slots);
                     slots.resize(self.groups, None);
                     if !la.negate {
-                        let mut qcaps = la.re.create_captures();
-                        la.re.search_captures(&q_input, &mut qcaps);
-                        for i in 1..(self.groups - self.main_groups + 1) {
-                            if let Some(g) = qcaps.get_group(i) {
-                                slots[self.main_groups + i - 1] = Some((g.start, g.end));
-                            }
+                        let q_groups = self.groups - self.main_groups + 1;
+                        let mut q_slots = Slots::new();
+                        la.re.captures(hay, e, true, q_groups, &mut q_slots);
+                        for (i, g) in q_slots.into_iter().enumerate().skip(1) {
+                            slots[self.main_groups + i - 1] = g;
                         }
                     }
                 }
