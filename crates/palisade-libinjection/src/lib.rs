@@ -21,13 +21,21 @@
 //! ```
 //!
 //! Both run in time linear in the input, never recurse on input, and never panic.
+//!
+//! How ModSecurity v3.0.9 uses them (`src/operators/detect_sqli.cc`, `detect_xss.cc`):
+//! `libinjection_sqli(input.c_str(), input.length(), fp)` and
+//! `libinjection_xss(input.c_str(), input.length())` on each transformed value, whole, NUL
+//! bytes included (the C code may read the terminating NUL one byte past the value, which
+//! these functions model as a 0 byte). With `capture`, `@detectSQLi` stores the fingerprint
+//! (e.g. `s&1c`) in `TX:0` and `@detectXSS` stores the whole input in `TX:0`.
 
 mod sqli;
 mod xss;
 
 use core::fmt;
 
-/// A libinjection SQLi fingerprint: up to 8 token-type characters, such as `s&1`.
+/// A libinjection SQLi fingerprint: one to five token-type characters, such as `s&1`
+/// (`X` alone when the input could not be parsed: nested or MySQL `/*!` comments).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Fingerprint {
     bytes: [u8; 8],

@@ -30,10 +30,12 @@
 //!
 //! Version notes: a part header name with a byte outside `!`..`~` is an error (v3/master's fix;
 //! 3.0.9 accepts it). MULTIPART_PART_HEADERS lines carry no line ending (master); set
-//! [`BodyConfig::multipart_header_line_endings`] for 3.0.9's `\r\n`-terminated lines.
+//! [`BodyConfig::multipart_v3_0_9`] for 3.0.9's `\r\n`-terminated lines.
 //!
-//! Memory: the line buffer is 4,098 bytes; text values, names and kept file content live in one
-//! arena bounded by the body (file content by [`BodyConfig::multipart_file_content`]).
+//! Memory: the line buffer is 4,096 bytes; text values, names and kept file content live in one
+//! arena that never holds more than the body fed so far (file content at most
+//! [`BodyConfig::multipart_file_content`] per file, none unless kept), so the host's body limit
+//! bounds it; file data that is not kept costs nothing, however large the upload.
 
 use core::fmt;
 use core::ops::Range;
@@ -98,7 +100,9 @@ pub struct MultipartFlags {
     pub invalid_part: bool,
     /// MULTIPART_INVALID_HEADER_FOLDING
     pub invalid_header_folding: bool,
-    /// MULTIPART_FILE_LIMIT_EXCEEDED
+    /// The upload file limit was exceeded. Note: v3 never sets the variable
+    /// MULTIPART_FILE_LIMIT_EXCEEDED itself (it stays empty, even in v3/master); the flag only
+    /// feeds MULTIPART_STRICT_ERROR and the error message.
     pub file_limit_exceeded: bool,
     /// MULTIPART_UNMATCHED_BOUNDARY: 0, 1 (something like an unknown boundary was seen) or 2
     /// (a matching boundary after the first one; v3 sets 2 on every well-formed body with more
@@ -530,6 +534,22 @@ impl Multipart {
         m
     }
 
+    /// Bytes of part headers and text-part data so far (see
+    /// [`MultipartOutcome::no_files_length`]); a host may stop feeding once it passes
+    /// `SecRequestBodyNoFilesLimit`.
+    pub fn no_files_length(&self) -> u64 {
+        self.no_files_length
+    }
+
+    /// Bytes the processor holds now (kept values and names, part headers, the line buffer):
+    /// what a host can account against its memory budget.
+    pub fn retained_bytes(&self) -> usize {
+        let part = self.mpp.as_ref().map_or(0, |p| {
+            p.hdr.len() + p.lines.len() + p.last_header_line.len()
+        });
+        self.arena.len() + self.buf.len() + part + self.parts.len() * size_of::<DonePart>()
+    }
+
     /// The boundary found in the Content-Type (empty when it was not usable).
     pub fn boundary(&self) -> &[u8] {
         &self.boundary
@@ -819,7 +839,8 @@ impl Multipart {
         } else {
             self.flags.lf_line = true;
         }
-        let line_endings = self.config.multipart_header_line_endings;
+        let line_endings = self.config.multipart_v3_0_9;
+        let check_names = !self.config.multipart_v3_0_9;
         let Some(mut part) = self.mpp.take() else {
             return;
         };
@@ -877,7 +898,7 @@ impl Multipart {
                 Some(0) => Err(MultipartError::HeaderNameMissing),
                 Some(colon) => {
                     let name = &line[..colon];
-                    if name.iter().any(|&c| !(33..=126).contains(&c)) {
+                    if check_names && name.iter().any(|&c| !(33..=126).contains(&c)) {
                         Err(MultipartError::HeaderInvalidCharacter)
                     } else {
                         let mut v = colon + 1;
@@ -999,6 +1020,7 @@ impl Multipart {
                 return -6;
             }
             let mut quote = 0u8;
+            let mut unterminated = false;
             let mut value: Vec<u8> = Vec::new();
             if name == b"filename*" {
                 let cs = p;
@@ -1059,8 +1081,10 @@ impl Multipart {
                     value.push(at(p));
                     p += 1;
                 }
-                // Over the closing quote (v3 steps past the end on an unterminated value;
-                // here reads past the end are the terminator).
+                // Over the closing quote. Without one, v3 steps over the string's terminator
+                // and reads the heap byte after it, in practice not NUL: the value is still
+                // used, then the header fails with -12 (matches libmodsecurity 3.0.9).
+                unterminated = at(p) == 0;
                 p += 1;
             } else {
                 let s = p;
@@ -1097,6 +1121,9 @@ impl Multipart {
                 return -11;
             }
 
+            if unterminated {
+                return -12;
+            }
             if at(p) != 0 {
                 while at(p) == b'\t' || at(p) == b' ' {
                     p += 1;

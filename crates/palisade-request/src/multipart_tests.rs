@@ -101,7 +101,7 @@ fn render(ct: &[u8], body: &[u8], config: &BodyConfig) -> String {
 
 fn v309() -> BodyConfig {
     BodyConfig {
-        multipart_header_line_endings: true,
+        multipart_v3_0_9: true,
         ..BodyConfig::default()
     }
 }
@@ -528,6 +528,9 @@ fn multiline_text_values_lose_line_endings_files_keep_their_size() {
     assert_eq!(o.no_files_length, 42 + 2 + 2 + 4 + 60 + 2);
 }
 
+/// libmodsecurity 3.0.9 with `SecTmpSaveUploadedFiles On` and `SecUploadFileLimit 2` gives, for
+/// three file parts: FILES_TMP_CONTENT `abcd` (for `ab\r\ncd`), `data`, and `` for the third,
+/// FILES_SIZES 6/4/4, STRICT_ERROR 1 and the "Upload file limit exceeded 2" message.
 #[test]
 fn file_limit() {
     let mut body = Vec::new();
@@ -619,4 +622,29 @@ fn long_data_lines_are_split_not_lost() {
     );
     assert_eq!(o.error, None);
     assert_eq!(sink.args[0].1.len(), 10_000);
+}
+
+#[test]
+fn a_large_streamed_upload_stays_in_bounded_memory() {
+    let cfg = BodyConfig::default();
+    let mut m = Multipart::new(b"multipart/form-data; boundary=B", &cfg);
+    let mut sink = CollectMultipart::default();
+    m.feed(
+        b"--B\r\nContent-Disposition: form-data; name=\"f\"; filename=\"big\"\r\n\r\n",
+        &mut sink,
+    );
+    let chunk: Vec<u8> = (0..65_536u32)
+        .map(|i| if i % 100 == 99 { b'\n' } else { b'x' })
+        .collect();
+    let mut peak = 0;
+    for _ in 0..512 {
+        // 32 MiB in all.
+        m.feed(&chunk, &mut sink);
+        peak = peak.max(m.retained_bytes());
+    }
+    m.feed(b"\r\n--B--\r\n", &mut sink);
+    let o = m.finish(&mut sink);
+    assert_eq!(o.error, None);
+    assert_eq!(sink.files[0].size, 32 * 1024 * 1024);
+    assert!(peak < 8 * 1024, "peak {peak}");
 }

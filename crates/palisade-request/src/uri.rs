@@ -26,6 +26,8 @@ use std::borrow::Cow;
 use crate::urlencoded::hex_val;
 
 /// The URI variables of one request-target; borrowed where no decoding was needed.
+///
+/// v3 always defines QUERY_STRING and REQUEST_BASENAME: read `None` as the empty value.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct UriSplit<'a> {
     /// REQUEST_URI_RAW: the target as received.
@@ -165,8 +167,8 @@ pub fn request_protocol(version: &[u8]) -> Vec<u8> {
 mod tests {
     use super::*;
 
-    // Expected values were produced by libmodsecurity 3.0.9+deb12u2 (Debian), which carries
-    // the CVE-2024-1019 fix.
+    // v3/master splits on the raw `?`. libmodsecurity 3.0.9 (Debian) still cuts at the decoded
+    // `?` (REQUEST_FILENAME `/path1`): that is CVE-2024-1019, fixed in 3.0.12.
     #[test]
     fn cve_2024_1019_raw_split() {
         let s = split(b"/path1%3fpath2?query=%3f");

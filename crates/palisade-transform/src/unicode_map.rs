@@ -11,6 +11,10 @@
 //! NUL byte. A map whose code page is not greater than zero is inert: `urlDecodeUni` then ignores
 //! it, as ModSecurity does.
 //!
+//! Both halves of a mapping token are read with `strtol(…, 16)` as v3/master does (a half that is
+//! not hex reads as 0). v3.0.9 used `sscanf("%x")`, which leaves the previous token's number in
+//! place when a half is not hex; the two agree on every well-formed file.
+//!
 //! Without `SecUnicodeMapFile`, ModSecurity v3 uses no map at all (there is no built-in default
 //! file): see [`url_decode_uni`](crate::transformations::url_decode_uni) for that path.
 

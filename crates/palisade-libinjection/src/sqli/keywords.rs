@@ -5,6 +5,7 @@
 //! only printable ASCII, so a binary search on the upper-cased key finds exactly what the C
 //! binary search finds (a key with a NUL or a byte ≥ 0x80 never matches any entry).
 
+#[cfg(test)]
 use core::cmp::Ordering;
 
 use super::keywords_data::KEYWORDS;
@@ -12,12 +13,62 @@ use super::keywords_data::KEYWORDS;
 /// The longest word in the table; longer keys cannot match.
 const MAX_WORD: usize = 29;
 
+/// Slots of the open-addressing hash index over [`KEYWORDS`] (a power of two, load < 0.6).
+const SLOTS: usize = 1 << 14;
+
+/// FNV-1a over the key with ASCII lower-case letters upper-cased.
+const fn hash_upper(key: &[u8]) -> usize {
+    let mut h: u32 = 0x811c_9dc5;
+    let mut i = 0;
+    while i < key.len() {
+        h ^= key[i].to_ascii_uppercase() as u32;
+        h = h.wrapping_mul(0x0100_0193);
+        i += 1;
+    }
+    h as usize
+}
+
+/// `INDEX[slot]` is 1 + the position in [`KEYWORDS`] of the word hashed there (0: empty),
+/// with linear probing. Built at compile time.
+///
+/// Measured: the binary search over 9,352 words took 44% of `sqli` time on benign values;
+/// this index replaces ~14 string comparisons by one hash and usually one comparison.
+static INDEX: [u16; SLOTS] = {
+    let mut index = [0u16; SLOTS];
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        let mut slot = hash_upper(KEYWORDS[i].0) & (SLOTS - 1);
+        while index[slot] != 0 {
+            slot = (slot + 1) & (SLOTS - 1);
+        }
+        index[slot] = (i + 1) as u16;
+        i += 1;
+    }
+    index
+};
+
 /// The token type of `key` (`b'k'`, `b'f'`, `b'F'` for fingerprints, ...), or 0 when the
 /// key is not in the table.
 pub(crate) fn lookup(key: &[u8]) -> u8 {
     if key.is_empty() || key.len() > MAX_WORD {
         return 0;
     }
+    let mut slot = hash_upper(key) & (SLOTS - 1);
+    loop {
+        let entry = usize::from(INDEX[slot]);
+        let Some(&(word, kind)) = entry.checked_sub(1).and_then(|i| KEYWORDS.get(i)) else {
+            return 0;
+        };
+        if eq_upper(word, key) {
+            return kind;
+        }
+        slot = (slot + 1) & (SLOTS - 1);
+    }
+}
+
+/// The same answer by binary search, as C libinjection finds it (kept to check the index).
+#[cfg(test)]
+fn lookup_by_search(key: &[u8]) -> u8 {
     match KEYWORDS.binary_search_by(|(word, _)| compare_upper(word, key)) {
         Ok(i) => KEYWORDS.get(i).map_or(0, |&(_, kind)| kind),
         Err(_) => 0,
@@ -25,6 +76,7 @@ pub(crate) fn lookup(key: &[u8]) -> u8 {
 }
 
 /// Orders a table word against `key` with the key's ASCII lower-case letters upper-cased.
+#[cfg(test)]
 fn compare_upper(word: &[u8], key: &[u8]) -> Ordering {
     let n = word.len().min(key.len());
     for (&w, &k) in word[..n].iter().zip(&key[..n]) {
@@ -69,6 +121,21 @@ mod tests {
             assert_eq!(lookup(word), kind);
             let lower = word.to_ascii_lowercase();
             assert_eq!(lookup(&lower), kind);
+        }
+    }
+
+    #[test]
+    fn index_agrees_with_binary_search() {
+        let mut keys: Vec<Vec<u8>> = Vec::new();
+        for &(word, _) in KEYWORDS.iter() {
+            keys.push(word.to_vec());
+            keys.push(word[..word.len() - 1].to_vec());
+            let mut longer = word.to_ascii_lowercase();
+            longer.push(b'X');
+            keys.push(longer);
+        }
+        for key in keys {
+            assert_eq!(lookup(&key), lookup_by_search(&key), "{key:?}");
         }
     }
 

@@ -10,26 +10,17 @@
 
 use std::borrow::Cow;
 
-use super::{finish, is_c_space, is_hex, x2c, xsingle2c};
+use super::{copy_run, decode_copy, decode_owned, is_c_space, is_hex, x2c, xsingle2c};
 
 /// Applies `t:cssDecode`.
 pub fn css_decode(input: &[u8]) -> Cow<'_, [u8]> {
-    match memchr::memchr(b'\\', input) {
-        None => Cow::Borrowed(input),
-        Some(start) => {
-            let mut buf = input.to_vec();
-            in_place(&mut buf, start);
-            finish(input, buf)
-        }
-    }
+    decode_copy(input, memchr::memchr(b'\\', input), in_place)
 }
 
 /// `t:cssDecode` on an owned value, in place.
-pub(crate) fn css_decode_owned(mut buf: Vec<u8>) -> Vec<u8> {
-    if let Some(start) = memchr::memchr(b'\\', &buf) {
-        in_place(&mut buf, start);
-    }
-    buf
+pub(crate) fn css_decode_owned(buf: Vec<u8>) -> Vec<u8> {
+    let start = memchr::memchr(b'\\', &buf);
+    decode_owned(buf, start, in_place)
 }
 
 fn in_place(buf: &mut Vec<u8>, start: usize) {
@@ -38,9 +29,8 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     let mut d = start;
     while i < len {
         if buf[i] != b'\\' {
-            buf[d] = buf[i];
-            d += 1;
-            i += 1;
+            let run = memchr::memchr(b'\\', &buf[i..]).unwrap_or(len - i);
+            (i, d) = copy_run(buf, i, d, run);
             continue;
         }
         if i + 1 >= len {

@@ -6,26 +6,17 @@
 
 use std::borrow::Cow;
 
-use super::{finish, is_hex, is_odigit, x2c};
+use super::{copy_run, decode_copy, decode_owned, is_hex, is_odigit, x2c};
 
 /// Applies `t:escapeSeqDecode`.
 pub fn escape_seq_decode(input: &[u8]) -> Cow<'_, [u8]> {
-    match memchr::memchr(b'\\', input) {
-        None => Cow::Borrowed(input),
-        Some(start) => {
-            let mut buf = input.to_vec();
-            in_place(&mut buf, start);
-            finish(input, buf)
-        }
-    }
+    decode_copy(input, memchr::memchr(b'\\', input), in_place)
 }
 
 /// `t:escapeSeqDecode` on an owned value, in place.
-pub(crate) fn escape_seq_decode_owned(mut buf: Vec<u8>) -> Vec<u8> {
-    if let Some(start) = memchr::memchr(b'\\', &buf) {
-        in_place(&mut buf, start);
-    }
-    buf
+pub(crate) fn escape_seq_decode_owned(buf: Vec<u8>) -> Vec<u8> {
+    let start = memchr::memchr(b'\\', &buf);
+    decode_owned(buf, start, in_place)
 }
 
 fn in_place(buf: &mut Vec<u8>, start: usize) {
@@ -34,7 +25,13 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     let mut i = start;
     let mut d = start;
     while i < len {
-        if buf[i] != b'\\' || i + 1 >= len {
+        if buf[i] != b'\\' {
+            let run = memchr::memchr(b'\\', &buf[i..]).unwrap_or(len - i);
+            (i, d) = copy_run(buf, i, d, run);
+            continue;
+        }
+        if i + 1 >= len {
+            // A final backslash stays.
             buf[d] = buf[i];
             d += 1;
             i += 1;

@@ -14,26 +14,17 @@
 
 use std::borrow::Cow;
 
-use super::{finish, strtol_digits_to_byte};
+use super::{copy_run, decode_copy, decode_owned, strtol_digits_to_byte};
 
 /// Applies `t:htmlEntityDecode`.
 pub fn html_entity_decode(input: &[u8]) -> Cow<'_, [u8]> {
-    match memchr::memchr(b'&', input) {
-        None => Cow::Borrowed(input),
-        Some(start) => {
-            let mut buf = input.to_vec();
-            in_place(&mut buf, start);
-            finish(input, buf)
-        }
-    }
+    decode_copy(input, memchr::memchr(b'&', input), in_place)
 }
 
 /// `t:htmlEntityDecode` on an owned value, in place.
-pub(crate) fn html_entity_decode_owned(mut buf: Vec<u8>) -> Vec<u8> {
-    if let Some(start) = memchr::memchr(b'&', &buf) {
-        in_place(&mut buf, start);
-    }
-    buf
+pub(crate) fn html_entity_decode_owned(buf: Vec<u8>) -> Vec<u8> {
+    let start = memchr::memchr(b'&', &buf);
+    decode_owned(buf, start, in_place)
 }
 
 /// The byte a named entity stands for.
@@ -56,6 +47,11 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     let mut i = start;
     let mut d = start;
     while i < len {
+        if buf[i] != b'&' {
+            let run = memchr::memchr(b'&', &buf[i..]).unwrap_or(len - i);
+            (i, d) = copy_run(buf, i, d, run);
+            continue;
+        }
         // How many bytes to copy unchanged when no entity decodes here.
         let mut copy = 1;
         if buf[i] == b'&' && i + 1 < len {

@@ -62,6 +62,48 @@ pub(crate) fn finish(input: &[u8], out: Vec<u8>) -> Cow<'_, [u8]> {
     }
 }
 
+/// Runs an in-place decoder over a copy of `input` from `start`, the first byte it may change
+/// (found by the caller's fast scan); without a `start` the value is unchanged and stays borrowed.
+#[inline]
+pub(crate) fn decode_copy<'a>(
+    input: &'a [u8],
+    start: Option<usize>,
+    in_place: impl FnOnce(&mut Vec<u8>, usize),
+) -> Cow<'a, [u8]> {
+    match start {
+        None => Cow::Borrowed(input),
+        Some(start) => {
+            let mut buf = input.to_vec();
+            in_place(&mut buf, start);
+            finish(input, buf)
+        }
+    }
+}
+
+/// Runs an in-place decoder over an owned value from `start` (see [`decode_copy`]).
+#[inline]
+pub(crate) fn decode_owned(
+    mut buf: Vec<u8>,
+    start: Option<usize>,
+    in_place: impl FnOnce(&mut Vec<u8>, usize),
+) -> Vec<u8> {
+    if let Some(start) = start {
+        in_place(&mut buf, start);
+    }
+    buf
+}
+
+/// Moves the run `buf[i..i + run]` to `d` (an in-place decoder's copy of bytes that need no work)
+/// and returns the advanced `(i, d)`. Decoders find `run` with `memchr`, so sparse escapes cost
+/// a SIMD scan and one `memmove` instead of a loop iteration per byte.
+#[inline]
+pub(crate) fn copy_run(buf: &mut [u8], i: usize, d: usize, run: usize) -> (usize, usize) {
+    if d != i {
+        buf.copy_within(i..i + run, d);
+    }
+    (i + run, d + run)
+}
+
 /// `VALID_HEX` of ModSecurity: an ASCII hexadecimal digit.
 #[inline]
 pub(crate) const fn is_hex(b: u8) -> bool {

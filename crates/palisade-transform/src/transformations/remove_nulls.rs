@@ -9,19 +9,27 @@ pub fn remove_nulls(input: &[u8]) -> Cow<'_, [u8]> {
     };
     let mut out = Vec::with_capacity(input.len() - 1);
     out.extend_from_slice(&input[..first]);
-    let mut rest = &input[first + 1..];
-    while let Some(p) = memchr::memchr(0, rest) {
-        out.extend_from_slice(&rest[..p]);
-        rest = &rest[p + 1..];
+    // One pass that the compiler turns into branch-free code: fast for dense and sparse NULs.
+    let mut d = out.len();
+    out.resize(input.len(), 0);
+    for &b in &input[first + 1..] {
+        out[d] = b;
+        d += usize::from(b != 0);
     }
-    out.extend_from_slice(rest);
+    out.truncate(d);
     Cow::Owned(out)
 }
 
 /// `t:removeNulls` on an owned value, in place.
 pub(crate) fn remove_nulls_owned(mut buf: Vec<u8>) -> Vec<u8> {
-    if memchr::memchr(0, &buf).is_some() {
-        buf.retain(|&b| b != 0);
+    if let Some(first) = memchr::memchr(0, &buf) {
+        let mut d = first;
+        for i in first + 1..buf.len() {
+            let b = buf[i];
+            buf[d] = b;
+            d += usize::from(b != 0);
+        }
+        buf.truncate(d);
     }
     buf
 }

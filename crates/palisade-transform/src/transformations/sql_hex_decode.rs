@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use super::{finish, is_hex, x2c};
+use super::{decode_copy, decode_owned, is_hex, x2c};
 
 /// The first `0x`/`0X` that starts a literal.
 fn first_literal(input: &[u8]) -> Option<usize> {
@@ -33,20 +33,13 @@ fn starts_literal(input: &[u8], i: usize) -> bool {
 
 /// Applies `t:sqlHexDecode`.
 pub fn sql_hex_decode(input: &[u8]) -> Cow<'_, [u8]> {
-    let Some(start) = first_literal(input) else {
-        return Cow::Borrowed(input);
-    };
-    let mut buf = input.to_vec();
-    in_place(&mut buf, start);
-    finish(input, buf)
+    decode_copy(input, first_literal(input), in_place)
 }
 
 /// `t:sqlHexDecode` on an owned value, in place.
-pub(crate) fn sql_hex_decode_owned(mut buf: Vec<u8>) -> Vec<u8> {
-    if let Some(start) = first_literal(&buf) {
-        in_place(&mut buf, start);
-    }
-    buf
+pub(crate) fn sql_hex_decode_owned(buf: Vec<u8>) -> Vec<u8> {
+    let start = first_literal(&buf);
+    decode_owned(buf, start, in_place)
 }
 
 fn in_place(buf: &mut Vec<u8>, start: usize) {

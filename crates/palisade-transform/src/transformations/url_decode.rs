@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use super::{finish, is_hex, x2c};
+use super::{copy_run, decode_copy, decode_owned, is_hex, x2c};
 
 /// The first byte that may decode: a `+`, or a `%` starting a valid escape.
 pub(crate) fn first_change(input: &[u8]) -> Option<usize> {
@@ -23,20 +23,13 @@ pub(crate) fn first_change(input: &[u8]) -> Option<usize> {
 
 /// Applies `t:urlDecode`.
 pub fn url_decode(input: &[u8]) -> Cow<'_, [u8]> {
-    let Some(start) = first_change(input) else {
-        return Cow::Borrowed(input);
-    };
-    let mut buf = input.to_vec();
-    in_place(&mut buf, start);
-    finish(input, buf)
+    decode_copy(input, first_change(input), in_place)
 }
 
 /// `t:urlDecode` on an owned value, in place.
-pub(crate) fn url_decode_owned(mut buf: Vec<u8>) -> Vec<u8> {
-    if let Some(start) = first_change(&buf) {
-        in_place(&mut buf, start);
-    }
-    buf
+pub(crate) fn url_decode_owned(buf: Vec<u8>) -> Vec<u8> {
+    let start = first_change(&buf);
+    decode_owned(buf, start, in_place)
 }
 
 fn in_place(buf: &mut Vec<u8>, start: usize) {
@@ -48,9 +41,13 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
         if b == b'%' && i + 2 < len && is_hex(buf[i + 1]) && is_hex(buf[i + 2]) {
             buf[d] = x2c(buf[i + 1], buf[i + 2]);
             i += 3;
-        } else {
+        } else if b == b'+' || b == b'%' {
             buf[d] = if b == b'+' { b' ' } else { b };
             i += 1;
+        } else {
+            let run = memchr::memchr2(b'%', b'+', &buf[i..]).unwrap_or(len - i);
+            (i, d) = copy_run(buf, i, d, run);
+            continue;
         }
         d += 1;
     }

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::{finish, is_hex, x2c};
+use super::{copy_run, decode_copy, decode_owned, is_hex, x2c};
 use crate::unicode_map::UnicodeMap;
 
 /// The first byte that may decode: a `+`, or a `%` starting a valid `%HH` or `%uHHHH` escape.
@@ -39,20 +39,15 @@ fn first_change(input: &[u8]) -> Option<usize> {
 
 /// Applies `t:urlDecodeUni` with the rule set's unicode map (`None` when it has none).
 pub fn url_decode_uni<'a>(input: &'a [u8], map: Option<&UnicodeMap>) -> Cow<'a, [u8]> {
-    let Some(start) = first_change(input) else {
-        return Cow::Borrowed(input);
-    };
-    let mut buf = input.to_vec();
-    in_place(&mut buf, start, map);
-    finish(input, buf)
+    decode_copy(input, first_change(input), |buf, start| {
+        in_place(buf, start, map)
+    })
 }
 
 /// `t:urlDecodeUni` on an owned value, in place.
-pub(crate) fn url_decode_uni_owned(mut buf: Vec<u8>, map: Option<&UnicodeMap>) -> Vec<u8> {
-    if let Some(start) = first_change(&buf) {
-        in_place(&mut buf, start, map);
-    }
-    buf
+pub(crate) fn url_decode_uni_owned(buf: Vec<u8>, map: Option<&UnicodeMap>) -> Vec<u8> {
+    let start = first_change(&buf);
+    decode_owned(buf, start, |buf, start| in_place(buf, start, map))
 }
 
 fn in_place(buf: &mut Vec<u8>, start: usize, map: Option<&UnicodeMap>) {
@@ -62,10 +57,15 @@ fn in_place(buf: &mut Vec<u8>, start: usize, map: Option<&UnicodeMap>) {
     let mut d = start;
     while i < len {
         let b = buf[i];
-        if b != b'%' {
-            buf[d] = if b == b'+' { b' ' } else { b };
+        if b == b'+' {
+            buf[d] = b' ';
             d += 1;
             i += 1;
+            continue;
+        }
+        if b != b'%' {
+            let run = memchr::memchr2(b'%', b'+', &buf[i..]).unwrap_or(len - i);
+            (i, d) = copy_run(buf, i, d, run);
             continue;
         }
         if i + 1 < len && (buf[i + 1] == b'u' || buf[i + 1] == b'U') {

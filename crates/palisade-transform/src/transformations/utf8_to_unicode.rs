@@ -33,10 +33,15 @@ pub fn utf8_to_unicode(input: &[u8]) -> Cow<'_, [u8]> {
 }
 
 fn push_code(out: &mut Vec<u8>, d: u32) {
+    let hex = |k: u32| HEX_DIGITS[((d >> (4 * k)) & 15) as usize];
+    if d < 0x1_0000 {
+        out.extend_from_slice(&[b'%', b'u', hex(3), hex(2), hex(1), hex(0)]);
+        return;
+    }
     out.extend_from_slice(b"%u");
-    let digits = ((32 - d.leading_zeros()).div_ceil(4)).max(4);
+    let digits = (32 - d.leading_zeros()).div_ceil(4);
     for k in (0..digits).rev() {
-        out.push(HEX_DIGITS[((d >> (4 * k)) & 15) as usize]);
+        out.push(hex(k));
     }
 }
 
@@ -48,6 +53,16 @@ fn encode(input: &[u8], start: usize, out: &mut Vec<u8>) {
     let cont = |k: usize| at(k) & 0xc0 == 0x80;
     let mut i = start;
     while i < len {
+        // Copy a run of plain ASCII (no NUL) at once.
+        let run = input[i..]
+            .iter()
+            .position(|&b| b >= 0x80 || b == 0)
+            .unwrap_or(len - i);
+        if run > 0 {
+            out.extend_from_slice(&input[i..i + run]);
+            i += run;
+            continue;
+        }
         let c = input[i];
         // The sequence length when valid (0: invalid or single byte) and its code point.
         let (seq, d): (usize, u32) = if c & 0x80 == 0 {
