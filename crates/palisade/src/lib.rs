@@ -39,7 +39,7 @@ mod source;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use palisade_engine::host::Host;
 use palisade_engine::message::RuleMessage;
@@ -232,18 +232,28 @@ impl WafBuilder {
             ruleset: Arc::new(ruleset),
             host: self.host,
             opts: self.opts,
+            pool: Arc::new(Mutex::new(Vec::new())),
         })
     }
 }
 
 /// Compiled rules and host services, shared by every transaction (`Send + Sync`; clone it
 /// cheaply or put it in an `Arc`).
+///
+/// Finished transactions return their buffers to a small pool that the next
+/// [`Waf::transaction`] reuses, so a busy host does not allocate per request.
 #[derive(Clone)]
 pub struct Waf {
     ruleset: Arc<Ruleset>,
     host: Host,
     opts: EvalOptions,
+    pool: Arc<Mutex<Vec<EngineTransaction>>>,
 }
+
+type EngineTransaction = palisade_engine::transaction::Transaction;
+
+/// How many idle transactions a [`Waf`] keeps for reuse.
+const POOL_SIZE: usize = 64;
 
 impl fmt::Debug for Waf {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -261,24 +271,25 @@ impl Waf {
 
     /// A new transaction with an id from the host's id source.
     pub fn transaction(&self) -> Transaction {
-        Transaction {
-            inner: palisade_engine::transaction::Transaction::new(
-                self.ruleset.clone(),
-                self.host.clone(),
-                self.opts,
-            ),
-        }
+        let id = self.host.ids.next_id();
+        self.transaction_with_id(&id)
     }
 
     /// A new transaction with the given id (`UNIQUE_ID`).
     pub fn transaction_with_id(&self, id: &str) -> Transaction {
+        let reused = self.pool.lock().ok().and_then(|mut p| p.pop());
+        let inner = match reused {
+            Some(mut t) => {
+                t.reset(id);
+                t
+            }
+            None => {
+                EngineTransaction::with_id(self.ruleset.clone(), self.host.clone(), self.opts, id)
+            }
+        };
         Transaction {
-            inner: palisade_engine::transaction::Transaction::with_id(
-                self.ruleset.clone(),
-                self.host.clone(),
-                self.opts,
-                id,
-            ),
+            inner,
+            pool: Some(self.pool.clone()),
         }
     }
 
@@ -296,7 +307,21 @@ impl Waf {
 /// One request and its response. Call the steps in order; skip the ones that do not apply
 /// (a request without body can go straight from headers to response).
 pub struct Transaction {
-    inner: palisade_engine::transaction::Transaction,
+    inner: EngineTransaction,
+    pool: Option<Arc<Mutex<Vec<EngineTransaction>>>>,
+}
+
+impl Drop for Transaction {
+    fn drop(&mut self) {
+        let Some(pool) = self.pool.take() else {
+            return;
+        };
+        let Ok(mut p) = pool.lock() else { return };
+        if p.len() < POOL_SIZE {
+            let empty = self.inner.empty_like();
+            p.push(std::mem::replace(&mut self.inner, empty));
+        }
+    }
 }
 
 impl fmt::Debug for Transaction {

@@ -71,7 +71,8 @@ impl StlOrder {
             head: NIL,
             next: Vec::new(),
             hash: Vec::new(),
-            buckets: vec![NIL; bucket_count],
+            // Allocated on the first insertion.
+            buckets: Vec::new(),
             len: 0,
         }
     }
@@ -85,7 +86,6 @@ impl StlOrder {
         self.next.clear();
         self.hash.clear();
         self.buckets.clear();
-        self.buckets.resize(self.bucket_count, NIL);
         self.len = 0;
     }
 
@@ -122,7 +122,10 @@ impl StlOrder {
     /// The node before the first node equal to the key (`same` says whether a node's key equals
     /// it), within bucket `b`; `NIL` when the bucket holds none.
     fn find_before(&self, b: usize, h: u64, same: &impl Fn(u32) -> bool) -> u32 {
-        let mut prev = self.buckets[b];
+        let Some(&mut_prev) = self.buckets.get(b) else {
+            return NIL;
+        };
+        let mut prev = mut_prev;
         if prev == NIL {
             return NIL;
         }
@@ -145,6 +148,9 @@ impl StlOrder {
     /// Inserts a node for a key with hash `h` ([`key_hash`]); `same(id)` tells whether the key of
     /// an earlier node equals the new key (ASCII case-insensitively). Returns the new node's id.
     pub fn insert(&mut self, h: u64, same: impl Fn(u32) -> bool) -> u32 {
+        if self.buckets.is_empty() {
+            self.buckets.resize(self.bucket_count, NIL);
+        }
         if self.len + 1 > self.next_resize {
             self.grow();
         }
@@ -256,6 +262,9 @@ impl StlOrder {
 
     /// Erases every node whose key equals the given one (`erase(key)`).
     pub fn erase(&mut self, h: u64, same: impl Fn(u32) -> bool) {
+        if self.buckets.is_empty() {
+            return;
+        }
         let b = self.bkt(h);
         let prev = self.find_before(b, h, &same);
         if prev == NIL {

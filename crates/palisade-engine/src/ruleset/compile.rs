@@ -108,9 +108,10 @@ pub fn compile(input: &CompileInput<'_>) -> Result<Ruleset, Vec<CompileError>> {
     if !c.errors.is_empty() {
         return Err(c.errors);
     }
-    let prefilters = build_prefilters(&mut c.rules, c.chains.len());
+    mark_eager_messages(&mut c.rules, &c.defaults);
+    let prefilter = build_prefilter(&mut c.rules);
     Ok(Ruleset {
-        prefilters,
+        prefilter,
         rules: c.rules,
         phases: c.phases,
         defaults: c.defaults,
@@ -703,7 +704,8 @@ impl Compiler<'_> {
             parent: starter,
             tag_names: Vec::new(),
             opens_collection: false,
-            prefilter_slots: Vec::new(),
+            prefilter_slot: u32::MAX,
+            eager_msg: false,
         };
         for a in actions {
             match &a.kind {
@@ -922,31 +924,73 @@ impl Compiler<'_> {
     }
 }
 
-/// Builds one prefilter per chain node over the operators that test values there, and records
-/// each rule's slots.
-fn build_prefilters(
-    rules: &mut [CompiledRule],
-    nodes: usize,
-) -> Vec<Option<palisade_match::prefilter::Prefilter>> {
-    use palisade_match::prefilter::PrefilterBuilder;
-    let mut builders: Vec<Option<PrefilterBuilder>> = (0..nodes).map(|_| None).collect();
-    for r in rules.iter_mut() {
-        let Some(op) = &r.operator else { continue };
-        let at: Vec<NodeId> = evaluation_nodes(r).to_vec();
-        let mut slots = Vec::with_capacity(at.len());
-        for n in at {
-            let Some(b) = builders.get_mut(n.0 as usize) else {
-                continue;
-            };
-            let b = b.get_or_insert_with(PrefilterBuilder::new);
-            slots.push(u32::try_from(b.add_operator(&op.op)).unwrap_or(u32::MAX));
+fn changes_macros(a: &RunAction) -> bool {
+    matches!(
+        a,
+        RunAction::SetVar(_)
+            | RunAction::OpenCollection(..)
+            | RunAction::SetEnv(_)
+            | RunAction::ExpireVar(_)
+            | RunAction::Msg(_)
+            | RunAction::LogData(_)
+            | RunAction::Tag(_)
+            | RunAction::Ctl(CtlAction::RequestBodyProcessor(_))
+    )
+}
+
+/// Marks the chains whose messages must be expanded eagerly (see
+/// [`CompiledRule::eager_msg`]).
+fn mark_eager_messages(rules: &mut [CompiledRule], defaults: &[DefaultActions; 6]) {
+    let mut i = 0;
+    while i < rules.len() {
+        if rules[i].parent.is_some() {
+            i += 1;
+            continue;
         }
-        r.prefilter_slots = slots;
+        let mut chain = vec![i];
+        let mut at = rules[i].next;
+        while let Some(n) = at {
+            chain.push(n as usize);
+            at = rules.get(n as usize).and_then(|r| r.next);
+        }
+        let eager = chain.iter().any(|&k| {
+            rules.get(k).is_some_and(|r| {
+                r.actions
+                    .iter()
+                    .chain(&r.update_actions)
+                    .any(changes_macros)
+                    || defaults
+                        .get(usize::from(r.phase))
+                        .is_some_and(|d| d.actions.iter().any(changes_macros))
+            })
+        });
+        for k in chain {
+            if let Some(r) = rules.get_mut(k) {
+                r.eager_msg = eager;
+            }
+        }
+        i += 1;
     }
-    builders
-        .into_iter()
-        .map(|b| b.map(PrefilterBuilder::build))
-        .collect()
+}
+
+/// Builds the ruleset's prefilter: one slot per rule link with an operator.
+fn build_prefilter(rules: &mut [CompiledRule]) -> super::prefilter::GlobalPrefilter {
+    let mut b = super::prefilter::GlobalPrefilterBuilder::default();
+    for r in rules.iter_mut() {
+        if let Some(op) = &r.operator {
+            // `@pm` operators are themselves one automaton scan over their phrases: putting
+            // their (often thousands of) phrases in the shared automaton would only repeat that
+            // scan for every value, so they stay always-candidates.
+            let lits = match op.name {
+                palisade_seclang::OperatorName::Pm | palisade_seclang::OperatorName::PmFromFile => {
+                    palisade_match::prefilter::Literals::Any
+                }
+                _ => op.op.literals(),
+            };
+            r.prefilter_slot = b.add(lits);
+        }
+    }
+    b.build()
 }
 
 /// The chain nodes a rule tests values at: every step for `multiMatch`, else the last.

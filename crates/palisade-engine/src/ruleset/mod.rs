@@ -12,6 +12,7 @@ pub mod chain;
 pub mod compile;
 pub mod macros;
 pub mod operator;
+pub mod prefilter;
 pub mod rule;
 pub mod settings;
 
@@ -73,9 +74,8 @@ pub struct Ruleset {
     pub directive_rules: usize,
     /// What transformations need (the unicode map, …).
     pub transform: crate::transform::TransformSettings,
-    /// One prefilter per transformation-chain node, over the operators of the rules that test
-    /// values at that node (`None` where no rule does).
-    pub prefilters: Vec<Option<palisade_match::prefilter::Prefilter>>,
+    /// The prefilter over every operator's literals (one slot per rule link).
+    pub prefilter: prefilter::GlobalPrefilter,
 }
 
 impl Ruleset {

@@ -322,10 +322,12 @@ pub struct CompiledRule {
     pub tag_names: Vec<Box<str>>,
     /// The rule has `initcol`, `setsid`, `setuid` or `setrsc`.
     pub opens_collection: bool,
-    /// The operator's slot in the prefilter of each node the rule tests values at (aligned
-    /// with [`chain_steps`](Self::chain_steps) for `multiMatch`, else one entry for
-    /// [`chain`](Self::chain)).
-    pub prefilter_slots: Vec<u32>,
+    /// The operator's slot in the ruleset's prefilter (`u32::MAX`: none).
+    pub prefilter_slot: u32,
+    /// Expand `msg`, `logdata` and `tag` when the chain matches rather than when the message
+    /// is needed: some action of the chain (or of the phase's defaults) could change what they
+    /// read in between.
+    pub eager_msg: bool,
 }
 
 impl CompiledRule {

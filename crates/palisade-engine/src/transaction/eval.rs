@@ -9,7 +9,7 @@
 //!   log message (`performLogging`).
 
 use super::memo::transform_unmemoised;
-use super::resolve::{VVal, Visit};
+use super::resolve::{VName, VVal, Visit};
 use super::state::Intervention;
 use super::{LoggedMessage, Transaction};
 use crate::InterruptionAction;
@@ -26,19 +26,47 @@ use crate::var::{Collection, Scalar};
 use palisade_seclang::MacroString;
 
 /// The message a rule (chain) builds while it runs (ModSecurity's `RuleMessage`).
+///
+/// Most matching rules never log (CRS's skip and scoring rules), so the expensive parts are
+/// built lazily: the match description from [`LastMatch`], and `msg`/`logdata`/`tag` expanded
+/// only when the message is logged or the rule disrupts (`pending_*` say which rule's
+/// actions to expand). Rules whose actions could change what those macros read before then
+/// expand eagerly, as ModSecurity does.
 #[derive(Debug)]
 pub(crate) struct Msg {
     pub message: Vec<u8>,
     pub data: Vec<u8>,
     pub severity: Option<u8>,
     pub tags: Vec<Vec<u8>>,
-    pub matched: Vec<u8>,
-    pub reference: String,
+    pub last: Option<LastMatch>,
     pub disruptive: bool,
     pub save: bool,
     pub no_audit_log: bool,
-    pub matched_var_name: Vec<u8>,
-    pub matched_var: Vec<u8>,
+    pending_msg: Option<u32>,
+    pending_data: Option<u32>,
+    pending_tags: Vec<u32>,
+}
+
+/// What the match description needs: the rule link that matched, the value's name and its
+/// value before transformations.
+#[derive(Clone, Debug)]
+pub(crate) struct LastMatch {
+    rule: u32,
+    name: SavedName,
+    original: SavedVal,
+}
+
+#[derive(Clone, Debug)]
+enum SavedVal {
+    Slot(crate::collection::values::Slot),
+    Owned(Vec<u8>),
+}
+
+#[derive(Clone, Debug)]
+enum SavedName {
+    Plain(&'static str),
+    Key(&'static str, SavedVal),
+    Target(u16),
 }
 
 impl Msg {
@@ -48,13 +76,13 @@ impl Msg {
             data: Vec::new(),
             severity: None,
             tags: Vec::new(),
-            matched: Vec::new(),
-            reference: String::new(),
+            last: None,
             disruptive: false,
             save: true,
             no_audit_log: false,
-            matched_var_name: Vec::new(),
-            matched_var: Vec::new(),
+            pending_msg: None,
+            pending_data: None,
+            pending_tags: Vec::new(),
         }
     }
 }
@@ -145,17 +173,20 @@ impl Transaction {
         {
             return false;
         }
-        let mut name = Vec::new();
-        self.name_into(target, v.name, &mut name);
         for e in &rule.value_exclusions {
             match e {
                 ValueExclusion::Name(n) => {
-                    if **n == *name {
+                    if self.name_is(target, v.name, n) {
                         return true;
                     }
                 }
                 ValueExclusion::KeyRegex(re) => {
-                    if re.is_match(&self.key_of(target, v.name)) {
+                    let hit = match v.name {
+                        VName::Plain(s) => re.is_match(s.as_bytes()),
+                        VName::Key(_, k) => re.is_match(self.vval_bytes(k)),
+                        VName::Target => re.is_match(target.full_name.as_bytes()),
+                    };
+                    if hit {
                         return true;
                     }
                 }
@@ -164,12 +195,28 @@ impl Transaction {
         self.st
             .remove_target_by_id
             .iter()
-            .any(|(id, t)| *id == rule.id && t.as_bytes() == name.as_slice())
+            .any(|(id, t)| *id == rule.id && self.name_is(target, v.name, t.as_bytes()))
             || self
                 .st
                 .remove_target_by_tag
                 .iter()
-                .any(|(tag, t)| rule.has_tag(tag) && t.as_bytes() == name.as_slice())
+                .any(|(tag, t)| rule.has_tag(tag) && self.name_is(target, v.name, t.as_bytes()))
+    }
+
+    /// Whether a visited value's name (`COLLECTION:key`) is exactly `full`, without spelling
+    /// the name out.
+    fn name_is(&self, target: &Target, n: VName, full: &[u8]) -> bool {
+        match n {
+            VName::Plain(s) => s.as_bytes() == full,
+            VName::Target => target.full_name.as_bytes() == full,
+            VName::Key(c, k) => {
+                let c = c.as_bytes();
+                full.len() > c.len()
+                    && full.starts_with(c)
+                    && full.get(c.len()) == Some(&b':')
+                    && &full[c.len() + 1..] == self.vval_bytes(k)
+            }
+        }
     }
 
     /// Evaluates one link (and, when it matches and chains, the next ones).
@@ -183,6 +230,7 @@ impl Transaction {
         if !self.st.remove_ids.is_empty() && self.removed_by_ctl(rule) {
             return true;
         }
+        self.stats.rules += 1;
         let mut global = false;
         let mut visits: Vec<Visit> = Vec::new();
         for target in &rule.targets {
@@ -317,17 +365,19 @@ impl Transaction {
         op: &crate::ruleset::operator::CompiledOperator,
         target: &Target,
         v: Visit,
-        (node, step): (NodeId, usize),
+        _step: (NodeId, usize),
         tv: Tv<'_>,
         msg: &mut Msg,
     ) -> bool {
         // Scan once: a value's prefilter scan at a node is memoised with the value; a rule
         // whose operator is not a candidate cannot match, so its result is known.
+        self.stats.tests += 1;
         if self.opts.prefilter
             && let Tv::Memo(r) = tv
-            && let Some(&slot) = rule.prefilter_slots.get(step)
-            && !self.candidate(rs, node, r, slot)
+            && rule.prefilter_slot != u32::MAX
+            && !self.candidate(rs, r, rule.prefilter_slot)
         {
+            self.stats.prefiltered += 1;
             if !op.negated {
                 return false;
             }
@@ -344,12 +394,18 @@ impl Transaction {
             };
             let expander = Expander { t: self };
             let mut cx = palisade_match::EvalContext::new(&expander).with_geo(&mut geo);
-            if rule.capture {
-                cx = cx.with_captures(&mut captures);
+            let mut result = op.evaluate(input, &mut cx);
+            // Operators capture only when they match; a capturing search costs several times
+            // a plain one, so it runs only for the values that did match.
+            if result && rule.capture {
+                let mut cx =
+                    palisade_match::EvalContext::new(&expander).with_captures(&mut captures);
+                result = op.evaluate(input, &mut cx);
             }
-            let hit = op.evaluate(input, &mut cx) != op.negated;
+            let hit = result != op.negated;
             (hit, if hit { input.to_vec() } else { Vec::new() })
         };
+        self.stats.operators += 1;
         if rule.capture && !captures.is_empty() {
             for (g, c) in captures.tx() {
                 let mut digits = [0u8; 12];
@@ -368,27 +424,8 @@ impl Transaction {
         self.matched_bytes(rs, rule, op, target, v, bytes, msg)
     }
 
-    fn candidate(
-        &mut self,
-        rs: &Ruleset,
-        node: NodeId,
-        r: super::memo::MemoRef,
-        slot: u32,
-    ) -> bool {
-        let Some(Some(pf)) = rs.prefilters.get(node.0 as usize) else {
-            return true;
-        };
-        let off = match self.memo.bits_of(r) {
-            Some(off) => off,
-            None => {
-                let mut set = std::mem::take(&mut self.candidates);
-                pf.scan(self.memo.bytes(&self.d.values, r), &mut set);
-                let words = pf.stats().slots.div_ceil(64);
-                let off = self.memo.set_bits(r, words, set.iter());
-                self.candidates = set;
-                off
-            }
-        };
+    fn candidate(&mut self, rs: &Ruleset, r: super::memo::MemoRef, slot: u32) -> bool {
+        let off = self.memo.scan(&self.d.values, r, &rs.prefilter);
         self.memo.bit(off, slot)
     }
 
@@ -418,23 +455,38 @@ impl Transaction {
         &mut self,
         rs: &Ruleset,
         rule: &CompiledRule,
-        op: &crate::ruleset::operator::CompiledOperator,
+        _op: &crate::ruleset::operator::CompiledOperator,
         target: &Target,
         v: Visit,
         bytes: Vec<u8>,
         msg: &mut Msg,
     ) -> bool {
-        let mut name = Vec::with_capacity(32);
-        self.name_into(target, v.name, &mut name);
-        let original = self.vval_bytes(v.val);
-        msg.matched = match op.fixed_message {
-            Some(m) => m.as_bytes().to_vec(),
-            None => match_description(op.display, op.param.as_bytes(), &name, original),
+        self.stats.matches += 1;
+        let save = |t: &Transaction, v: VVal| match v {
+            VVal::Slot(s) => SavedVal::Slot(s),
+            other => SavedVal::Owned(t.vval_bytes(other).to_vec()),
         };
-        msg.reference.push_str(&rule.chain_text);
-        self.update_matched(&name, &bytes);
-        msg.matched_var_name = name;
-        msg.matched_var = bytes;
+        let name = match v.name {
+            VName::Plain(p) => SavedName::Plain(p),
+            VName::Key(c, k) => SavedName::Key(c, save(self, k)),
+            VName::Target => SavedName::Target(
+                rule.targets
+                    .iter()
+                    .position(|t| std::ptr::eq(t, target))
+                    .and_then(|i| u16::try_from(i).ok())
+                    .unwrap_or(0),
+            ),
+        };
+        msg.last = Some(LastMatch {
+            rule: self.rule_index(rs, rule),
+            name,
+            original: save(self, v.val),
+        });
+        let mut full = std::mem::take(&mut self.name_buf);
+        full.clear();
+        self.name_into(target, v.name, &mut full);
+        self.update_matched(&full, &bytes);
+        self.name_buf = full;
         self.independent_actions(rs, rule, msg);
         if rule.multi_match && msg.save {
             self.push_message(rs, rule, msg);
@@ -442,9 +494,80 @@ impl Transaction {
         true
     }
 
+    fn rule_index(&self, rs: &Ruleset, rule: &CompiledRule) -> u32 {
+        let base = rs.rules.as_ptr() as usize;
+        let at = rule as *const CompiledRule as usize;
+        u32::try_from((at - base) / std::mem::size_of::<CompiledRule>()).unwrap_or(0)
+    }
+
+    /// Builds what was deferred: the pending `msg`/`logdata`/`tag` expansions.
+    fn finish_msg(&mut self, rs: &Ruleset, msg: &mut Msg) {
+        for i in std::mem::take(&mut msg.pending_tags) {
+            if let Some(r) = rs.rules.get(i as usize) {
+                for t in &r.tags {
+                    let tag = self.expand(t, Some(r));
+                    msg.tags.push(tag);
+                }
+            }
+        }
+        if let Some(r) = msg
+            .pending_data
+            .take()
+            .and_then(|i| rs.rules.get(i as usize))
+            && let Some(m) = &r.logdata
+        {
+            msg.data = self.expand(m, Some(r));
+        }
+        if let Some(r) = msg
+            .pending_msg
+            .take()
+            .and_then(|i| rs.rules.get(i as usize))
+            && let Some(m) = &r.msg
+        {
+            msg.message = self.expand(m, Some(r));
+        }
+    }
+
+    /// The match description of the last match.
+    fn describe(&self, rs: &Ruleset, last: &LastMatch) -> Vec<u8> {
+        let Some(rule) = rs.rules.get(last.rule as usize) else {
+            return Vec::new();
+        };
+        let Some(op) = &rule.operator else {
+            return Vec::new();
+        };
+        if let Some(m) = op.fixed_message {
+            return m.as_bytes().to_vec();
+        }
+        let val = |v: &SavedVal| -> Vec<u8> {
+            match v {
+                SavedVal::Slot(s) => self.d.values.get(*s).to_vec(),
+                SavedVal::Owned(b) => b.clone(),
+            }
+        };
+        let name: Vec<u8> = match &last.name {
+            SavedName::Plain(p) => p.as_bytes().to_vec(),
+            SavedName::Key(c, k) => {
+                let mut n = c.as_bytes().to_vec();
+                n.push(b':');
+                n.extend_from_slice(&val(k));
+                n
+            }
+            SavedName::Target(i) => rule
+                .targets
+                .get(usize::from(*i))
+                .map(|t| t.full_name.as_bytes().to_vec())
+                .unwrap_or_default(),
+        };
+        match_description(op.display, op.param.as_bytes(), &name, &val(&last.original))
+    }
+
     fn eval_unconditional(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) -> bool {
         self.independent_actions(rs, rule, msg);
         self.after_full_match(rs, rule, msg);
+        if msg.save && !rule.has_block && !rule.multi_match && msg.pending_msg.is_some() {
+            self.finish_msg(rs, msg);
+        }
         if (rule.has_block && !rule.multi_match)
             || (msg.save && !rule.multi_match && !msg.message.is_empty())
         {
@@ -454,7 +577,15 @@ impl Transaction {
     }
 
     fn update_matched(&mut self, name: &[u8], value: &[u8]) {
-        self.st.matched_var = Some((name.to_vec(), value.to_vec()));
+        match &mut self.st.matched_var {
+            Some((n, v)) => {
+                n.clear();
+                n.extend_from_slice(name);
+                v.clear();
+                v.extend_from_slice(value);
+            }
+            None => self.st.matched_var = Some((name.to_vec(), value.to_vec())),
+        }
         let k = self.st.matched_values.push(name);
         let v = self.st.matched_values.push(value);
         self.st.matched_vars.add(
@@ -494,9 +625,11 @@ impl Transaction {
                 self.severity(s, msg);
             }
             if let Some(m) = &rule.logdata {
+                msg.pending_data = None;
                 msg.data = self.expand(m, Some(rule));
             }
             if let Some(m) = &rule.msg {
+                msg.pending_msg = None;
                 msg.message = self.expand(m, Some(rule));
             }
         }
@@ -516,9 +649,15 @@ impl Transaction {
                 self.run_action(rs, rule, a, msg);
             }
         }
-        for t in &rule.tags {
-            let tag = self.expand(t, Some(rule));
-            msg.tags.push(tag);
+        let idx = self.rule_index(rs, rule);
+        if rule.eager_msg {
+            self.finish_msg(rs, msg);
+            for t in &rule.tags {
+                let tag = self.expand(t, Some(rule));
+                msg.tags.push(tag);
+            }
+        } else if !rule.tags.is_empty() {
+            msg.pending_tags.push(idx);
         }
         let replaced = !rule.update_actions.is_empty();
         for a in &rule.update_actions {
@@ -527,11 +666,20 @@ impl Transaction {
         if let Some(s) = rule.severity {
             self.severity(s, msg);
         }
-        if let Some(m) = &rule.logdata {
-            msg.data = self.expand(m, Some(rule));
-        }
-        if let Some(m) = &rule.msg {
-            msg.message = self.expand(m, Some(rule));
+        if rule.eager_msg {
+            if let Some(m) = &rule.logdata {
+                msg.data = self.expand(m, Some(rule));
+            }
+            if let Some(m) = &rule.msg {
+                msg.message = self.expand(m, Some(rule));
+            }
+        } else {
+            if rule.logdata.is_some() {
+                msg.pending_data = Some(idx);
+            }
+            if rule.msg.is_some() {
+                msg.pending_msg = Some(idx);
+            }
         }
         for a in &rule.actions {
             if replaced && matches!(a, RunAction::Block) {
@@ -590,10 +738,17 @@ impl Transaction {
                 let id = self.st.env.id_for(&rs.keys, k);
                 self.st.env.set(id, k, v);
             }
-            RunAction::Msg(m) => msg.message = self.expand(m, Some(rule)),
-            RunAction::LogData(m) => msg.data = self.expand(m, Some(rule)),
+            RunAction::Msg(m) => {
+                msg.pending_msg = None;
+                msg.message = self.expand(m, Some(rule));
+            }
+            RunAction::LogData(m) => {
+                msg.pending_data = None;
+                msg.data = self.expand(m, Some(rule));
+            }
             RunAction::Severity(s) => self.severity(*s, msg),
             RunAction::Tag(m) => {
+                self.finish_msg(rs, msg);
                 let t = self.expand(m, Some(rule));
                 msg.tags.push(t);
             }
@@ -621,6 +776,7 @@ impl Transaction {
                 });
                 msg.disruptive = true;
                 self.st.it.rule_id = self.top_id(rs, rule);
+                self.finish_msg(rs, msg);
                 let m = self.build_message(rs, rule, msg);
                 self.st.it.log = Some(m.render_with_client_template());
             }
@@ -635,6 +791,7 @@ impl Transaction {
                 self.st.it.action = Some(InterruptionAction::Redirect);
                 msg.disruptive = true;
                 self.st.it.rule_id = self.top_id(rs, rule);
+                self.finish_msg(rs, msg);
                 let m = self.build_message(rs, rule, msg);
                 self.st.it.log = Some(m.render_with_client_template());
             }
@@ -809,10 +966,24 @@ impl Transaction {
             severity: msg.severity.unwrap_or(0),
             has_severity: msg.severity.is_some(),
             tags: msg.tags.clone(),
-            matched: msg.matched.clone(),
-            matched_var_name: msg.matched_var_name.clone(),
-            matched_var: msg.matched_var.clone(),
-            reference: msg.reference.clone(),
+            matched: msg
+                .last
+                .as_ref()
+                .map(|l| self.describe(rs, l))
+                .unwrap_or_default(),
+            matched_var_name: self
+                .st
+                .matched_var
+                .as_ref()
+                .map(|m| m.0.clone())
+                .unwrap_or_default(),
+            matched_var: self
+                .st
+                .matched_var
+                .as_ref()
+                .map(|m| m.1.clone())
+                .unwrap_or_default(),
+            reference: top.chain_text.to_string(),
             disruptive: msg.disruptive,
             save: msg.save,
             no_audit_log: msg.no_audit_log,
@@ -825,7 +996,8 @@ impl Transaction {
 
     /// `performLogging`: records the message (and writes the error-log line unless the rule
     /// was disruptive).
-    fn push_message(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &Msg) {
+    fn push_message(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
+        self.finish_msg(rs, msg);
         let m = self.build_message(rs, rule, msg);
         let error_logged = !m.disruptive;
         if error_logged && let Some(sink) = &self.host.rule_log {

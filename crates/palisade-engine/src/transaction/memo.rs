@@ -19,6 +19,8 @@ struct Entry {
     changed: bool,
     /// The bytes are the slot's original value (no step changed it).
     orig: bool,
+    /// The entry that first held these bytes (entries of unchanged steps share it).
+    content: u32,
     /// Offset of this entry's candidate bits in `Memo::bits`, or NONE when not scanned yet.
     bits: u32,
 }
@@ -37,12 +39,16 @@ pub struct Memo {
     pub computed: u64,
     /// Number of lookups answered from the memo (statistics).
     pub hits: u64,
+    /// Number of prefilter scans (statistics).
+    pub scans: u64,
 }
 
 /// A transformed value: where its bytes are and whether the last step changed it.
 #[derive(Clone, Copy, Debug)]
 pub struct MemoRef {
+    #[allow(dead_code)]
     idx: u32,
+    content: u32,
     slot: Slot,
     orig: bool,
     start: u32,
@@ -73,6 +79,7 @@ impl Memo {
     fn r(&self, slot: Slot, idx: u32) -> Option<MemoRef> {
         self.entries.get(idx as usize).map(|e| MemoRef {
             idx,
+            content: e.content,
             slot,
             orig: e.orig,
             start: e.start,
@@ -91,8 +98,11 @@ impl Memo {
             .unwrap_or(&[])
     }
 
-    fn push_entry(&mut self, slot: Slot, node: NodeId, e: Entry) -> MemoRef {
+    fn push_entry(&mut self, slot: Slot, node: NodeId, mut e: Entry) -> MemoRef {
         let idx = u32::try_from(self.entries.len()).unwrap_or(NONE);
+        if e.content == NONE {
+            e.content = idx;
+        }
         self.entries.push(e);
         let n = node.0 as usize;
         if self.by_node.len() <= n {
@@ -108,6 +118,7 @@ impl Memo {
         v[slot.0 as usize] = idx;
         MemoRef {
             idx,
+            content: e.content,
             slot,
             orig: e.orig,
             start: e.start,
@@ -116,31 +127,41 @@ impl Memo {
         }
     }
 
-    /// The candidate-bits offset recorded for an entry.
+    /// The candidate-bits offset recorded for an entry's content.
     pub fn bits_of(&self, r: MemoRef) -> Option<u32> {
         self.entries
-            .get(r.idx as usize)
+            .get(r.content as usize)
             .map(|e| e.bits)
             .filter(|&b| b != NONE)
     }
 
-    /// Records the candidate slots of a prefilter scan for an entry (`words` 64-bit words).
-    pub fn set_bits(
+    /// Scans an entry's content with `pf` (once per content) and returns the bits' offset.
+    pub fn scan(
         &mut self,
+        values: &ValueTable,
         r: MemoRef,
-        words: usize,
-        slots: impl Iterator<Item = usize>,
+        pf: &crate::ruleset::prefilter::GlobalPrefilter,
     ) -> u32 {
-        let off = u32::try_from(self.bits.len()).unwrap_or(NONE);
-        self.bits.resize(self.bits.len() + words, 0);
-        for s in slots {
-            if let Some(w) = self.bits.get_mut(off as usize + s / 64) {
-                *w |= 1 << (s % 64);
-            }
+        if let Some(off) = self.bits_of(r) {
+            return off;
         }
-        if let Some(e) = self.entries.get_mut(r.idx as usize) {
+        let off = self.bits.len();
+        self.bits.resize(off + pf.words(), 0);
+        let bytes: &[u8] = if r.orig {
+            values.get(r.slot)
+        } else {
+            self.bytes
+                .get(r.start as usize..(r.start as usize + r.len as usize))
+                .unwrap_or(&[])
+        };
+        if let Some(out) = self.bits.get_mut(off..) {
+            pf.scan(bytes, out);
+        }
+        let off = u32::try_from(off).unwrap_or(NONE);
+        if let Some(e) = self.entries.get_mut(r.content as usize) {
             e.bits = off;
         }
+        self.scans += 1;
         off
     }
 
@@ -192,6 +213,7 @@ impl Memo {
                         len: 0,
                         changed: false,
                         orig: true,
+                        content: NONE,
                         bits: NONE,
                     },
                 )
@@ -221,6 +243,7 @@ impl Memo {
                     len: cur.len,
                     changed: false,
                     orig: cur.orig,
+                    content: cur.content,
                     bits: NONE,
                 },
                 Some(v) => {
@@ -231,6 +254,7 @@ impl Memo {
                         len: u32::try_from(v.len()).unwrap_or(0),
                         changed: true,
                         orig: false,
+                        content: NONE,
                         bits: NONE,
                     }
                 }

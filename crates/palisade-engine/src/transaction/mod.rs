@@ -49,6 +49,21 @@ impl Default for EvalOptions {
     }
 }
 
+/// Counters of one transaction's work (for profiling and tests).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EvalStats {
+    /// Rule links evaluated.
+    pub rules: u64,
+    /// Values tested (one per value and transformation step).
+    pub tests: u64,
+    /// Operators run.
+    pub operators: u64,
+    /// Tests the prefilter decided without running the operator.
+    pub prefiltered: u64,
+    /// Tests that matched.
+    pub matches: u64,
+}
+
 /// A logged rule match: the message and whether it went to the error log (a disruptive
 /// match goes to the intervention instead, as in ModSecurity).
 #[derive(Clone, Debug)]
@@ -72,8 +87,9 @@ pub struct Transaction {
     pub(crate) started_micros: i64,
     pub(crate) scratch: Vec<u8>,
     pub(crate) value_buf: Vec<u8>,
+    pub(crate) name_buf: Vec<u8>,
     pub(crate) captures: palisade_match::Captures,
-    pub(crate) candidates: palisade_match::prefilter::CandidateSet,
+    pub(crate) stats: EvalStats,
     pub(crate) uri_arc: Option<Arc<[u8]>>,
     pub(crate) client_arc: Arc<str>,
     pub(crate) server_arc: Arc<str>,
@@ -111,8 +127,9 @@ impl Transaction {
             started_micros: started,
             scratch: Vec::new(),
             value_buf: Vec::new(),
+            name_buf: Vec::new(),
             captures: palisade_match::Captures::new(),
-            candidates: palisade_match::prefilter::CandidateSet::new(),
+            stats: EvalStats::default(),
             uri_arc: None,
             client_arc: Arc::from(""),
             server_arc: Arc::from(""),
@@ -120,6 +137,33 @@ impl Transaction {
         };
         t.d.set_scalar(Scalar::UrlencodedError, b"0");
         t
+    }
+
+    /// An empty transaction on the same ruleset and host (cheap: it allocates almost nothing).
+    pub fn empty_like(&self) -> Transaction {
+        Transaction::with_id(self.rs.clone(), self.host.clone(), self.opts, "")
+    }
+
+    /// Makes this transaction a new one with the given id, keeping every allocation (hosts
+    /// that run many transactions reuse them: see `palisade::Waf`'s pool). Persistent
+    /// collections still open are saved first, as `process_logging` would.
+    pub fn reset(&mut self, id: &str) {
+        if !self.logged {
+            self.save_persistent();
+        }
+        self.id = Arc::from(id);
+        self.d.clear();
+        self.st.reset();
+        self.memo.clear();
+        self.messages.clear();
+        self.started_micros = self.host.clock.now_micros();
+        self.scratch.clear();
+        self.stats = EvalStats::default();
+        self.uri_arc = None;
+        self.client_arc = Arc::from("");
+        self.server_arc = Arc::from("");
+        self.logged = false;
+        self.d.set_scalar(Scalar::UrlencodedError, b"0");
     }
 
     /// The transaction id (`UNIQUE_ID`).
@@ -743,9 +787,14 @@ impl Transaction {
             .map(|v| v.value.clone())
     }
 
-    /// Statistics: (transformations computed, memo hits).
-    pub fn memo_stats(&self) -> (u64, u64) {
-        (self.memo.computed, self.memo.hits)
+    /// Counters of the work done so far.
+    pub fn eval_stats(&self) -> EvalStats {
+        self.stats
+    }
+
+    /// Statistics: (transformations computed, memo hits, prefilter scans).
+    pub fn memo_stats(&self) -> (u64, u64, u64) {
+        (self.memo.computed, self.memo.hits, self.memo.scans)
     }
 
     fn write_audit_log(&mut self) {

@@ -82,15 +82,6 @@ impl Transaction {
         }
     }
 
-    /// The key of a visited value (`getKey()`): the collection key, or the name for scalars.
-    pub(crate) fn key_of(&self, target: &Target, n: VName) -> Vec<u8> {
-        match n {
-            VName::Plain(s) => s.as_bytes().to_vec(),
-            VName::Key(_, k) => self.vval_bytes(k).to_vec(),
-            VName::Target => target.full_name.as_bytes().to_vec(),
-        }
-    }
-
     /// Resolves `target` into `out` (cleared first); the scratch buffer is reset.
     pub(crate) fn resolve_target(&mut self, target: &Target, out: &mut Vec<Visit>) {
         out.clear();

@@ -165,6 +165,32 @@ impl Data {
     }
 }
 
+impl Data {
+    /// Forgets everything, keeping allocations.
+    pub fn clear(&mut self) {
+        self.values.clear();
+        for c in self.colls.iter_mut() {
+            c.clear();
+        }
+        self.scalars = [None; SCALAR_COUNT];
+        self.client_ip.clear();
+        self.client_port = 0;
+        self.server_ip.clear();
+        self.server_port = 0;
+        self.method.clear();
+        self.uri.clear();
+        self.http_version.clear();
+        self.uri_path_decoded = std::sync::Arc::from(&b""[..]);
+        self.request_body.clear();
+        self.response_body.clear();
+        self.response_status = 200;
+        self.args_combined_size = 0;
+        self.files_combined_size = 0;
+        self.request_body_truncated = false;
+        self.response_body_truncated = false;
+    }
+}
+
 impl Default for Data {
     fn default() -> Self {
         Self::new()
@@ -283,6 +309,31 @@ impl State {
             matched_vars: RequestCollection::default(),
             highest_severity: 255,
         }
+    }
+
+    /// Back to a fresh state, keeping allocations.
+    pub fn reset(&mut self) {
+        self.it = Intervention::default();
+        self.allow = None;
+        self.skip_next = 0;
+        self.marker = None;
+        self.engine = None;
+        self.body_access = None;
+        self.audit_engine = None;
+        self.audit_mods.clear();
+        self.remove_ids.clear();
+        self.remove_tags.clear();
+        self.remove_target_by_id.clear();
+        self.remove_target_by_tag.clear();
+        self.body_type = None;
+        self.body_processor = None;
+        self.tx.clear();
+        self.env.clear();
+        self.persistent = Default::default();
+        self.matched_var = None;
+        self.matched_values.clear();
+        self.matched_vars.clear();
+        self.highest_severity = 255;
     }
 
     /// The open persistent collection.
