@@ -490,7 +490,7 @@ impl Transaction {
         if let Some(n) = s.upload_file_limit {
             c.multipart_file_limit = u32::try_from(n).unwrap_or(u32::MAX);
         }
-        c.multipart_header_line_endings = s.multipart_header_line_endings;
+        c.multipart_v3_0_9 = s.multipart_header_line_endings;
         c
     }
 
