@@ -111,6 +111,7 @@ impl Transaction {
         let Some(entries) = rs.phases.get(usize::from(phase)) else {
             return;
         };
+        let phase_start = self.prof_now();
         for entry in entries {
             match *entry {
                 Entry::Marker(id) => {
@@ -133,12 +134,19 @@ impl Transaction {
                         continue;
                     }
                     let mut msg = Msg::new();
+                    let start = self.prof_now();
                     self.eval_link(&rs, index, &mut msg);
+                    if let Some(start) = start {
+                        self.prof_rule(index, start);
+                    }
                     if self.st.it.disruptive {
                         break;
                     }
                 }
             }
+        }
+        if let Some(start) = phase_start {
+            self.prof_phase(phase, start);
         }
     }
 

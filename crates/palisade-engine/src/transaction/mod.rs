@@ -15,6 +15,7 @@
 mod eval;
 mod expand;
 pub mod memo;
+mod profile;
 mod resolve;
 pub(crate) use resolve::dynamic_scalar;
 pub mod state;
@@ -103,6 +104,7 @@ pub struct Transaction {
     pub(crate) client_arc: Arc<str>,
     pub(crate) server_arc: Arc<str>,
     pub(crate) logged: bool,
+    pub(crate) profiler: Option<Box<crate::profile::Profiler>>,
 }
 
 impl std::fmt::Debug for Transaction {
@@ -147,6 +149,7 @@ impl Transaction {
             client_arc: Arc::from(""),
             server_arc: Arc::from(""),
             logged: false,
+            profiler: None,
         };
         t.d.set_scalar(Scalar::UrlencodedError, b"0");
         t
@@ -181,6 +184,7 @@ impl Transaction {
         self.client_arc = Arc::from("");
         self.server_arc = Arc::from("");
         self.logged = false;
+        self.set_profiler(None);
         self.d.set_scalar(Scalar::UrlencodedError, b"0");
     }
 
@@ -375,7 +379,11 @@ impl Transaction {
         if self.d.scalar(Scalar::InboundDataError).is_none() {
             self.d.set_scalar(Scalar::InboundDataError, b"0");
         }
+        let start = self.prof_now();
         self.run_body_processor();
+        if let Some(start) = start {
+            self.prof_body(start);
+        }
         let access = match (self.rs.settings.request_body_access, self.st.body_access) {
             (Some(false), Some(true)) => true,
             (Some(false), _) => false,
