@@ -6,9 +6,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use palisade::replay;
+use palisade::{Waf, replay};
 
-use super::corpus::{load_waf, read_corpus, write_verdicts};
+use super::corpus::{read_corpus, write_verdicts};
 
 /// Arguments of `palisade replay`.
 #[derive(clap::Args)]
@@ -28,11 +28,19 @@ pub struct Args {
     /// Timed passes; the µs column is each request's median over them.
     #[arg(long, default_value_t = 1)]
     pub passes: usize,
+    /// Reproduce libmodsecurity 3.0.9's defects (tests/crs/MODSEC_DEFECTS.md), as the
+    /// reference verdicts in shared/bench were produced with 3.0.9.
+    #[arg(long = "modsec-3.0.9-defects")]
+    pub modsec_3_0_9_defects: bool,
 }
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> ExitCode {
-    let waf = match load_waf(&args.rules) {
+    let mut builder = Waf::builder().modsecurity_3_0_9_defects(args.modsec_3_0_9_defects);
+    for r in &args.rules {
+        builder = builder.rules_file(r);
+    }
+    let waf = match builder.build().map_err(|e| e.to_string()) {
         Ok(w) => w,
         Err(e) => {
             eprintln!("palisade replay: {e}");
