@@ -115,7 +115,7 @@ fn bench_prints_the_harness_layout_and_writes_verdicts_and_json() {
         out.contains("verdicts identical across passes: yes"),
         "{out}"
     );
-    assert!(out.contains("log messages per pass: 4"), "{out}");
+    assert!(out.contains("log messages per pass: 2"), "{out}");
     assert!(out.contains("memory: ruleset RSS +"), "{out}");
     check_verdicts(&verdicts);
     let j: serde_json::Value =

@@ -67,6 +67,10 @@ pub struct Profile {
     pub phases: [Cost; 6],
     /// Prefilter scans (one per distinct transformed value that a prefiltered rule tests).
     pub prefilter_scans: Cost,
+    /// The evaluation counters (rule links, values tested, operators run, …).
+    pub eval: crate::transaction::EvalStats,
+    /// Memo lookups answered without computing.
+    pub memo_hits: u64,
 }
 
 fn merge_vec(into: &mut Vec<Cost>, from: &[Cost]) {
@@ -90,6 +94,13 @@ impl Profile {
             a.merge(*b);
         }
         self.prefilter_scans.merge(o.prefilter_scans);
+        let (a, b) = (&mut self.eval, &o.eval);
+        a.rules += b.rules;
+        a.tests += b.tests;
+        a.operators += b.operators;
+        a.prefiltered += b.prefiltered;
+        a.matches += b.matches;
+        self.memo_hits += o.memo_hits;
     }
 
     /// Forgets every cost, keeping allocations.
@@ -99,6 +110,8 @@ impl Profile {
         self.body_processors = Default::default();
         self.phases = Default::default();
         self.prefilter_scans = Cost::default();
+        self.eval = Default::default();
+        self.memo_hits = 0;
     }
 }
 

@@ -44,6 +44,9 @@ pub struct Verdict {
     pub rule_ids: Vec<i64>,
     /// Wall time of the whole transaction in microseconds.
     pub micros: f64,
+    /// Messages written to the error log (what ModSecurity's log callback receives: the
+    /// logged matches, not the disruptive rule's, which goes to the intervention).
+    pub log_messages: usize,
 }
 
 /// The client address the ModSecurity harness uses for request `id`.
@@ -96,6 +99,7 @@ pub fn drive(tx: &mut crate::Transaction, req: &Request) -> Verdict {
     }
     tx.process_request_body();
     let mut ids: Vec<i64> = logged_ids(tx, 0);
+    let logged_before = ids.len();
     let seen = tx.engine().messages().len();
     let mut verdict = Verdict {
         status: 200,
@@ -114,7 +118,9 @@ pub fn drive(tx: &mut crate::Transaction, req: &Request) -> Verdict {
     tx.process_response_headers(200, "HTTP 1.1");
     tx.process_response_body();
     tx.process_logging();
-    ids.extend(logged_ids(tx, seen));
+    let later = logged_ids(tx, seen);
+    verdict.log_messages = logged_before + later.len();
+    ids.extend(later);
     verdict.rule_ids = ids;
     verdict
 }

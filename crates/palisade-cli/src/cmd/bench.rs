@@ -83,7 +83,7 @@ fn pass_figures(corpus: &[Entry], verdicts: &[Verdict], wall_s: f64) -> Pass {
         } else {
             benign.push(v.micros);
         }
-        p.log_messages += v.rule_ids.len();
+        p.log_messages += v.log_messages;
         if v.disruptive {
             match (e.is_attack(), v.status == 403) {
                 (true, true) => p.attack_403 += 1,

@@ -40,6 +40,8 @@ impl Transaction {
             out.transforms = m.transforms.clone();
             out.prefilter_scans = m.scans;
         }
+        out.eval = self.stats;
+        out.memo_hits = self.memo.hits;
         Some(out)
     }
 

@@ -91,6 +91,22 @@ pub fn render(waf: &Waf, p: &Profile, requests: usize, top: usize) -> String {
         pct(tf_total, engine_total)
     ));
 
+    let e = &p.eval;
+    let per = |x: u64| x as f64 / requests.max(1) as f64;
+    out.push_str(&format!(
+        "  per request: {:.0} rule links evaluated, {:.0} values tested, {:.0} decided by the \
+         prefilter, {:.0} operators run, {:.1} matches; {:.0} transformation steps computed, \
+         {:.0} memo hits, {:.0} prefilter scans\n",
+        per(e.rules),
+        per(e.tests),
+        per(e.prefiltered),
+        per(e.operators),
+        per(e.matches),
+        per(tf_count),
+        per(p.memo_hits),
+        per(scans.count)
+    ));
+
     // Rules.
     let rule_total: u64 = p.rules.iter().map(|c| c.nanos).sum();
     let mut rules: Vec<(usize, Cost)> = p
