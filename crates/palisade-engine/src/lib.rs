@@ -7,6 +7,7 @@ pub mod host;
 mod interruption;
 pub mod message;
 pub mod persist;
+pub mod profile;
 pub mod ruleset;
 pub mod text;
 pub mod time;

@@ -28,6 +28,38 @@ impl Clock for SystemClock {
     }
 }
 
+pub use palisade_engine::profile::Stopwatch;
+
+/// A monotonic stopwatch for the profiler (`std::time::Instant`, nanoseconds since it was
+/// made). On `wasm32-unknown-unknown` it always reads 0: give a Wasm host's own [`Stopwatch`].
+#[derive(Clone, Copy, Debug)]
+pub struct InstantStopwatch {
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+    origin: std::time::Instant,
+}
+
+impl Default for InstantStopwatch {
+    fn default() -> Self {
+        InstantStopwatch {
+            #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+            origin: std::time::Instant::now(),
+        }
+    }
+}
+
+impl Stopwatch for InstantStopwatch {
+    fn nanos(&self) -> u64 {
+        #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+        {
+            u64::try_from(self.origin.elapsed().as_nanos()).unwrap_or(u64::MAX)
+        }
+        #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+        {
+            0
+        }
+    }
+}
+
 /// Ids like ModSecurity's: the start time in seconds followed by a counter
 /// (`1714531879` + `000001`), unique within the process.
 #[derive(Debug)]

@@ -456,6 +456,17 @@ impl Transaction {
         self.inner.error_log_lines()
     }
 
+    /// Switches cost accounting on (with `watch`) or off for this transaction; see
+    /// [`engine::profile`]. Off by default, and free when off.
+    pub fn set_profiler(&mut self, watch: Option<Arc<dyn host::Stopwatch>>) {
+        self.inner.set_profiler(watch);
+    }
+
+    /// What the profiler measured so far (`None` when profiling is off).
+    pub fn profile(&self) -> Option<engine::profile::Profile> {
+        self.inner.profile()
+    }
+
     /// The engine transaction, for hosts that need more (variables, statistics).
     pub fn engine(&self) -> &palisade_engine::transaction::Transaction {
         &self.inner

@@ -44,6 +44,9 @@ pub struct Verdict {
     pub rule_ids: Vec<i64>,
     /// Wall time of the whole transaction in microseconds.
     pub micros: f64,
+    /// Messages written to the error log (what ModSecurity's log callback receives: the
+    /// logged matches, not the disruptive rule's, which goes to the intervention).
+    pub log_messages: usize,
 }
 
 /// The client address the ModSecurity harness uses for request `id`.
@@ -64,8 +67,26 @@ pub fn run(waf: &Waf, req: &Request) -> Verdict {
 
 /// [`run`] without timing.
 pub fn run_untimed(waf: &Waf, req: &Request) -> Verdict {
-    let (ip, port) = client_address(req.id);
     let mut tx = waf.transaction();
+    drive(&mut tx, req)
+}
+
+/// [`run_untimed`] with the profiler on: the verdict and where the transaction's time went.
+pub fn run_profiled(
+    waf: &Waf,
+    req: &Request,
+    watch: std::sync::Arc<dyn crate::host::Stopwatch>,
+) -> (Verdict, crate::engine::profile::Profile) {
+    let mut tx = waf.transaction();
+    tx.set_profiler(Some(watch));
+    let v = drive(&mut tx, req);
+    let p = tx.profile().unwrap_or_default();
+    (v, p)
+}
+
+/// Runs `req` through `tx`, a fresh transaction, step by step as the ModSecurity harness does.
+pub fn drive(tx: &mut crate::Transaction, req: &Request) -> Verdict {
+    let (ip, port) = client_address(req.id);
     tx.process_connection(&ip, port, "198.18.255.1", 443);
     let version = req.version.strip_prefix("HTTP/").unwrap_or(&req.version);
     tx.process_uri(&req.uri, &req.method, version);
@@ -77,7 +98,8 @@ pub fn run_untimed(waf: &Waf, req: &Request) -> Verdict {
         tx.append_request_body(&req.body);
     }
     tx.process_request_body();
-    let mut ids: Vec<i64> = logged_ids(&tx, 0);
+    let mut ids: Vec<i64> = logged_ids(tx, 0);
+    let logged_before = ids.len();
     let seen = tx.engine().messages().len();
     let mut verdict = Verdict {
         status: 200,
@@ -96,7 +118,9 @@ pub fn run_untimed(waf: &Waf, req: &Request) -> Verdict {
     tx.process_response_headers(200, "HTTP 1.1");
     tx.process_response_body();
     tx.process_logging();
-    ids.extend(logged_ids(&tx, seen));
+    let later = logged_ids(tx, seen);
+    verdict.log_messages = logged_before + later.len();
+    ids.extend(later);
     verdict.rule_ids = ids;
     verdict
 }

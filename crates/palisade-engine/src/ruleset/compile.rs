@@ -111,8 +111,24 @@ pub fn compile(input: &CompileInput<'_>) -> Result<Ruleset, Vec<CompileError>> {
     }
     mark_eager_messages(&mut c.rules, &c.defaults);
     let prefilter = build_prefilter(&mut c.rules);
+    let target_sets = assign_target_sets(&mut c.rules, &prefilter);
+    let mut tag_index: HashMap<Box<str>, Vec<u32>> = HashMap::new();
+    let mut id_index: HashMap<i64, Vec<u32>> = HashMap::new();
+    for (i, r) in c.rules.iter().enumerate() {
+        let i = u32::try_from(i).unwrap_or(u32::MAX);
+        for t in &r.tag_names {
+            let v = tag_index.entry(t.clone()).or_default();
+            if v.last() != Some(&i) {
+                v.push(i);
+            }
+        }
+        id_index.entry(r.id).or_default().push(i);
+    }
     Ok(Ruleset {
         prefilter,
+        tag_index,
+        id_index,
+        target_sets,
         rules: c.rules,
         phases: c.phases,
         defaults: c.defaults,
@@ -731,6 +747,9 @@ impl Compiler<'_> {
             tag_names: Vec::new(),
             opens_collection: false,
             prefilter_slot: u32::MAX,
+            target_set: u32::MAX,
+            reads_xml: false,
+            skippable: false,
             eager_msg: false,
         };
         for a in actions {
@@ -1015,6 +1034,42 @@ fn mark_eager_messages(rules: &mut [CompiledRule], defaults: &[DefaultActions; 6
         }
         i += 1;
     }
+}
+
+/// Groups rules by identical target lists and marks the rules that a target set's candidate
+/// bits can skip (see [`CompiledRule::target_set`]).
+fn assign_target_sets(rules: &mut [CompiledRule], pf: &super::prefilter::GlobalPrefilter) -> u32 {
+    use crate::transaction::state::request_collection;
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    for r in rules.iter_mut() {
+        r.reads_xml = r
+            .targets
+            .iter()
+            .any(|t| matches!(t.kind, TargetKind::Collection(Collection::Xml, _)));
+        let eligible = r.operator.is_some()
+            && r.targets.iter().all(|t| {
+                !t.count
+                    && match &t.kind {
+                        TargetKind::Scalar(s) => !crate::transaction::dynamic_scalar(*s),
+                        TargetKind::Collection(Collection::Xml, _) => true,
+                        TargetKind::Collection(c, sel) => {
+                            request_collection(*c).is_some() && !matches!(sel, Selector::XPath(_))
+                        }
+                    }
+            });
+        if !eligible {
+            continue;
+        }
+        let key = format!("{:?}|{:?}", r.targets, r.value_exclusions);
+        let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+        let id = *ids.entry(key).or_insert(next);
+        r.target_set = id;
+        r.skippable = r.operator.as_ref().is_some_and(|op| !op.negated)
+            && !r.multi_match
+            && r.prefilter_slot != u32::MAX
+            && !pf.is_always(r.prefilter_slot);
+    }
+    u32::try_from(ids.len()).unwrap_or(u32::MAX)
 }
 
 /// Builds the ruleset's prefilter: one slot per rule link with an operator.

@@ -76,6 +76,12 @@ pub struct Ruleset {
     pub transform: crate::transform::TransformSettings,
     /// The prefilter over every operator's literals (one slot per rule link).
     pub prefilter: prefilter::GlobalPrefilter,
+    /// Rule links by literal tag (for `ctl:ruleRemoveByTag` and `…TargetByTag`).
+    pub tag_index: std::collections::HashMap<Box<str>, Vec<u32>>,
+    /// Rule links by id (for `ctl:ruleRemoveTargetById`).
+    pub id_index: std::collections::HashMap<i64, Vec<u32>>,
+    /// The number of distinct target sets (see [`rule::CompiledRule::target_set`]).
+    pub target_sets: u32,
 }
 
 impl Ruleset {

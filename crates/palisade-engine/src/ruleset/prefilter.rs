@@ -43,12 +43,21 @@ pub struct GlobalPrefilterBuilder {
 }
 
 impl GlobalPrefilterBuilder {
-    /// Adds an operator's literals; returns its slot. A set with a literal shorter than
-    /// [`MIN_LITERAL`] bytes is taken as "always a candidate": such a literal occurs in most
-    /// values, so it would cost a match report per occurrence and filter out almost nothing.
+    /// Adds an operator's literals; returns its slot. A set holding a short literal made of
+    /// common bytes (`or`, `in`, `-`, `.`) is taken as "always a candidate": such a literal
+    /// occurs in most values, so it would cost a match report per occurrence and filter out
+    /// almost nothing. Short literals with a rarer byte (`<`, `'`, `${`, `/*`) stay: benign
+    /// values seldom hold them.
     pub fn add(&mut self, lits: Literals) -> u32 {
+        let common = |l: &[u8]| {
+            l.len() < MIN_LITERAL
+                && l.iter().all(|&b| {
+                    b.is_ascii_alphanumeric()
+                        || matches!(b, b'-' | b'.' | b'/' | b'=' | b',' | b':' | b'_' | b' ')
+                })
+        };
         let lits = match lits {
-            Literals::OneOf(v) if v.iter().any(|l| l.len() < MIN_LITERAL) => Literals::Any,
+            Literals::OneOf(v) if v.iter().any(|l| common(l)) => Literals::Any,
             other => other,
         };
         self.slots.push(lits);
@@ -127,6 +136,13 @@ impl GlobalPrefilter {
     /// The number of 64-bit words of a candidate set.
     pub fn words(&self) -> usize {
         self.always.len()
+    }
+
+    /// True when `slot` is a candidate for every value (no usable literal).
+    pub fn is_always(&self, slot: u32) -> bool {
+        self.always
+            .get(slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
     }
 
     /// The number of slots.

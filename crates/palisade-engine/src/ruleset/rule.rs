@@ -343,6 +343,15 @@ pub struct CompiledRule {
     pub opens_collection: bool,
     /// The operator's slot in the ruleset's prefilter (`u32::MAX`: none).
     pub prefilter_slot: u32,
+    /// Rules whose targets (and value exclusions) are identical share a target-set id, so
+    /// that one pass over their values can tell whether any value is a prefilter candidate
+    /// (`u32::MAX`: the targets read values without memo slots, so no such pass).
+    pub target_set: u32,
+    /// The rule reads `XML:` (whose values have no slots).
+    pub reads_xml: bool,
+    /// The rule can be skipped when no value of its target set is a candidate for its
+    /// operator: not negated, not `multiMatch`, an operator with literals.
+    pub skippable: bool,
     /// Expand `msg`, `logdata` and `tag` when the chain matches rather than when the message
     /// is needed: some action of the chain (or of the phase's defaults) could change what they
     /// read in between.

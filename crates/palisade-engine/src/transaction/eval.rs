@@ -10,7 +10,7 @@
 
 use super::memo::transform_unmemoised;
 use super::resolve::{VName, VVal, Visit};
-use super::state::Intervention;
+use super::state::{Intervention, State};
 use super::{LoggedMessage, Transaction};
 use crate::InterruptionAction;
 use crate::message::{RuleMessage, match_description};
@@ -111,6 +111,7 @@ impl Transaction {
         let Some(entries) = rs.phases.get(usize::from(phase)) else {
             return;
         };
+        let phase_start = self.prof_now();
         for entry in entries {
             match *entry {
                 Entry::Marker(id) => {
@@ -129,50 +130,41 @@ impl Transaction {
                     if self.st.allow.is_some() || removed {
                         continue;
                     }
-                    let Some(rule) = rs.rules.get(index as usize) else {
-                        continue;
-                    };
-                    if !self.st.remove_tags.is_empty()
-                        && self.st.remove_tags.iter().any(|t| rule.has_tag(t))
-                    {
+                    if State::bit(&self.st.removed_by_tag, index) {
                         continue;
                     }
                     let mut msg = Msg::new();
+                    let start = self.prof_now();
                     self.eval_link(&rs, index, &mut msg);
+                    if let Some(start) = start {
+                        self.prof_rule(index, start);
+                    }
                     if self.st.it.disruptive {
                         break;
                     }
                 }
             }
         }
-    }
-
-    fn removed_by_ctl(&self, rule: &CompiledRule) -> bool {
-        self.st
-            .remove_ids
-            .iter()
-            .any(|&(a, b)| a <= rule.id && rule.id <= b)
-    }
-
-    fn target_removed(&self, rule: &CompiledRule, target: &Target) -> bool {
-        self.st
-            .remove_target_by_id
-            .iter()
-            .any(|(id, t)| *id == rule.id && **t == *target.full_name)
-            || self
-                .st
-                .remove_target_by_tag
-                .iter()
-                .any(|(tag, t)| rule.has_tag(tag) && **t == *target.full_name)
-    }
-
-    fn value_removed(&self, rule: &CompiledRule, target: &Target, v: &Visit) -> bool {
-        if rule.value_exclusions.is_empty()
-            && self.st.remove_target_by_id.is_empty()
-            && self.st.remove_target_by_tag.is_empty()
-        {
-            return false;
+        if let Some(start) = phase_start {
+            self.prof_phase(phase, start);
         }
+    }
+
+    fn target_removed(&self, idx: u32, target: &Target) -> bool {
+        self.st
+            .removed_targets
+            .iter()
+            .any(|(i, t)| *i == idx && **t == *target.full_name)
+    }
+
+    fn value_removed(
+        &self,
+        idx: u32,
+        ctl: bool,
+        rule: &CompiledRule,
+        target: &Target,
+        v: &Visit,
+    ) -> bool {
         for e in &rule.value_exclusions {
             match e {
                 ValueExclusion::Name(n) => {
@@ -192,15 +184,11 @@ impl Transaction {
                 }
             }
         }
-        self.st
-            .remove_target_by_id
+        ctl && self
+            .st
+            .removed_targets
             .iter()
-            .any(|(id, t)| *id == rule.id && self.name_is(target, v.name, t.as_bytes()))
-            || self
-                .st
-                .remove_target_by_tag
-                .iter()
-                .any(|(tag, t)| rule.has_tag(tag) && self.name_is(target, v.name, t.as_bytes()))
+            .any(|(i, t)| *i == idx && self.name_is(target, v.name, t.as_bytes()))
     }
 
     /// Whether a visited value's name (`COLLECTION:key`) is exactly `full`, without spelling
@@ -245,21 +233,35 @@ impl Transaction {
         let Some(op) = &rule.operator else {
             return self.eval_unconditional(rs, rule, msg);
         };
-        if !self.st.remove_ids.is_empty() && self.removed_by_ctl(rule) {
+        if State::bit(&self.st.removed_by_id, idx) {
             return true;
+        }
+        let ctl_targets = self.st.removed_targets.iter().any(|(i, _)| *i == idx);
+        // Skip the whole rule when no value of its target set is a prefilter candidate for
+        // its operator: then no value can match (the rule is not negated).
+        if rule.skippable
+            && self.opts.prefilter
+            && self.opts.memoize
+            && !ctl_targets
+            && !(rule.reads_xml && self.xml_present)
+            && !self.group_candidate(rs, rule)
+        {
+            self.stats.rules_skipped += 1;
+            self.clean_matched();
+            return false;
         }
         self.stats.rules += 1;
         let mut global = false;
-        let mut visits: Vec<Visit> = Vec::new();
+        let mut visits = std::mem::take(&mut self.visits_buf);
         for target in &rule.targets {
-            if (!self.st.remove_target_by_id.is_empty() || !self.st.remove_target_by_tag.is_empty())
-                && self.target_removed(rule, target)
-            {
+            if ctl_targets && self.target_removed(idx, target) {
                 continue;
             }
             self.resolve_target(target, &mut visits);
             for v in visits.iter().copied() {
-                if self.value_removed(rule, target, &v) {
+                if (ctl_targets || !rule.value_exclusions.is_empty())
+                    && self.value_removed(idx, ctl_targets, rule, target, &v)
+                {
                     continue;
                 }
                 // The values to test: the transformed value, or every changed step (multiMatch).
@@ -354,6 +356,7 @@ impl Transaction {
                 }
             }
         }
+        self.visits_buf = visits;
         if !global {
             self.clean_matched();
             return false;
@@ -440,6 +443,74 @@ impl Transaction {
             return false;
         }
         self.matched_bytes(rs, rule, op, target, v, bytes, msg)
+    }
+
+    /// Whether any value of `rule`'s target set, transformed by its chain, is a candidate
+    /// for its operator. The union of the candidate bits is computed once per target set,
+    /// chain and state of the data.
+    fn group_candidate(&mut self, rs: &Ruleset, rule: &CompiledRule) -> bool {
+        let ts = rule.target_set as usize;
+        let node = rule.chain.0;
+        let epoch = self.d.epoch;
+        if self.group_bits.len() <= ts {
+            self.group_bits.resize_with(ts + 1, Vec::new);
+        }
+        let cached = self
+            .group_bits
+            .get(ts)
+            .and_then(|g| g.iter().find(|e| e.0 == node && e.1 == epoch))
+            .map(|e| e.2);
+        let off = match cached {
+            Some(off) => off,
+            None => {
+                let words = rs.prefilter.words();
+                let off = self.group_words.len();
+                self.group_words.resize(off + words, 0);
+                let mut visits = std::mem::take(&mut self.visits_buf);
+                for target in &rule.targets {
+                    self.resolve_target(target, &mut visits);
+                    for v in &visits {
+                        if !rule.value_exclusions.is_empty()
+                            && self.value_removed(0, false, rule, target, v)
+                        {
+                            continue;
+                        }
+                        let VVal::Slot(slot) = v.val else {
+                            // Not memoisable after all: never skip.
+                            self.group_words[off..off + words]
+                                .iter_mut()
+                                .for_each(|w| *w = u64::MAX);
+                            continue;
+                        };
+                        let r = self.memo.get(
+                            &self.d.values,
+                            &rs.chains,
+                            &rs.transform,
+                            slot,
+                            rule.chain,
+                        );
+                        let b = self.memo.scan(&self.d.values, r, &rs.prefilter) as usize;
+                        for k in 0..words {
+                            let bit = self.memo.bits.get(b + k).copied().unwrap_or(0);
+                            if let Some(w) = self.group_words.get_mut(off + k) {
+                                *w |= bit;
+                            }
+                        }
+                    }
+                }
+                self.visits_buf = visits;
+                let off = u32::try_from(off).unwrap_or(u32::MAX);
+                if let Some(g) = self.group_bits.get_mut(ts) {
+                    g.retain(|e| e.0 != node);
+                    g.push((node, epoch, off));
+                }
+                off
+            }
+        };
+        let slot = rule.prefilter_slot;
+        self.group_words
+            .get(off as usize + slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
     }
 
     fn candidate(&mut self, rs: &Ruleset, r: super::memo::MemoRef, slot: u32) -> bool {
@@ -740,7 +811,7 @@ impl Transaction {
                 }
             }
             RunAction::Status(s) => self.st.it.status = *s,
-            RunAction::Ctl(c) => self.ctl(c),
+            RunAction::Ctl(c) => self.ctl(rs, c),
             RunAction::Skip(n) => self.st.skip_next = *n,
             RunAction::SkipAfter(m) => self.st.marker = Some(*m),
             RunAction::OpenCollection(p, key) => {
@@ -830,7 +901,7 @@ impl Transaction {
         r.id
     }
 
-    fn ctl(&mut self, c: &CtlAction) {
+    fn ctl(&mut self, rs: &Ruleset, c: &CtlAction) {
         match c {
             CtlAction::AuditEngine(e) => self.st.audit_engine = Some(*e),
             CtlAction::AuditLogParts { add, parts } => {
@@ -848,13 +919,36 @@ impl Transaction {
                     .set_scalar(Scalar::ReqbodyProcessor, p.name().as_bytes());
             }
             CtlAction::RuleEngine(e) => self.st.engine = Some(*e),
-            CtlAction::RuleRemoveById(r) => self.st.remove_ids.extend(r.iter().copied()),
-            CtlAction::RuleRemoveByTag(t) => self.st.remove_tags.push(t.clone()),
+            CtlAction::RuleRemoveById(ranges) => {
+                for (i, r) in rs.rules.iter().enumerate() {
+                    if ranges.iter().any(|&(a, b)| a <= r.id && r.id <= b) {
+                        State::set_bit(
+                            &mut self.st.removed_by_id,
+                            u32::try_from(i).unwrap_or(u32::MAX),
+                        );
+                    }
+                }
+            }
+            CtlAction::RuleRemoveByTag(t) => {
+                if let Some(v) = rs.tag_index.get(t) {
+                    for &i in v {
+                        State::set_bit(&mut self.st.removed_by_tag, i);
+                    }
+                }
+            }
             CtlAction::RuleRemoveTargetById(id, t) => {
-                self.st.remove_target_by_id.push((*id, t.clone()))
+                if let Some(v) = rs.id_index.get(id) {
+                    for &i in v {
+                        self.st.removed_targets.push((i, t.clone()));
+                    }
+                }
             }
             CtlAction::RuleRemoveTargetByTag(tag, t) => {
-                self.st.remove_target_by_tag.push((tag.clone(), t.clone()))
+                if let Some(v) = rs.tag_index.get(tag) {
+                    for &i in v {
+                        self.st.removed_targets.push((i, t.clone()));
+                    }
+                }
             }
         }
     }

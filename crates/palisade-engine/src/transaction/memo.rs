@@ -41,6 +41,17 @@ pub struct Memo {
     pub hits: u64,
     /// Number of prefilter scans (statistics).
     pub scans: u64,
+    /// Cost accounting when the transaction is profiled (`None` otherwise).
+    pub(crate) prof: Option<MemoProfile>,
+}
+
+/// What the memo measures for the profiler: each computed transformation step (by chain node)
+/// and each prefilter scan.
+#[derive(Clone, Debug)]
+pub(crate) struct MemoProfile {
+    pub watch: std::sync::Arc<dyn crate::profile::Stopwatch>,
+    pub transforms: Vec<crate::profile::Cost>,
+    pub scans: crate::profile::Cost,
 }
 
 /// A transformed value: where its bytes are and whether the last step changed it.
@@ -154,8 +165,13 @@ impl Memo {
                 .get(r.start as usize..(r.start as usize + r.len as usize))
                 .unwrap_or(&[])
         };
+        let start = self.prof.as_ref().map(|p| p.watch.nanos());
         if let Some(out) = self.bits.get_mut(off..) {
             pf.scan(bytes, out);
+        }
+        if let (Some(start), Some(p)) = (start, self.prof.as_mut()) {
+            let spent = p.watch.nanos().saturating_sub(start);
+            p.scans.add(spent);
         }
         let off = u32::try_from(off).unwrap_or(NONE);
         if let Some(e) = self.entries.get_mut(r.content as usize) {
@@ -232,11 +248,16 @@ impl Memo {
                     .unwrap_or(&[])
             };
             // ModSecurity counts a step as a change only when the bytes differ.
+            let start = self.prof.as_ref().map(|p| p.watch.nanos());
             let owned: Option<Vec<u8>> = match apply(t, input, settings) {
                 Cow::Borrowed(_) => None,
                 Cow::Owned(v) if v.as_slice() == input => None,
                 Cow::Owned(v) => Some(v),
             };
+            if let (Some(start), Some(p)) = (start, self.prof.as_mut()) {
+                let spent = p.watch.nanos().saturating_sub(start);
+                crate::profile::add_at(&mut p.transforms, n.0 as usize, spent);
+            }
             let e = match owned {
                 None => Entry {
                     start: cur.start,

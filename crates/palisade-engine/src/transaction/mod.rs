@@ -15,7 +15,9 @@
 mod eval;
 mod expand;
 pub mod memo;
+mod profile;
 mod resolve;
+pub(crate) use resolve::dynamic_scalar;
 pub mod state;
 
 use std::sync::Arc;
@@ -60,6 +62,8 @@ pub struct EvalStats {
     pub operators: u64,
     /// Tests the prefilter decided without running the operator.
     pub prefiltered: u64,
+    /// Rule links skipped because no value of their target set was a candidate.
+    pub rules_skipped: u64,
     /// Tests that matched.
     pub matches: u64,
 }
@@ -88,12 +92,19 @@ pub struct Transaction {
     pub(crate) scratch: Vec<u8>,
     pub(crate) value_buf: Vec<u8>,
     pub(crate) name_buf: Vec<u8>,
+    pub(crate) visits_buf: Vec<resolve::Visit>,
     pub(crate) captures: palisade_match::Captures,
     pub(crate) stats: EvalStats,
+    /// Per target set: (chain node, data epoch, offset of the union of candidate bits).
+    pub(crate) group_bits: Vec<Vec<(u32, u32, u32)>>,
+    pub(crate) group_words: Vec<u64>,
+    /// An XML document was parsed (its values have no memo slots).
+    pub(crate) xml_present: bool,
     pub(crate) uri_arc: Option<Arc<[u8]>>,
     pub(crate) client_arc: Arc<str>,
     pub(crate) server_arc: Arc<str>,
     pub(crate) logged: bool,
+    pub(crate) profiler: Option<Box<crate::profile::Profiler>>,
 }
 
 impl std::fmt::Debug for Transaction {
@@ -128,12 +139,17 @@ impl Transaction {
             scratch: Vec::new(),
             value_buf: Vec::new(),
             name_buf: Vec::new(),
+            visits_buf: Vec::new(),
             captures: palisade_match::Captures::new(),
             stats: EvalStats::default(),
+            group_bits: Vec::new(),
+            group_words: Vec::new(),
+            xml_present: false,
             uri_arc: None,
             client_arc: Arc::from(""),
             server_arc: Arc::from(""),
             logged: false,
+            profiler: None,
         };
         t.d.set_scalar(Scalar::UrlencodedError, b"0");
         t
@@ -159,10 +175,16 @@ impl Transaction {
         self.started_micros = self.host.clock.now_micros();
         self.scratch.clear();
         self.stats = EvalStats::default();
+        for g in self.group_bits.iter_mut() {
+            g.clear();
+        }
+        self.group_words.clear();
+        self.xml_present = false;
         self.uri_arc = None;
         self.client_arc = Arc::from("");
         self.server_arc = Arc::from("");
         self.logged = false;
+        self.set_profiler(None);
         self.d.set_scalar(Scalar::UrlencodedError, b"0");
     }
 
@@ -357,7 +379,11 @@ impl Transaction {
         if self.d.scalar(Scalar::InboundDataError).is_none() {
             self.d.set_scalar(Scalar::InboundDataError, b"0");
         }
+        let start = self.prof_now();
         self.run_body_processor();
+        if let Some(start) = start {
+            self.prof_body(start);
+        }
         let access = match (self.rs.settings.request_body_access, self.st.body_access) {
             (Some(false), Some(true)) => true,
             (Some(false), _) => false,

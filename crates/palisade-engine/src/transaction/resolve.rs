@@ -353,7 +353,7 @@ enum MutWhich {
 }
 
 /// Scalars whose value is computed at each read rather than stored.
-fn dynamic_scalar(s: Scalar) -> bool {
+pub(crate) fn dynamic_scalar(s: Scalar) -> bool {
     matches!(
         s,
         Scalar::MatchedVar

@@ -101,6 +101,9 @@ pub struct Data {
     pub files_combined_size: u64,
     /// The request body was cut at the limit.
     pub request_body_truncated: bool,
+    /// Bumped at every change of a collection or scalar (caches derived from the data
+    /// compare it).
+    pub epoch: u32,
     /// The response body was cut at the limit.
     pub response_body_truncated: bool,
     /// The request body's XML document (the XML body processor ran and parsed it).
@@ -133,6 +136,7 @@ impl Data {
             response_status: 200,
             args_combined_size: 0,
             files_combined_size: 0,
+            epoch: 0,
             request_body_truncated: false,
             response_body_truncated: false,
             xml: None,
@@ -142,6 +146,7 @@ impl Data {
 
     /// Sets a scalar to a new value.
     pub fn set_scalar(&mut self, s: Scalar, value: &[u8]) {
+        self.epoch = self.epoch.wrapping_add(1);
         let slot = self.values.push(value);
         self.scalars[s as usize] = Some(slot);
     }
@@ -153,6 +158,7 @@ impl Data {
 
     /// Adds `key: value` to a collection.
     pub fn add(&mut self, rc: Rc, keys: &KeyInterner, key: &[u8], value: &[u8]) {
+        self.epoch = self.epoch.wrapping_add(1);
         let ks = self.values.push(key);
         let vs = self.values.push(value);
         let id = keys.lookup(key);
@@ -161,6 +167,7 @@ impl Data {
 
     /// Adds an entry whose slots already exist (the same value in `ARGS` and `ARGS_GET`).
     pub fn add_slots(&mut self, rc: Rc, keys: &KeyInterner, key: Slot, value: Slot) {
+        self.epoch = self.epoch.wrapping_add(1);
         let id = keys.lookup(self.values.get(key));
         self.colls[rc as usize].add(&self.values, key, value, id);
     }
@@ -198,6 +205,7 @@ impl Data {
         self.files_combined_size = 0;
         self.request_body_truncated = false;
         self.response_body_truncated = false;
+        self.epoch = self.epoch.wrapping_add(1);
         self.xml = None;
         self.xpath_values.clear();
     }
@@ -267,14 +275,12 @@ pub struct State {
     pub audit_engine: Option<AuditEngine>,
     /// `ctl:auditLogParts` changes, in order.
     pub audit_mods: Vec<(bool, String)>,
-    /// `ctl:ruleRemoveById`.
-    pub remove_ids: Vec<(i64, i64)>,
-    /// `ctl:ruleRemoveByTag`.
-    pub remove_tags: Vec<Box<str>>,
-    /// `ctl:ruleRemoveTargetById`.
-    pub remove_target_by_id: Vec<(i64, Box<str>)>,
-    /// `ctl:ruleRemoveTargetByTag`.
-    pub remove_target_by_tag: Vec<(Box<str>, Box<str>)>,
+    /// Rule links removed by `ctl:ruleRemoveById` (a bitset over rule indices).
+    pub removed_by_id: Vec<u64>,
+    /// Rule links removed by `ctl:ruleRemoveByTag`.
+    pub removed_by_tag: Vec<u64>,
+    /// Targets removed by `ctl:ruleRemoveTargetById` and `…ByTag`: (rule index, target name).
+    pub removed_targets: Vec<(u32, Box<str>)>,
     /// The body type from `Content-Type` (ModSecurity's `m_requestBodyType`).
     pub body_type: Option<BodyProcessorKind>,
     /// The processor chosen by `ctl:requestBodyProcessor=JSON|XML`.
@@ -311,10 +317,9 @@ impl State {
             body_access: None,
             audit_engine: None,
             audit_mods: Vec::new(),
-            remove_ids: Vec::new(),
-            remove_tags: Vec::new(),
-            remove_target_by_id: Vec::new(),
-            remove_target_by_tag: Vec::new(),
+            removed_by_id: Vec::new(),
+            removed_by_tag: Vec::new(),
+            removed_targets: Vec::new(),
             body_type: None,
             body_processor: None,
             tx: MutCollection::new(keys),
@@ -339,10 +344,9 @@ impl State {
         self.body_access = None;
         self.audit_engine = None;
         self.audit_mods.clear();
-        self.remove_ids.clear();
-        self.remove_tags.clear();
-        self.remove_target_by_id.clear();
-        self.remove_target_by_tag.clear();
+        self.removed_by_id.clear();
+        self.removed_by_tag.clear();
+        self.removed_targets.clear();
         self.body_type = None;
         self.body_processor = None;
         self.tx.clear();
@@ -354,6 +358,21 @@ impl State {
         self.highest_severity = 255;
         self.deferring = false;
         self.deferred.clear();
+    }
+
+    /// Sets bit `i` of a bitset.
+    pub fn set_bit(bits: &mut Vec<u64>, i: u32) {
+        let w = i as usize / 64;
+        if bits.len() <= w {
+            bits.resize(w + 1, 0);
+        }
+        bits[w] |= 1 << (i % 64);
+    }
+
+    /// Bit `i` of a bitset.
+    pub fn bit(bits: &[u64], i: u32) -> bool {
+        bits.get(i as usize / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
     /// The open persistent collection.
