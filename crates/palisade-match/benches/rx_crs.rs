@@ -3,8 +3,8 @@
 //! - `crs_rx/{benign,attack}/all`: all 294 distinct patterns on every sampled value.
 //! - `crs_rx/{benign,attack}/prefiltered`: the same work behind the prefilter (one scan per
 //!   value, then only the candidate patterns).
-//! - `crs_rx_each/{benign,attack}/ID`: each pattern alone (short measurements; filter with
-//!   `cargo bench --bench rx_crs -- crs_rx_each`).
+//! - `crs_rx_each/{benign,attack}`: each pattern alone, timed once and printed (median and
+//!   slowest patterns), outside criterion.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -86,25 +86,38 @@ fn bench(c: &mut Criterion) {
     }
     group.finish();
 
-    let mut each = c.benchmark_group("crs_rx_each");
-    each.sample_size(10)
-        .warm_up_time(Duration::from_millis(50))
-        .measurement_time(Duration::from_millis(150));
+    // Each pattern alone, timed once over the benign and attack samples (informative, not a
+    // criterion measurement: 294 of those would take most of an hour).
     for (label, values) in &sets {
-        let values = common::every(values, 4);
-        each.throughput(Throughput::Bytes(common::bytes(&values)));
-        for (id, op) in &ops {
-            each.bench_function(format!("{label}/{id}"), |b| {
-                b.iter(|| {
-                    values
-                        .iter()
-                        .filter(|v| op.evaluate(black_box(v), &mut EvalContext::new(&NoMacros)))
-                        .count()
-                })
-            });
-        }
+        let mut times: Vec<(f64, &str)> = ops
+            .iter()
+            .map(|(id, op)| {
+                let t = std::time::Instant::now();
+                for _ in 0..3 {
+                    for v in values {
+                        black_box(op.evaluate(black_box(v), &mut EvalContext::new(&NoMacros)));
+                    }
+                }
+                (t.elapsed().as_secs_f64() / 3.0, id.as_str())
+            })
+            .collect();
+        times.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let total: f64 = times.iter().map(|t| t.0).sum();
+        let mb = common::bytes(values) as f64 / (1024.0 * 1024.0);
+        println!(
+            "crs_rx_each/{label}: {} patterns over {:.2} MiB: median {:.0} MiB/s, slowest: {}",
+            times.len(),
+            mb,
+            mb / times[times.len() / 2].0,
+            times
+                .iter()
+                .take(8)
+                .map(|(t, id)| format!("{id} {:.0} MiB/s", mb / t))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let _ = total;
     }
-    each.finish();
 }
 
 criterion_group!(benches, bench);
