@@ -27,7 +27,7 @@
 pub mod dfa;
 mod literals;
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use dfa::LiteralDfa;
 
@@ -140,7 +140,7 @@ impl PrefilterBuilder {
     pub fn build(self) -> Prefilter {
         let n = self.slots.len();
         let mut always = CandidateSet::new();
-        let mut ids: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut ids: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_slots: Vec<Vec<u32>> = Vec::new();
         let mut stats = PrefilterStats {
