@@ -206,3 +206,15 @@ impl Operator {
         self.imp.literals()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operators_are_send_and_sync() {
+        fn assert<T: Send + Sync>() {}
+        assert::<Operator>();
+        assert::<crate::prefilter::Prefilter>();
+    }
+}

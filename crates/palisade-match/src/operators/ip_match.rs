@@ -8,7 +8,7 @@
 //! line, `#` starting a comment; an `https://` URL is a load-time error here (no network).
 //! The input is parsed with `inet_pton`; anything else does not match.
 
-use std::collections::HashSet;
+use std::collections::BTreeSet;
 
 use palisade_seclang::{MacroString, resolve_relative};
 
@@ -21,8 +21,8 @@ use crate::operator::Evaluate;
 #[derive(Debug, Default)]
 pub(crate) struct IpSet {
     /// For each IPv4 prefix length present, the masked networks.
-    v4: Vec<(u32, HashSet<u32>)>,
-    v6: Vec<(u32, HashSet<u128>)>,
+    v4: Vec<(u32, BTreeSet<u32>)>,
+    v6: Vec<(u32, BTreeSet<u128>)>,
 }
 
 fn mask4(bits: u32) -> u32 {
@@ -53,7 +53,7 @@ impl IpSet {
             Some((_, set)) => {
                 set.insert(net);
             }
-            None => self.v4.push((bits, HashSet::from([net]))),
+            None => self.v4.push((bits, BTreeSet::from([net]))),
         }
     }
 
@@ -63,7 +63,7 @@ impl IpSet {
             Some((_, set)) => {
                 set.insert(net);
             }
-            None => self.v6.push((bits, HashSet::from([net]))),
+            None => self.v6.push((bits, BTreeSet::from([net]))),
         }
     }
 

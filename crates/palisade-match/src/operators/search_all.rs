@@ -17,7 +17,7 @@
 //! not built to be quadratic need). Running out reports no match (as PCRE's match limit does in v3)
 //! and leaves an [`EvalNote::WorkLimitExceeded`](crate::EvalNote::WorkLimitExceeded).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use crate::pcre::{PcreRegex, Slots};
 
@@ -178,7 +178,7 @@ pub(crate) fn searchall_verified(
     let mut searcher = Searcher::new(re, input, true);
     // Offset → the last element passing `check` in the chain of searches from that offset
     // (full-input context).
-    let mut chain_memo: HashMap<usize, Option<(usize, usize)>> = HashMap::new();
+    let mut chain_memo: BTreeMap<usize, Option<(usize, usize)>> = BTreeMap::new();
 
     let mut i = 0;
     while i < input.len() - 1 {
@@ -224,7 +224,7 @@ pub(crate) fn searchall_verified(
 /// The last element passing `check` in the chain of `searchAll` searches starting at `from`.
 fn chain_result(
     searcher: &mut Searcher<'_>,
-    memo: &mut HashMap<usize, Option<(usize, usize)>>,
+    memo: &mut BTreeMap<usize, Option<(usize, usize)>>,
     from: usize,
     check: &impl Fn(&[u8]) -> bool,
 ) -> Result<Option<(usize, usize)>, OutOfBudget> {

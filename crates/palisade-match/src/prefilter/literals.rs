@@ -40,7 +40,7 @@ impl Literals {
     }
 
     /// A set of alternatives, folded to lower case and minimized (`Any` when one of them is
-    /// empty, `Never` when there are none).
+    /// empty or a single letter, digit or space, `Never` when there are none).
     pub fn one_of(lits: Vec<Vec<u8>>) -> Self {
         if lits.is_empty() {
             return Literals::Never;
@@ -49,6 +49,9 @@ impl Literals {
             return Literals::Any;
         }
         let set: BTreeSet<Vec<u8>> = lits.into_iter().map(|l| l.to_ascii_lowercase()).collect();
+        if set.iter().any(|s| is_common(s)) {
+            return Literals::Any;
+        }
         Literals::OneOf(minimize(set))
     }
 
@@ -77,7 +80,10 @@ fn minimize(set: BTreeSet<Vec<u8>>) -> Vec<Vec<u8>> {
 }
 
 /// Largest number of strings in any set.
-const MAX_SET: usize = 256;
+const MAX_SET: usize = 1024;
+/// Sets are trimmed to fit `MAX_SET`, but not below this length (shorter literals occur in
+/// almost every value and would make the scan slower than running the rule).
+const MIN_TRIM: usize = 2;
 /// Largest class expanded into single bytes (after case folding).
 const MAX_CLASS: usize = 16;
 /// Longest string kept when sets are combined.
@@ -138,7 +144,7 @@ fn trim_prefixes(set: Set) -> Set {
         })
         .collect();
     let mut len = MAX_LEN;
-    while set.len() > MAX_SET && len > 1 {
+    while set.len() > MAX_SET && len > MIN_TRIM {
         len -= 1;
         set = set
             .into_iter()
@@ -162,7 +168,7 @@ fn trim_suffixes(set: Set) -> Set {
     };
     let mut set: Set = set.into_iter().map(|s| cut(s, MAX_LEN)).collect();
     let mut len = MAX_LEN;
-    while set.len() > MAX_SET && len > 1 {
+    while set.len() > MAX_SET && len > MIN_TRIM {
         len -= 1;
         set = set.into_iter().map(|s| cut(s, len)).collect();
     }
@@ -180,13 +186,23 @@ fn extend_suffix(a: &Set, b: &Set) -> Set {
 }
 
 /// How good a required set is: longer shortest string first, then fewer strings. A set
-/// with the empty string is useless.
+/// with the empty string is useless, and so is one with a single-byte literal that is a
+/// letter, a digit or a space (it occurs in almost every value: scanning for it costs more
+/// than it saves), or one that is too large to have been trimmed into bounds.
 fn score(set: &Set) -> Option<(usize, isize)> {
     let min = set.iter().map(Vec::len).min()?;
-    if min == 0 {
+    if min == 0 || set.len() > MAX_SET {
+        return None;
+    }
+    if set.iter().any(|s| is_common(s)) {
         return None;
     }
     Some((min.min(6), -(set.len() as isize)))
+}
+
+/// A single letter, digit or space: present in almost every value.
+fn is_common(s: &[u8]) -> bool {
+    s.len() == 1 && (s[0].is_ascii_alphanumeric() || s[0] == b' ')
 }
 
 /// A set worth keeping: one with a score, or the empty set (never matches).
@@ -399,5 +415,75 @@ pub fn regex_literals(hir: &Hir) -> Literals {
         Some(set) if set.is_empty() => Literals::Never,
         Some(set) if score(&set).is_some() => Literals::OneOf(minimize(set)),
         _ => Literals::Any,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pcre::{PcreRegex, RegexLimits};
+
+    fn lits(pattern: &str) -> Literals {
+        let re = PcreRegex::new(pattern.as_bytes(), false, &RegexLimits::default())
+            .unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        regex_literals(re.hir())
+    }
+
+    fn strings(pattern: &str) -> Vec<String> {
+        match lits(pattern) {
+            Literals::OneOf(v) => v
+                .into_iter()
+                .map(|s| String::from_utf8_lossy(&s).into_owned())
+                .collect(),
+            other => panic!("{pattern}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn finds_required_literals() {
+        assert_eq!(strings("abc|def"), ["abc", "def"]);
+        assert_eq!(strings("(?i)SeLeCt"), ["select"]);
+        // A small class joins its neighbours: "union" followed by each \s byte.
+        let u = strings(r"(?i)union\s+select");
+        assert_eq!(u.len(), 6);
+        assert!(
+            u.iter().all(|s| s.len() == 6 && s.starts_with("union")),
+            "{u:?}"
+        );
+        assert_eq!(strings("a+b"), ["ab"]);
+        assert_eq!(strings("x?yz"), ["yz"]);
+        assert_eq!(
+            strings("(?:foo|bar)[0-9]+baz").len(),
+            10,
+            "a digit joined to baz"
+        );
+        assert_eq!(strings(r"<script\b"), ["<script"]);
+        assert_eq!(strings("[Aa][Bb]"), ["ab"]);
+    }
+
+    #[test]
+    fn gives_up_when_nothing_is_required() {
+        for p in ["a*", "^$", ".", "x?", "(?:a|)", r"\d+", "[^a]"] {
+            assert_eq!(lits(p), Literals::Any, "{p}");
+        }
+        assert_eq!(lits("[^\\x00-\\xff]"), Literals::Never);
+    }
+
+    #[test]
+    fn literal_sets_are_minimized_and_lowercase() {
+        assert_eq!(
+            Literals::one_of(vec![b"ABC".to_vec(), b"xabcx".to_vec(), b"bc".to_vec()]),
+            Literals::OneOf(vec![b"bc".to_vec()])
+        );
+        assert_eq!(
+            Literals::one_of(vec![b"<".to_vec()]),
+            Literals::OneOf(vec![b"<".to_vec()])
+        );
+        assert_eq!(
+            Literals::one_of(vec![b"1".to_vec(), b"abc".to_vec()]),
+            Literals::Any
+        );
+        assert_eq!(Literals::one_of(vec![]), Literals::Never);
+        assert_eq!(Literals::one(b""), Literals::Any);
     }
 }

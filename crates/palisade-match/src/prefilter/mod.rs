@@ -1,9 +1,9 @@
 //! The multi-pattern prefilter: one scan of a value tells which operators may match it.
 //!
 //! - [`PrefilterBuilder`] takes operators (or their [`Literals`]); each gets a slot.
-//! - [`Prefilter::scan`] runs one Aho-Corasick automaton (ASCII case-insensitive, all
-//!   overlapping matches) over a value and fills a [`CandidateSet`] with the slots whose
-//!   literals occur, plus every slot without literals.
+//! - [`Prefilter::scan`] runs one Aho-Corasick automaton (a full DFA, ASCII
+//!   case-insensitive, all overlapping occurrences; see [`dfa`]) over a value and fills a
+//!   [`CandidateSet`] with the slots whose literals occur, plus every slot without literals.
 //!
 //! Soundness is the contract: whenever an operator matches a value, its slot is in the
 //! candidate set (an operator with no usable literal is always a candidate; one that can never
@@ -24,10 +24,12 @@
 //! assert!(!set.contains(select) && set.contains(any));
 //! ```
 
+pub mod dfa;
 mod literals;
 
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
-use std::collections::HashMap;
+use std::collections::BTreeMap;
+
+use dfa::LiteralDfa;
 
 pub use literals::{Literals, regex_literals};
 
@@ -109,8 +111,12 @@ pub struct PrefilterStats {
     pub always: usize,
     /// Slots that can never match (never candidates).
     pub never: usize,
-    /// Distinct literals in the automaton.
+    /// Distinct literals (before they are cut to [`dfa::MAX_LITERAL`] bytes).
     pub literals: usize,
+    /// States of the scanning automaton.
+    pub states: usize,
+    /// Heap bytes of the automaton's tables.
+    pub memory: usize,
 }
 
 impl PrefilterBuilder {
@@ -134,7 +140,7 @@ impl PrefilterBuilder {
     pub fn build(self) -> Prefilter {
         let n = self.slots.len();
         let mut always = CandidateSet::new();
-        let mut ids: HashMap<Vec<u8>, usize> = HashMap::new();
+        let mut ids: BTreeMap<Vec<u8>, usize> = BTreeMap::new();
         let mut patterns: Vec<Vec<u8>> = Vec::new();
         let mut pattern_slots: Vec<Vec<u32>> = Vec::new();
         let mut stats = PrefilterStats {
@@ -164,53 +170,25 @@ impl PrefilterBuilder {
             }
         }
         stats.literals = patterns.len();
-        let ac = if patterns.is_empty() {
+        always.words.resize(n.div_ceil(64), 0);
+        let dfa = if patterns.is_empty() {
             None
         } else {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::Standard)
-                .kind(Some(if patterns.len() <= 20_000 {
-                    AhoCorasickKind::DFA
-                } else {
-                    AhoCorasickKind::ContiguousNFA
-                }))
-                .build(&patterns)
-                .ok()
+            let pairs: Vec<(Vec<u8>, Vec<u32>)> = patterns.into_iter().zip(pattern_slots).collect();
+            Some(LiteralDfa::new(&pairs))
         };
-        if ac.is_none() && !patterns.is_empty() {
-            // The automaton could not be built: every slot becomes a candidate (sound).
-            for (slot, lits) in self.slots.iter().enumerate() {
-                if matches!(lits, Literals::OneOf(_)) {
-                    always.insert(slot);
-                }
-            }
+        if let Some(d) = &dfa {
+            stats.states = d.states();
+            stats.memory = d.memory();
         }
-        always.words.resize(n.div_ceil(64), 0);
-        let mut starts = Vec::with_capacity(pattern_slots.len() + 1);
-        let mut flat = Vec::new();
-        for s in &pattern_slots {
-            starts.push(flat.len() as u32);
-            flat.extend_from_slice(s);
-        }
-        starts.push(flat.len() as u32);
-        Prefilter {
-            ac,
-            starts,
-            flat,
-            always,
-            stats,
-        }
+        Prefilter { dfa, always, stats }
     }
 }
 
 /// A built prefilter (immutable, `Send + Sync`).
 #[derive(Clone, Debug)]
 pub struct Prefilter {
-    ac: Option<AhoCorasick>,
-    /// Slots of pattern `p` are `flat[starts[p]..starts[p + 1]]`.
-    starts: Vec<u32>,
-    flat: Vec<u32>,
+    dfa: Option<LiteralDfa>,
     always: CandidateSet,
     stats: PrefilterStats,
 }
@@ -220,15 +198,12 @@ impl Prefilter {
     pub fn scan(&self, value: &[u8], out: &mut CandidateSet) {
         out.words.clear();
         out.words.extend_from_slice(&self.always.words);
-        let Some(ac) = &self.ac else { return };
-        for m in ac.find_overlapping_iter(value) {
-            let p = m.pattern().as_usize();
-            let (a, b) = (self.starts[p] as usize, self.starts[p + 1] as usize);
-            for &slot in &self.flat[a..b] {
-                let slot = slot as usize;
-                out.words[slot / 64] |= 1 << (slot % 64);
-            }
-        }
+        let Some(dfa) = &self.dfa else { return };
+        let words = &mut out.words;
+        dfa.scan(value, |slot| {
+            let slot = slot as usize;
+            words[slot / 64] |= 1 << (slot % 64);
+        });
     }
 
     /// The number of slots.
