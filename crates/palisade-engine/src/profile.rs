@@ -130,6 +130,8 @@ pub(crate) fn add_at(v: &mut Vec<Cost>, index: usize, nanos: u64) {
 pub(crate) struct Profiler {
     pub watch: Arc<dyn Stopwatch>,
     pub data: Profile,
+    /// The memo's hit counter when profiling started (the counter survives transaction reuse).
+    pub memo_hits_at_start: u64,
 }
 
 #[cfg(test)]

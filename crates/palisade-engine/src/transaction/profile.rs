@@ -23,6 +23,7 @@ impl Transaction {
                 self.profiler = Some(Box::new(Profiler {
                     watch: w,
                     data: Profile::default(),
+                    memo_hits_at_start: self.memo.hits,
                 }));
             }
             None => {
@@ -41,7 +42,7 @@ impl Transaction {
             out.prefilter_scans = m.scans;
         }
         out.eval = self.stats;
-        out.memo_hits = self.memo.hits;
+        out.memo_hits = self.memo.hits.saturating_sub(p.memo_hits_at_start);
         Some(out)
     }
 
