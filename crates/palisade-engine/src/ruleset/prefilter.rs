@@ -129,6 +129,13 @@ impl GlobalPrefilter {
         self.always.len()
     }
 
+    /// Whether `slot` is a candidate for every value (its operator has no usable literal).
+    pub fn always_candidate(&self, slot: u32) -> bool {
+        self.always
+            .get(slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+    }
+
     /// The number of slots.
     pub fn slots(&self) -> usize {
         self.slots

@@ -65,6 +65,20 @@ impl Transaction {
         }
     }
 
+    /// Counts an operator run by the rule link `index` (a value the prefilter did not decide).
+    pub(crate) fn prof_operator(&mut self, index: u32) {
+        if let Some(p) = self.profiler.as_mut() {
+            let v = &mut p.data.operator_runs;
+            let i = index as usize;
+            if v.len() <= i {
+                v.resize(i + 1, 0);
+            }
+            if let Some(c) = v.get_mut(i) {
+                *c += 1;
+            }
+        }
+    }
+
     /// Records a phase's rule loop that started at `start`.
     pub(crate) fn prof_phase(&mut self, phase: u8, start: u64) {
         if let Some((p, spent)) = self.prof_elapsed(start)

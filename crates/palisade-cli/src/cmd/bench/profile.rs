@@ -127,9 +127,22 @@ pub fn render(waf: &Waf, p: &Profile, requests: usize, passes: usize, top: usize
         top.min(rules.len()),
         rules.len()
     ));
+    out.push_str(
+        "    (ops/eval: values per evaluation whose operator ran; pf: the prefilter knows the \
+         operator's literals (lit), has none for it (any) or does not apply (-))\n",
+    );
     out.push_str(&format!(
-        "    {:>7} {:>2} {:>8} {:>9} {:>8} {:>6}  {:<32} {}\n",
-        "id", "ph", "evals", "total ms", "us/eval", "%", "file:line", "operator, transformations"
+        "    {:>7} {:>2} {:>8} {:>9} {:>8} {:>6} {:>8} {:>3}  {:<32} {}\n",
+        "id",
+        "ph",
+        "evals",
+        "total ms",
+        "us/eval",
+        "%",
+        "ops/eval",
+        "pf",
+        "file:line",
+        "operator, transformations"
     ));
     for (i, c) in rules.iter().take(top) {
         let Some(r) = rs.rules.get(*i) else { continue };
@@ -148,14 +161,24 @@ pub fn render(waf: &Waf, p: &Profile, requests: usize, passes: usize, top: usize
             }
             n
         };
+        let runs = p.operator_runs.get(*i).copied().unwrap_or(0);
+        let pf = if r.operator.is_none() || r.prefilter_slot == u32::MAX {
+            "-"
+        } else if rs.prefilter.always_candidate(r.prefilter_slot) {
+            "any"
+        } else {
+            "lit"
+        };
         out.push_str(&format!(
-            "    {:>7} {:>2} {:>8} {:>9.2} {:>8.2} {:>5.1}%  {:<32} {}{}{}\n",
+            "    {:>7} {:>2} {:>8} {:>9.2} {:>8.2} {:>5.1}% {:>8.1} {:>3}  {:<32} {}{}{}\n",
             r.id,
             r.phase,
             c.count,
             ms(c.nanos),
             c.nanos as f64 / 1e3 / c.count as f64,
             pct(c.nanos, rule_total),
+            runs as f64 / c.count as f64,
+            pf,
             format!("{base}:{}", r.line),
             op,
             if r.chain_text.is_empty() {
