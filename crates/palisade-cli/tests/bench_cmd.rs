@@ -169,7 +169,7 @@ fn profile_lists_rules_transformations_and_body_processors() {
     ]);
     assert_eq!(code, 0, "{out}\n{err}");
     let prof = &out[out
-        .find("profile: one untimed pass of 4 requests")
+        .find("profile: 1 untimed pass(es) of 4 requests")
         .expect(&out)..];
     assert!(prof.contains("JSON n=1 "), "{prof}");
     assert!(prof.contains("(none) n=3 "), "{prof}");

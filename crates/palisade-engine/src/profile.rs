@@ -67,6 +67,9 @@ pub struct Profile {
     pub phases: [Cost; 6],
     /// Prefilter scans (one per distinct transformed value that a prefiltered rule tests).
     pub prefilter_scans: Cost,
+    /// Per rule link, by index into [`Ruleset::rules`](crate::ruleset::Ruleset::rules): the
+    /// values whose operator ran (those the prefilter did not decide).
+    pub operator_runs: Vec<u64>,
     /// The evaluation counters (rule links, values tested, operators run, …).
     pub eval: crate::transaction::EvalStats,
     /// Memo lookups answered without computing.
@@ -94,6 +97,12 @@ impl Profile {
             a.merge(*b);
         }
         self.prefilter_scans.merge(o.prefilter_scans);
+        if self.operator_runs.len() < o.operator_runs.len() {
+            self.operator_runs.resize(o.operator_runs.len(), 0);
+        }
+        for (a, b) in self.operator_runs.iter_mut().zip(&o.operator_runs) {
+            *a += b;
+        }
         let (a, b) = (&mut self.eval, &o.eval);
         a.rules += b.rules;
         a.tests += b.tests;
@@ -110,6 +119,7 @@ impl Profile {
         self.body_processors = Default::default();
         self.phases = Default::default();
         self.prefilter_scans = Cost::default();
+        self.operator_runs.clear();
         self.eval = Default::default();
         self.memo_hits = 0;
     }
@@ -130,6 +140,8 @@ pub(crate) fn add_at(v: &mut Vec<Cost>, index: usize, nanos: u64) {
 pub(crate) struct Profiler {
     pub watch: Arc<dyn Stopwatch>,
     pub data: Profile,
+    /// The memo's hit counter when profiling started (the counter survives transaction reuse).
+    pub memo_hits_at_start: u64,
 }
 
 #[cfg(test)]

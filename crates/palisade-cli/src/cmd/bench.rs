@@ -54,6 +54,9 @@ pub struct Args {
     /// rules, transformation steps and body processors.
     #[arg(long)]
     pub profile: bool,
+    /// Passes of `--profile` (more passes average out a busy machine's preemptions).
+    #[arg(long, default_value_t = 1)]
+    pub profile_passes: usize,
     /// Rows per table of `--profile`.
     #[arg(long, default_value_t = 25)]
     pub top: usize,
@@ -294,8 +297,11 @@ fn bench(args: &Args) -> Result<(), String> {
     }
 
     if args.profile {
-        let p = profile::collect(&waf, &corpus);
-        print!("{}", profile::render(&waf, &p, corpus.len(), args.top));
+        let p = profile::collect(&waf, &corpus, args.profile_passes);
+        print!(
+            "{}",
+            profile::render(&waf, &p, corpus.len(), args.profile_passes, args.top)
+        );
     }
     Ok(())
 }

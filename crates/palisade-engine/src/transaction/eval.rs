@@ -404,6 +404,10 @@ impl Transaction {
             }
             return self.matched_value(rs, rule, op, target, v, tv, msg);
         }
+        if self.profiler.is_some() {
+            let i = self.rule_index(rs, rule);
+            self.prof_operator(i);
+        }
         let mut captures = std::mem::take(&mut self.captures);
         captures.clear();
         let mut geo: Option<palisade_match::GeoRecord> = None;

@@ -23,6 +23,7 @@ impl Transaction {
                 self.profiler = Some(Box::new(Profiler {
                     watch: w,
                     data: Profile::default(),
+                    memo_hits_at_start: self.memo.hits,
                 }));
             }
             None => {
@@ -41,7 +42,7 @@ impl Transaction {
             out.prefilter_scans = m.scans;
         }
         out.eval = self.stats;
-        out.memo_hits = self.memo.hits;
+        out.memo_hits = self.memo.hits.saturating_sub(p.memo_hits_at_start);
         Some(out)
     }
 
@@ -61,6 +62,20 @@ impl Transaction {
     pub(crate) fn prof_rule(&mut self, index: u32, start: u64) {
         if let Some((p, spent)) = self.prof_elapsed(start) {
             add_at(&mut p.rules, index as usize, spent);
+        }
+    }
+
+    /// Counts an operator run by the rule link `index` (a value the prefilter did not decide).
+    pub(crate) fn prof_operator(&mut self, index: u32) {
+        if let Some(p) = self.profiler.as_mut() {
+            let v = &mut p.data.operator_runs;
+            let i = index as usize;
+            if v.len() <= i {
+                v.resize(i + 1, 0);
+            }
+            if let Some(c) = v.get_mut(i) {
+                *c += 1;
+            }
         }
     }
 

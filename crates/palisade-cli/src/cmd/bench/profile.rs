@@ -12,13 +12,16 @@ use palisade::replay;
 
 use super::super::corpus::Entry;
 
-/// Runs the corpus once with the profiler on and returns the merged profile.
-pub fn collect(waf: &Waf, corpus: &[Entry]) -> Profile {
+/// Runs the corpus `passes` times with the profiler on and returns the merged profile (more
+/// passes average out the preemptions of a busy machine, which land on whatever rule runs).
+pub fn collect(waf: &Waf, corpus: &[Entry], passes: usize) -> Profile {
     let watch = Arc::new(InstantStopwatch::default());
     let mut total = Profile::default();
-    for e in corpus {
-        let (_, p) = replay::run_profiled(waf, &e.request, watch.clone());
-        total.merge(&p);
+    for _ in 0..passes.max(1) {
+        for e in corpus {
+            let (_, p) = replay::run_profiled(waf, &e.request, watch.clone());
+            total.merge(&p);
+        }
     }
     total
 }
@@ -35,18 +38,19 @@ fn pct(part: u64, whole: u64) -> f64 {
     }
 }
 
-/// Renders the profile: `top` rows per table; `requests` is the number of transactions.
-pub fn render(waf: &Waf, p: &Profile, requests: usize, top: usize) -> String {
+/// Renders the profile of `passes` passes over `requests` requests, `top` rows per table.
+pub fn render(waf: &Waf, p: &Profile, requests: usize, passes: usize, top: usize) -> String {
+    let passes = passes.max(1);
     let rs = waf.ruleset();
     let mut out = String::new();
     let phase_total: u64 = p.phases.iter().map(|c| c.nanos).sum();
     let body_total: u64 = p.body_processors.iter().map(|c| c.nanos).sum();
     let engine_total = phase_total + body_total;
     out.push_str(&format!(
-        "profile: one untimed pass of {requests} requests with cost accounting on; \
+        "profile: {passes} untimed pass(es) of {requests} requests with cost accounting on; \
          rule loops + body processors {:.1} ms ({:.1} us/request)\n",
         ms(engine_total),
-        engine_total as f64 / 1e3 / requests.max(1) as f64
+        engine_total as f64 / 1e3 / (requests * passes).max(1) as f64
     ));
     out.push_str("  phases (rule loop):");
     for (i, c) in p.phases.iter().enumerate() {
@@ -92,7 +96,7 @@ pub fn render(waf: &Waf, p: &Profile, requests: usize, top: usize) -> String {
     ));
 
     let e = &p.eval;
-    let per = |x: u64| x as f64 / requests.max(1) as f64;
+    let per = |x: u64| x as f64 / (requests * passes).max(1) as f64;
     out.push_str(&format!(
         "  per request: {:.0} rule links evaluated, {:.0} values tested, {:.0} decided by the \
          prefilter, {:.0} operators run, {:.1} matches; {:.0} transformation steps computed, \
@@ -123,9 +127,22 @@ pub fn render(waf: &Waf, p: &Profile, requests: usize, top: usize) -> String {
         top.min(rules.len()),
         rules.len()
     ));
+    out.push_str(
+        "    (ops/eval: values per evaluation whose operator ran; pf: the prefilter knows the \
+         operator's literals (lit), has none for it (any) or does not apply (-))\n",
+    );
     out.push_str(&format!(
-        "    {:>7} {:>2} {:>8} {:>9} {:>8} {:>6}  {:<32} {}\n",
-        "id", "ph", "evals", "total ms", "us/eval", "%", "file:line", "operator, transformations"
+        "    {:>7} {:>2} {:>8} {:>9} {:>8} {:>6} {:>8} {:>3}  {:<32} {}\n",
+        "id",
+        "ph",
+        "evals",
+        "total ms",
+        "us/eval",
+        "%",
+        "ops/eval",
+        "pf",
+        "file:line",
+        "operator, transformations"
     ));
     for (i, c) in rules.iter().take(top) {
         let Some(r) = rs.rules.get(*i) else { continue };
@@ -144,14 +161,24 @@ pub fn render(waf: &Waf, p: &Profile, requests: usize, top: usize) -> String {
             }
             n
         };
+        let runs = p.operator_runs.get(*i).copied().unwrap_or(0);
+        let pf = if r.operator.is_none() || r.prefilter_slot == u32::MAX {
+            "-"
+        } else if rs.prefilter.is_always(r.prefilter_slot) {
+            "any"
+        } else {
+            "lit"
+        };
         out.push_str(&format!(
-            "    {:>7} {:>2} {:>8} {:>9.2} {:>8.2} {:>5.1}%  {:<32} {}{}{}\n",
+            "    {:>7} {:>2} {:>8} {:>9.2} {:>8.2} {:>5.1}% {:>8.1} {:>3}  {:<32} {}{}{}\n",
             r.id,
             r.phase,
             c.count,
             ms(c.nanos),
             c.nanos as f64 / 1e3 / c.count as f64,
             pct(c.nanos, rule_total),
+            runs as f64 / c.count as f64,
+            pf,
             format!("{base}:{}", r.line),
             op,
             if r.chain_text.is_empty() {
