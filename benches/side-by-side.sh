@@ -16,57 +16,37 @@
 # temporary folder (shared/ is read-only).
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/benches/lib.sh"
 ROUNDS=${1:-3}
 PASSES=${2:-5}
 WARMUP=${WARMUP:-1}
 CONFIGS=${CONFIGS:-"crs4-pl1 crs4-pl2"}
-BENCH=${PALISADE_BENCH_DIR:-$ROOT/../shared/bench}
-BENCH=$(cd "$BENCH" && pwd)
-MODSEC=$BENCH/modsec
-[ -f "$MODSEC/bench.c" ] || { echo "no ModSecurity harness at $MODSEC (set PALISADE_BENCH_DIR)" >&2; exit 1; }
-for pc in modsecurity jansson; do
-    pkg-config --exists "$pc" || { echo "missing $pc: apt-get install -y libmodsecurity-dev libjansson-dev pkg-config" >&2; exit 1; }
-done
-
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/palisade-side-by-side.XXXXXX")
-if [ "${KEEP:-0}" = 1 ]; then
-    echo "keeping $TMP" >&2
-else
-    trap 'rm -rf "$TMP"' EXIT INT TERM
-fi
+bench_init
+bench_tmpdir side-by-side
 mkdir -p "$TMP/results"
+build_modsec_harness
+build_palisade
 
-echo "building the ModSecurity harness in $TMP" >&2
-${CC:-cc} -O2 -g -Wall -Wextra -std=gnu11 -o "$TMP/modsec-bench" "$MODSEC/bench.c" \
-    $(pkg-config --cflags --libs modsecurity jansson) -lm
-echo "building Palisade (release)" >&2
-(cd "$ROOT" && cargo build --release --quiet -p palisade-cli)
-TARGET_DIR=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])')
-PALISADE=$TARGET_DIR/release/palisade
-
-LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_START=$(loadavg)
 r=1
 while [ "$r" -le "$ROUNDS" ]; do
     for cfg in $CONFIGS; do
         conf=$MODSEC/conf/$cfg.conf
         vm="" vp=""
         if [ "$r" -eq 1 ]; then
-            vm="-V $TMP/results/verdicts-modsec-$cfg.tsv"
-            vp="--verdicts $TMP/results/verdicts-palisade-$cfg.tsv"
+            vm=$TMP/results/verdicts-modsec-$cfg.tsv
+            vp=$TMP/results/verdicts-palisade-$cfg.tsv
         fi
         echo "round $r/$ROUNDS: $cfg: ModSecurity" >&2
-        "$TMP/modsec-bench" -n "$cfg" -c "$conf" -r "$BENCH/requests.jsonl" -l "$BENCH/labels.tsv" \
-            -p "$PASSES" -w "$WARMUP" -j "$TMP/results/modsec-$cfg-r$r.json" $vm \
-            > "$TMP/results/modsec-$cfg-r$r.txt"
+        run_modsec "$cfg" "$conf" "$BENCH/requests.jsonl" "$BENCH/labels.tsv" "$PASSES" "$WARMUP" \
+            "$TMP/results/modsec-$cfg-r$r" "$vm"
         echo "round $r/$ROUNDS: $cfg: Palisade" >&2
-        "$PALISADE" bench --name "$cfg" --rules "$conf" --corpus "$BENCH/requests.jsonl" \
-            --labels "$BENCH/labels.tsv" --passes "$PASSES" --warmup "$WARMUP" \
-            --json "$TMP/results/palisade-$cfg-r$r.json" $vp \
-            > "$TMP/results/palisade-$cfg-r$r.txt"
+        run_palisade "$cfg" "$conf" "$BENCH/requests.jsonl" "$BENCH/labels.tsv" "$PASSES" "$WARMUP" \
+            "$TMP/results/palisade-$cfg-r$r" "$vp"
     done
     r=$((r + 1))
 done
-LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_END=$(loadavg)
 
 python3 - "$TMP/results" "$ROUNDS" "$PASSES" "$WARMUP" "$CONFIGS" "$LOAD_START" "$LOAD_END" <<'PY'
 import csv, json, os, statistics, sys
