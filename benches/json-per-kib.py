@@ -265,6 +265,41 @@ def report(args):
     print("per-KiB cost (slope), ModSecurity / Palisade: %.1fx; issue 7's claim "
           "(Palisade's under 1/50 of ModSecurity's): %s" % (ratio, "met" if ratio >= 50 else "NOT met"))
 
+    # CPU time (benches/lib.sh's OUT.cpu): user + system seconds of each run's process over the
+    # requests it ran (warm-up, timed and, for ModSecurity in round 1, its verdicts pass).
+    # Rule loading and process start are a constant per run, the same for every size: they land
+    # in the intercept, not in the slope.
+    cpu = {e: {k: [] for k in sizes} for e, _ in engines}
+    for e, _ in engines:
+        for k in sizes:
+            for r in range(1, args.rounds + 1):
+                base = os.path.join(args.results, "%s-%dKiB-r%d" % (e, k, r))
+                if not os.path.exists(base + ".cpu"):
+                    continue
+                with open(base + ".json") as f:
+                    j = json.load(f)
+                with open(base + ".cpu") as f:
+                    secs = sum(float(x) for x in f.read().split()[-2:])
+                runs = j["passes"] + j["warmup"] + (1 if e == "modsec" and r == 1 else 0)
+                cpu[e][k].append(secs * 1e6 / (j["n"] * runs))
+    if all(cpu[e][k] for e, _ in engines for k in sizes):
+        print()
+        print("CPU time per request (user+sys of the process / requests run, rule loading "
+              "included as a per-run constant), a cross-check that a busy machine inflates "
+              "less than wall time:")
+        cslopes = {}
+        for e, label in engines:
+            ys = [statistics.median(cpu[e][k]) for k in sizes]
+            a, b, r2 = fit(sizes, ys)
+            cslopes[e] = b
+            print("%-11s least squares over sizes: %.2f us CPU/KiB, intercept %.1f us, R^2 %.4f; "
+                  "per size: %s" % (label, b, a, r2,
+                                    ", ".join("%d KiB %.0f" % (k, y) for k, y in zip(sizes, ys))))
+        cratio = cslopes["modsec"] / cslopes["palisade"] if cslopes["palisade"] > 0 else float("inf")
+        print("CPU per KiB (slope), ModSecurity / Palisade: %.1fx (%s 50x)" % (
+            cratio, "at least" if cratio >= 50 else "under"))
+    print()
+
     # Round 1's verdicts: the bodies are benign, and both engines should agree.
     for e, label in engines:
         hits = []

@@ -5,7 +5,9 @@
 # shared/bench's JSONL format, in a temporary folder). For each round and size it runs
 # ModSecurity's harness and `palisade bench` one after the other, then prints per size the
 # median us per request of both and their ratio, the least-squares us per KiB, linearity
-# (R^2; us/KiB at 64 KiB over 4 KiB) and the ratio of the per-KiB costs. See benches/README.md.
+# (R^2; us/KiB at 64 KiB over 4 KiB) and the ratio of the per-KiB costs; then the same slope
+# from each process's CPU time (a cross-check that a busy machine distorts less) and whether
+# any rule matched a body. See benches/README.md.
 #
 #   benches/json-per-kib.sh [ROUNDS] [PASSES]     (defaults: 2 rounds, 3 timed passes per run)
 #

@@ -52,21 +52,35 @@ loadavg() {
     cut -d' ' -f1-3 /proc/loadavg
 }
 
+# cpu_timed OUT CMD...: runs CMD; with /usr/bin/time, the process's user and system CPU seconds
+# go to OUT.cpu (`USER SYS`), a figure that a busy machine inflates far less than wall time.
+cpu_timed() {
+    _out=$1
+    shift
+    if [ -x /usr/bin/time ]; then
+        /usr/bin/time -f '%U %S' -o "$_out.cpu" "$@"
+    else
+        "$@"
+    fi
+}
+
 # run_modsec NAME CONF CORPUS LABELS PASSES WARMUP OUT [VERDICTS]: one harness process; its text
-# goes to OUT.txt, its JSON summary to OUT.json, and with VERDICTS its per-request verdicts.
+# goes to OUT.txt, its JSON summary to OUT.json, its CPU time to OUT.cpu, and with VERDICTS its
+# per-request verdicts (from one more, untimed pass).
 run_modsec() {
     _v=""
     [ -n "${8:-}" ] && _v="-V $8"
     # shellcheck disable=SC2086 # _v is zero or two words
-    "$MODSEC_BENCH" -n "$1" -c "$2" -r "$3" -l "$4" -p "$5" -w "$6" -j "$7.json" $_v > "$7.txt"
+    cpu_timed "$7" "$MODSEC_BENCH" -n "$1" -c "$2" -r "$3" -l "$4" -p "$5" -w "$6" -j "$7.json" $_v \
+        > "$7.txt"
 }
 
 # run_palisade NAME CONF CORPUS LABELS PASSES WARMUP OUT [VERDICTS]: the same with
-# `palisade bench`.
+# `palisade bench` (whose verdicts come from the first timed pass: no extra pass).
 run_palisade() {
     _v=""
     [ -n "${8:-}" ] && _v="--verdicts $8"
     # shellcheck disable=SC2086 # _v is zero or two words
-    "$PALISADE" bench --name "$1" --rules "$2" --corpus "$3" --labels "$4" --passes "$5" \
-        --warmup "$6" --json "$7.json" $_v > "$7.txt"
+    cpu_timed "$7" "$PALISADE" bench --name "$1" --rules "$2" --corpus "$3" --labels "$4" \
+        --passes "$5" --warmup "$6" --json "$7.json" $_v > "$7.txt"
 }
