@@ -6,26 +6,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{esc, unhex};
 use palisade_request::{CollectArgs, json};
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
-fn esc(b: &[u8]) -> String {
-    let mut s = String::new();
-    for &c in b {
-        if (0x20..0x7f).contains(&c) {
-            s.push(c as char);
-        } else {
-            s.push_str(&format!("\\x{c:02x}"));
-        }
-    }
-    s
-}
 
 fn render(body: &[u8]) -> String {
     let mut sink = CollectArgs::default();

@@ -5,27 +5,11 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+mod common;
+
+use common::{esc, unhex};
 use palisade_request::BodyConfig;
 use palisade_request::multipart::{self, CollectMultipart};
-
-fn unhex(s: &str) -> Vec<u8> {
-    (0..s.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&s[i..i + 2], 16).expect("hex"))
-        .collect()
-}
-
-fn esc(b: &[u8]) -> String {
-    let mut s = String::new();
-    for &c in b {
-        if (0x20..0x7f).contains(&c) {
-            s.push(c as char);
-        } else {
-            s.push_str(&format!("\\x{c:02x}"));
-        }
-    }
-    s
-}
 
 /// Renders the processor's output as the oracle's `dump.conf` renders v3's variables.
 fn render(ct: &[u8], body: &[u8]) -> String {
