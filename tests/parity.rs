@@ -162,6 +162,28 @@ fn check(config: &str) {
         reqs.len(),
         ids_diff.len()
     );
+    // The blocked set is ModSecurity's, request by request (above), and so are its counts:
+    // 183 attacks + 20 benign (genuine CRS false positives) at PL1, 187 + 94 at PL2.
+    let modsec_blocked = |kind: &str| {
+        want.values()
+            .filter(|e| e.disruptive && e.kind == kind)
+            .count()
+    };
+    let expected = match config {
+        "crs4-pl1" => (183, 20),
+        "crs4-pl2" => (187, 94),
+        _ => (modsec_blocked("attack"), modsec_blocked("benign")),
+    };
+    assert_eq!(
+        (modsec_blocked("attack"), modsec_blocked("benign")),
+        expected,
+        "{config}: ModSecurity's verdicts"
+    );
+    assert_eq!(
+        (attacks_blocked, benign_blocked),
+        expected,
+        "{config}: blocked attacks and benign requests"
+    );
     assert!(
         blocked_diff.is_empty(),
         "{config}: {} blocking decisions differ",
