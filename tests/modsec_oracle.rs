@@ -544,6 +544,84 @@ SecRule ARGS:q "@rx select" "id:381,phase:2,deny,status:418,t:lowercase,severity
             body: "",
             headers: &[("Host", "example.com"), ("User-Agent", "a\"b\\c")],
         },
+        Case {
+            name: "drop and SecWebAppId",
+            rules: r#"SecRuleEngine On
+SecWebAppId shop
+SecRule ARGS:d "@streq 1" "id:404,phase:1,pass,log,msg:'app=%{WEBAPPID}'"
+SecRule ARGS:d "@streq 1" "id:405,phase:1,drop,log,msg:'dropped'"
+"#,
+            method: "GET",
+            uri: "/x?d=1",
+            body: "",
+            headers: H,
+        },
+        Case {
+            name: "multipart body cut inside a file: REQBODY_ERROR alone",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRule REQBODY_ERROR "!@eq 0" "id:1,phase:2,pass,log,msg:'%{REQBODY_ERROR_MSG}'"
+SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:2,phase:2,pass,log"
+SecRule FILES_NAMES "@streq up" "id:3,phase:2,pass,log"
+SecRule ARGS_POST:a "@streq 1" "id:4,phase:2,pass,log"
+"#,
+            method: "POST",
+            uri: "/up",
+            body: "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b\r\nContent-Disposition: form-data; name=\"up\"; filename=\"x.bin\"\r\nContent-Type: application/octet-stream\r\n\r\nzzzzzzzzzz",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "multipart/form-data; boundary=b"),
+            ],
+        },
+        Case {
+            name: "SecArgumentsLimit across query and body",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecArgumentsLimit 2
+SecRule &ARGS "@ge 0" "id:1,phase:2,pass,log,msg:'args %{MATCHED_VAR} err %{REQBODY_ERROR} %{REQBODY_ERROR_MSG} ide %{INBOUND_DATA_ERROR}'"
+SecRule ARGS "@rx ." "id:2,phase:2,pass,log,msg:'%{MATCHED_VAR_NAME}'"
+"#,
+            method: "POST",
+            uri: "/?g=1&h=2&i=3",
+            body: "a=1&b=2",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+        },
+        Case {
+            name: "request body limit in DetectionOnly does not reject",
+            rules: r#"SecRuleEngine DetectionOnly
+SecRequestBodyAccess On
+SecRequestBodyLimit 5
+SecRequestBodyLimitAction Reject
+SecRule INBOUND_DATA_ERROR "@eq 1" "id:1,phase:2,pass,log,msg:'ide %{REQUEST_BODY_LENGTH}'"
+"#,
+            method: "POST",
+            uri: "/",
+            body: "a=1&b=2&c=3",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+        },
+        Case {
+            name: "request body limit ProcessPartial",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRequestBodyLimit 5
+SecRequestBodyLimitAction ProcessPartial
+SecRule INBOUND_DATA_ERROR "@eq 1" "id:1,phase:2,pass,log,msg:'ide %{REQUEST_BODY_LENGTH} %{REQUEST_BODY}'"
+SecRule ARGS_POST "@rx ." "id:2,phase:2,pass,log,msg:'%{MATCHED_VAR_NAME}=%{MATCHED_VAR}'"
+"#,
+            method: "POST",
+            uri: "/",
+            body: "a=1&b=2&c=3",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+        },
     ]
 }
 
