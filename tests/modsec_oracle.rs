@@ -622,6 +622,18 @@ SecRule ARGS_POST "@rx ." "id:2,phase:2,pass,log,msg:'%{MATCHED_VAR_NAME}=%{MATC
                 ("Content-Type", "application/x-www-form-urlencoded"),
             ],
         },
+        Case {
+            name: "msg of a chained link is ignored, its setvar runs",
+            rules: r#"SecRuleEngine On
+SecRule ARGS:a "@rx x" "id:1,phase:1,pass,log,msg:'first',chain"
+    SecRule ARGS:b "@rx y" "msg:'second',setvar:tx.s=+1"
+SecRule TX:s "@eq 1" "id:2,phase:1,pass,log,msg:'s=%{tx.s}'"
+"#,
+            method: "GET",
+            uri: "/?a=x&b=y",
+            body: "",
+            headers: H,
+        },
     ]
 }
 
