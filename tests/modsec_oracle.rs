@@ -365,8 +365,284 @@ SecRule REQUEST_HEADERS:User-Agent "@rx mozilla" "id:223,phase:1,pass,log,t:none
             body: "",
             headers: H,
         },
+        Case {
+            name: "ctl:ruleEngine=On lifts DetectionOnly",
+            rules: r#"SecRuleEngine DetectionOnly
+SecRule ARGS:on "@streq 1" "id:300,phase:1,pass,log,msg:'engine on',ctl:ruleEngine=On"
+SecRule ARGS:x "@streq 1" "id:301,phase:1,deny,status:406,log,msg:'deny after ctl'"
+"#,
+            method: "GET",
+            uri: "/?on=1&x=1",
+            body: "",
+            headers: H,
+        },
+        Case {
+            name: "ctl removal by id range, target by tag and a whole collection by id",
+            rules: r#"SecRuleEngine On
+SecRule ARGS:x "@streq 1" "id:310,phase:1,pass,nolog,ctl:ruleRemoveById=312-313,ctl:ruleRemoveTargetByTag=t;ARGS:y,ctl:ruleRemoveTargetById=315;ARGS"
+SecRule ARGS:x "@streq 1" "id:311,phase:1,pass,log,msg:'kept'"
+SecRule ARGS:x "@streq 1" "id:312,phase:1,pass,log,msg:'range start'"
+SecRule ARGS:x "@streq 1" "id:313,phase:2,pass,log,msg:'range end'"
+SecRule ARGS "@streq 1" "id:314,phase:2,pass,log,tag:'t',msg:'tagged %{MATCHED_VAR_NAME}'"
+SecRule ARGS|REQUEST_URI "@rx 1" "id:315,phase:2,pass,log,msg:'no args %{MATCHED_VAR_NAME}'"
+SecRule ARGS:x "@streq 1" "id:316,phase:2,pass,log,msg:'after range'"
+"#,
+            method: "GET",
+            uri: "/?x=1&y=1&z=1",
+            body: "",
+            headers: H,
+        },
+        Case {
+            name: "setvar with macro keys, delete, arithmetic on missing and text values",
+            rules: r#"SecRuleEngine On
+SecRule ARGS:a "@rx ." "id:320,phase:1,pass,nolog,setvar:'tx.%{rule.id}-%{MATCHED_VAR_NAME}=%{MATCHED_VAR}',setvar:tx.n=10,setvar:tx.n=-3,setvar:tx.n=+%{tx.missing},setvar:tx.m=-%{tx.n},setvar:tx.d=1,setvar:!tx.d,setvar:tx.e"
+SecRule TX:/^320-/ "@rx ." "id:321,phase:1,pass,log,msg:'%{MATCHED_VAR_NAME}=%{MATCHED_VAR} n=%{tx.n} m=%{tx.m} e=%{tx.e}'"
+SecRule &TX:d "@eq 0" "id:322,phase:1,pass,log,msg:'deleted'"
+SecRule TX:n "@eq 7" "id:323,phase:1,pass,log,setvar:tx.n=+abc,msg:'seven'"
+SecRule TX:n "@rx ." "id:324,phase:1,pass,log,msg:'n now %{tx.n}'"
+"#,
+            method: "GET",
+            uri: "/?a=hello",
+            body: "",
+            headers: H,
+        },
+        Case {
+            name: "SecArgumentSeparator splits query and urlencoded body",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecArgumentSeparator ;
+SecRule ARGS "@rx ." "id:330,phase:2,pass,log,msg:'%{MATCHED_VAR_NAME}=%{MATCHED_VAR}'"
+SecRule &ARGS "@gt 0" "id:331,phase:2,pass,log,msg:'%{QUERY_STRING} count %{MATCHED_VAR}'"
+"#,
+            method: "POST",
+            uri: "/?a=1;b=2&c=3",
+            body: "p=1;q=2&r",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+        },
+        Case {
+            name: "SecRequestBodyJsonDepthLimit",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRequestBodyJsonDepthLimit 3
+SecRule REQUEST_HEADERS:Content-Type "@rx ^application/json" "id:340,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"
+SecRule REQBODY_ERROR "!@eq 0" "id:341,phase:2,deny,status:400,log,msg:'%{REQBODY_PROCESSOR} %{REQBODY_ERROR} %{REQBODY_ERROR_MSG}'"
+SecRule ARGS "@rx ." "id:342,phase:2,pass,log,msg:'%{MATCHED_VAR_NAME}'"
+"#,
+            method: "POST",
+            uri: "/api",
+            body: r#"{"a":{"b":{"c":{"d":1}}}}"#,
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "application/json"),
+            ],
+        },
+        Case {
+            name: "JSON at the depth limit parses",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRequestBodyJsonDepthLimit 3
+SecRule REQUEST_HEADERS:Content-Type "@rx ^application/json" "id:340,phase:1,pass,nolog,ctl:requestBodyProcessor=JSON"
+SecRule REQBODY_ERROR "!@eq 0" "id:341,phase:2,deny,status:400,log,msg:'%{REQBODY_PROCESSOR} %{REQBODY_ERROR} %{REQBODY_ERROR_MSG}'"
+SecRule ARGS "@rx ." "id:342,phase:2,pass,log,msg:'%{MATCHED_VAR_NAME}'"
+"#,
+            method: "POST",
+            uri: "/api",
+            body: r#"{"a":{"b":{"c":1}}}"#,
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "application/json"),
+            ],
+        },
+        Case {
+            name: "XML external entity is never loaded",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRule REQUEST_HEADERS:Content-Type "@rx ^text/xml" "id:350,phase:1,pass,nolog,ctl:requestBodyProcessor=XML"
+SecRule REQBODY_ERROR "!@eq 0" "id:351,phase:2,pass,log,msg:'%{REQBODY_PROCESSOR} %{REQBODY_ERROR} %{REQBODY_ERROR_MSG}'"
+SecRule XML:/* "@rx ." "id:352,phase:2,pass,log,msg:'text [%{MATCHED_VAR}]'"
+"#,
+            method: "POST",
+            uri: "/x",
+            body: r#"<?xml version="1.0"?><!DOCTYPE a [<!ENTITY xxe SYSTEM "file:///etc/hostname">]><a>x&xxe;y</a>"#,
+            headers: &[("Host", "example.com"), ("Content-Type", "text/xml")],
+        },
+        Case {
+            name: "XML internal entity is expanded",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRule REQUEST_HEADERS:Content-Type "@rx ^text/xml" "id:350,phase:1,pass,nolog,ctl:requestBodyProcessor=XML"
+SecRule REQBODY_ERROR "!@eq 0" "id:351,phase:2,pass,log,msg:'%{REQBODY_PROCESSOR} %{REQBODY_ERROR} %{REQBODY_ERROR_MSG}'"
+SecRule XML:/* "@rx ." "id:352,phase:2,pass,log,msg:'text [%{MATCHED_VAR}]'"
+"#,
+            method: "POST",
+            uri: "/x",
+            body: r#"<?xml version="1.0"?><!DOCTYPE a [<!ENTITY in "inner">]><a>x&in;y</a>"#,
+            headers: &[("Host", "example.com"), ("Content-Type", "text/xml")],
+        },
+        Case {
+            name: "multipart flags: data before and after, LF line, quoted boundary, missing semicolon, quoting",
+            rules: MULTIPART_FLAGS,
+            method: "POST",
+            uri: "/up",
+            body: "junk\r\n--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nhello\n--XyZ\r\nContent-Disposition: form-data name=\"b\"\r\n\r\nv\r\n--XyZ\r\nContent-Disposition: form-data; name=\"c\\\"d\"\r\n\r\nw\r\n--XyZ--\r\ntrailing",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "multipart/form-data; boundary=\"XyZ\""),
+            ],
+        },
+        Case {
+            name: "multipart flags: boundary whitespace, header folding",
+            rules: MULTIPART_FLAGS,
+            method: "POST",
+            uri: "/up",
+            body: "--XyZ\r\nContent-Disposition: form-data;\r\n name=\"a\"\r\n\r\nhello\r\n--XyZ\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\nv\r\n--XyZ--\r\n",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "multipart/form-data; boundary= XyZ"),
+            ],
+        },
+        Case {
+            name: "multipart flags: folded header in a well-formed body",
+            rules: MULTIPART_FLAGS,
+            method: "POST",
+            uri: "/up",
+            body: "--XyZ\r\nContent-Disposition: form-data;\r\n name=\"a\"\r\n\r\nhello\r\n--XyZ\r\nContent-Disposition: form-data; name=\"b\"\r\n\r\nv\r\n--XyZ--\r\n",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "multipart/form-data; boundary=XyZ"),
+            ],
+        },
+        Case {
+            name: "CVE-2026-21876: CRS 922 sees a bad charset in the second part",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecDefaultAction "phase:2,log,auditlog,pass"
+SecAction "id:900,phase:1,pass,nolog,setvar:tx.critical_anomaly_score=5,setvar:tx.allowed_request_content_type_charset=|utf-8|"
+Include @CRS@/rules/REQUEST-922-MULTIPART-ATTACK.conf
+SecRule TX:inbound_anomaly_score_pl1 "@gt 0" "id:901,phase:2,pass,log,msg:'score %{tx.inbound_anomaly_score_pl1} parts %{tx.multipart_headers_content_counter}'"
+"#,
+            method: "POST",
+            uri: "/up",
+            body: "--XyZ\r\nContent-Disposition: form-data; name=\"a\"\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nv\r\n--XyZ\r\nContent-Disposition: form-data; name=\"b\"\r\nContent-Type: text/plain; charset=utf-7\r\n\r\n+ADw-script+AD4-\r\n--XyZ--\r\n",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "multipart/form-data; boundary=XyZ"),
+            ],
+        },
+        Case {
+            name: "error-log fields: rev, ver, maturity, accuracy, severity, tags, escapes",
+            rules: r#"SecRuleEngine On
+SecComponentSignature "OWASP_CRS/4.28.0"
+SecRule ARGS:q "@rx (?i)(sel)ect" "id:380,phase:2,block,capture,t:none,t:urlDecodeUni,rev:'3',ver:'OWASP_CRS/4.28.0',maturity:'9',accuracy:'8',severity:'CRITICAL',tag:'a',tag:'b/c',msg:'SQL %{TX.1} in %{MATCHED_VAR_NAME}',logdata:'Matched Data: %{TX.0} found within %{MATCHED_VAR_NAME}: %{MATCHED_VAR}'"
+SecRule ARGS:q "@rx select" "id:381,phase:2,deny,status:418,t:lowercase,severity:'NOTICE',msg:'quote \"here\" and \\back',logdata:'%{REQUEST_HEADERS.User-Agent}'"
+"#,
+            method: "GET",
+            uri: "/a%20b/?q=SELECT%22x",
+            body: "",
+            headers: &[("Host", "example.com"), ("User-Agent", "a\"b\\c")],
+        },
+        Case {
+            name: "drop and SecWebAppId",
+            rules: r#"SecRuleEngine On
+SecWebAppId shop
+SecRule ARGS:d "@streq 1" "id:404,phase:1,pass,log,msg:'app=%{WEBAPPID}'"
+SecRule ARGS:d "@streq 1" "id:405,phase:1,drop,log,msg:'dropped'"
+"#,
+            method: "GET",
+            uri: "/x?d=1",
+            body: "",
+            headers: H,
+        },
+        Case {
+            name: "multipart body cut inside a file: REQBODY_ERROR alone",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRule REQBODY_ERROR "!@eq 0" "id:1,phase:2,pass,log,msg:'%{REQBODY_ERROR_MSG}'"
+SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:2,phase:2,pass,log"
+SecRule FILES_NAMES "@streq up" "id:3,phase:2,pass,log"
+SecRule ARGS_POST:a "@streq 1" "id:4,phase:2,pass,log"
+"#,
+            method: "POST",
+            uri: "/up",
+            body: "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b\r\nContent-Disposition: form-data; name=\"up\"; filename=\"x.bin\"\r\nContent-Type: application/octet-stream\r\n\r\nzzzzzzzzzz",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "multipart/form-data; boundary=b"),
+            ],
+        },
+        Case {
+            name: "SecArgumentsLimit across query and body",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecArgumentsLimit 2
+SecRule &ARGS "@ge 0" "id:1,phase:2,pass,log,msg:'args %{MATCHED_VAR} err %{REQBODY_ERROR} %{REQBODY_ERROR_MSG} ide %{INBOUND_DATA_ERROR}'"
+SecRule ARGS "@rx ." "id:2,phase:2,pass,log,msg:'%{MATCHED_VAR_NAME}'"
+"#,
+            method: "POST",
+            uri: "/?g=1&h=2&i=3",
+            body: "a=1&b=2",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+        },
+        Case {
+            name: "request body limit in DetectionOnly does not reject",
+            rules: r#"SecRuleEngine DetectionOnly
+SecRequestBodyAccess On
+SecRequestBodyLimit 5
+SecRequestBodyLimitAction Reject
+SecRule INBOUND_DATA_ERROR "@eq 1" "id:1,phase:2,pass,log,msg:'ide %{REQUEST_BODY_LENGTH}'"
+"#,
+            method: "POST",
+            uri: "/",
+            body: "a=1&b=2&c=3",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+        },
+        Case {
+            name: "request body limit ProcessPartial",
+            rules: r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRequestBodyLimit 5
+SecRequestBodyLimitAction ProcessPartial
+SecRule INBOUND_DATA_ERROR "@eq 1" "id:1,phase:2,pass,log,msg:'ide %{REQUEST_BODY_LENGTH} %{REQUEST_BODY}'"
+SecRule ARGS_POST "@rx ." "id:2,phase:2,pass,log,msg:'%{MATCHED_VAR_NAME}=%{MATCHED_VAR}'"
+"#,
+            method: "POST",
+            uri: "/",
+            body: "a=1&b=2&c=3",
+            headers: &[
+                ("Host", "example.com"),
+                ("Content-Type", "application/x-www-form-urlencoded"),
+            ],
+        },
+        Case {
+            name: "msg of a chained link is ignored, its setvar runs",
+            rules: r#"SecRuleEngine On
+SecRule ARGS:a "@rx x" "id:1,phase:1,pass,log,msg:'first',chain"
+    SecRule ARGS:b "@rx y" "msg:'second',setvar:tx.s=+1"
+SecRule TX:s "@eq 1" "id:2,phase:1,pass,log,msg:'s=%{tx.s}'"
+"#,
+            method: "GET",
+            uri: "/?a=x&b=y",
+            body: "",
+            headers: H,
+        },
     ]
 }
+
+/// One rule that prints every multipart flag (and the error) when strict parsing failed.
+const MULTIPART_FLAGS: &str = r#"SecRuleEngine On
+SecRequestBodyAccess On
+SecRule MULTIPART_STRICT_ERROR "!@eq 0" "id:360,phase:2,pass,log,msg:'RE=%{REQBODY_ERROR} BQ=%{MULTIPART_BOUNDARY_QUOTED} BW=%{MULTIPART_BOUNDARY_WHITESPACE} DB=%{MULTIPART_DATA_BEFORE} DA=%{MULTIPART_DATA_AFTER} HF=%{MULTIPART_HEADER_FOLDING} LF=%{MULTIPART_LF_LINE} CL=%{MULTIPART_CRLF_LF_LINES} MS=%{MULTIPART_MISSING_SEMICOLON} IQ=%{MULTIPART_INVALID_QUOTING} IP=%{MULTIPART_INVALID_PART} IH=%{MULTIPART_INVALID_HEADER_FOLDING} FL=%{MULTIPART_FILE_LIMIT_EXCEEDED} UB=%{MULTIPART_UNMATCHED_BOUNDARY} M=%{REQBODY_ERROR_MSG}'"
+SecRule REQBODY_PROCESSOR "@streq MULTIPART" "id:361,phase:2,pass,log,msg:'args %{ARGS_POST_NAMES}'"
+"#;
 
 fn oracle_binary(dir: &Path) -> PathBuf {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("modsec_oracle/oracle.c");
@@ -489,7 +765,10 @@ fn palisade_logs_and_intervenes_as_modsecurity() {
     let all = cases();
     for (i, c) in all.iter().enumerate() {
         let rules = dir.join(format!("case{i}.conf"));
-        std::fs::write(&rules, c.rules).unwrap();
+        // Canonical, as Palisade prints an included file's path (ModSecurity prints it as
+        // written in `Include`).
+        let crs = std::fs::canonicalize(palisade_testdata::crs_dir()).unwrap();
+        std::fs::write(&rules, c.rules.replace("@CRS@", &crs.display().to_string())).unwrap();
         let want = oracle_run(&bin, &rules, c);
         let got = palisade_run(&rules, c);
         if want == got {

@@ -76,3 +76,44 @@ SecRule ENV:MYVAR "@streq 3" "id:6,phase:1,pass,log"
     assert_eq!(ids(&t), vec![2, 3, 6]);
     assert_eq!(t.messages()[0].message.logdata(), "TX:paramcounter_b");
 }
+
+#[test]
+fn expirevar_takes_digits_only_and_expires_on_the_host_clock() {
+    // As libmodsecurity 3.0.11+ (`ExpireVar::evaluate`): seconds that are not all digits leave
+    // the variable alone; `=0` expires it at once; the time is the host's clock.
+    let rs = ruleset(
+        r#"SecAction "id:1,phase:1,pass,nolog,initcol:ip=%{REMOTE_ADDR},setvar:ip.keep=1,setvar:ip.neg=1,setvar:ip.zero=1,setvar:ip.ten=1"
+SecAction "id:2,phase:1,pass,nolog,expirevar:ip.keep=abc,expirevar:ip.neg=-1,expirevar:ip.zero=0,expirevar:ip.ten=10"
+SecAction "id:3,phase:1,pass,nolog,initcol:ip=%{REMOTE_ADDR}"
+SecRule &IP:keep "@eq 1" "id:4,phase:1,pass,log"
+SecRule &IP:neg "@eq 1" "id:5,phase:1,pass,log"
+SecRule &IP:zero "@eq 1" "id:6,phase:1,pass,log"
+SecRule &IP:ten "@eq 1" "id:7,phase:1,pass,log"
+"#,
+    );
+    let clock = Arc::new(FixedClock::at_secs(5_000));
+    let host = Host {
+        clock: clock.clone(),
+        store: Arc::new(InMemoryStore::new()),
+        ..Host::default()
+    };
+    let mut t = run_with(&rs, &Req::get("/"), host.clone(), EvalOptions::default());
+    t.process_logging();
+    // Later transactions run rules that only read, so they see what the first one stored.
+    let rs2 = ruleset(
+        r#"SecAction "id:3,phase:1,pass,nolog,initcol:ip=%{REMOTE_ADDR}"
+SecRule &IP:keep "@eq 1" "id:4,phase:1,pass,log"
+SecRule &IP:neg "@eq 1" "id:5,phase:1,pass,log"
+SecRule &IP:zero "@eq 1" "id:6,phase:1,pass,log"
+SecRule &IP:ten "@eq 1" "id:7,phase:1,pass,log"
+"#,
+    );
+    clock.advance_secs(1);
+    let mut t = run_with(&rs2, &Req::get("/"), host.clone(), EvalOptions::default());
+    t.process_logging();
+    assert_eq!(ids(&t), vec![4, 5, 7], "zero expired, the others kept");
+    clock.advance_secs(10);
+    let mut t = run_with(&rs2, &Req::get("/"), host.clone(), EvalOptions::default());
+    t.process_logging();
+    assert_eq!(ids(&t), vec![4, 5], "ten expired after 10 s");
+}

@@ -66,3 +66,43 @@ SecRule OUTBOUND_DATA_ERROR "@eq 1" "id:2,phase:4,pass,log"
     );
     assert_eq!(ids(&full(&rs, "text/html", b"abcdefgh")), vec![1, 2]);
 }
+
+#[test]
+fn response_body_limit_reject_only_when_the_engine_is_on() {
+    // As libmodsecurity 3.0.9's appendResponseBody: over the limit with Reject, a 403 when the
+    // engine is On; in DetectionOnly only OUTBOUND_DATA_ERROR. Chunks of a type not in
+    // SecResponseBodyMimeType are not buffered at all.
+    let rules = |engine: &str| {
+        format!(
+            "SecRuleEngine {engine}\nSecResponseBodyAccess On\nSecResponseBodyMimeType text/html\nSecResponseBodyLimit 4\nSecResponseBodyLimitAction Reject\nSecRule OUTBOUND_DATA_ERROR \"@eq 1\" \"id:2,phase:4,pass,log\"\n"
+        )
+    };
+    let begin = |rs: &std::sync::Arc<palisade_engine::ruleset::Ruleset>, ct: &str| {
+        let mut t = run(rs, &Req::get("/"));
+        t.add_response_header(b"Content-Type", ct.as_bytes());
+        t.process_response_headers(200, "HTTP/1.1");
+        t
+    };
+    let rs = ruleset(&rules("On"));
+    let mut t = begin(&rs, "text/html");
+    assert!(t.append_response_body(b"abc").is_none());
+    let i = t.append_response_body(b"def").expect("rejected");
+    assert_eq!(
+        (i.status, i.rule_id, i.action),
+        (403, 0, palisade_engine::InterruptionAction::BodyLimit)
+    );
+    assert_eq!(
+        i.log.as_deref(),
+        Some("Response body limit is marked to reject the request")
+    );
+    let mut t = begin(&rs, "application/octet-stream");
+    assert!(
+        t.append_response_body(b"abcdefgh").is_none(),
+        "not inspected"
+    );
+    let rs = ruleset(&rules("DetectionOnly"));
+    let mut t = begin(&rs, "text/html");
+    assert!(t.append_response_body(b"abcdefgh").is_none());
+    t.process_response_body();
+    assert_eq!(ids(&t), vec![2]);
+}

@@ -452,6 +452,25 @@ impl Transaction {
 
     /// The error-log lines written so far (ModSecurity's format, one per logged,
     /// non-disruptive match; the disruptive rule's line is in [`Interruption::log`]).
+    ///
+    /// ```
+    /// let waf = palisade::Waf::builder()
+    ///     .rules_text(r#"SecRuleEngine DetectionOnly
+    /// SecRule ARGS:id "@rx ^\d+$" "id:10,phase:1,t:none,pass,log,msg:'id ok',tag:'demo'"
+    /// SecRule ARGS:id "@rx '" "id:11,phase:1,deny,log,msg:'quote in id',severity:CRITICAL""#)
+    ///     .build()?;
+    /// let mut tx = waf.transaction_with_id("abc");
+    /// tx.process_connection("192.0.2.7", 40000, "192.0.2.1", 80);
+    /// tx.process_uri("/item?id=1'", "GET", "1.1");
+    /// // DetectionOnly: the deny rule logs, nothing is interrupted.
+    /// assert!(tx.process_request_headers().is_none());
+    /// let log = tx.error_log();
+    /// assert_eq!(log.len(), 1);
+    /// assert!(log[0].starts_with("ModSecurity: Warning. Matched \"Operator `Rx' with parameter `'' against variable `ARGS:id' (Value: `1'' )"));
+    /// assert!(log[0].contains("[id \"11\"] [rev \"\"] [msg \"quote in id\"] [data \"\"] [severity \"2\"]"));
+    /// assert!(log[0].contains(r#"[hostname "192.0.2.1"] [uri "/item"] [unique_id "abc"]"#));
+    /// # Ok::<(), palisade::LoadError>(())
+    /// ```
     pub fn error_log(&self) -> Vec<String> {
         self.inner.error_log_lines()
     }

@@ -91,6 +91,16 @@ impl RequestCollection {
         self.visit_valid.then_some(&self.visit[..])
     }
 
+    /// The entry a whole-collection macro (`%{ARGS_NAMES}`) expands to: the first one
+    /// ModSecurity visits, computed without refreshing the cached order.
+    pub fn first_visited(&self) -> Option<u32> {
+        if self.visit_valid {
+            self.visit.first().copied()
+        } else {
+            self.order.iter().last()
+        }
+    }
+
     /// Entry indices whose key has id `key` (`ARGS:name`), in ModSecurity's order: the most
     /// recently added first.
     pub fn keyed(&self, key: KeyId) -> impl Iterator<Item = u32> + '_ {

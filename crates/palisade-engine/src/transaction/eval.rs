@@ -1041,9 +1041,12 @@ impl Transaction {
         self.st.persistent[p.index()] = Some(super::state::OpenCollection { key, vars });
     }
 
-    /// `expirevar:COL.KEY=SECONDS`.
+    /// `expirevar:COL.KEY=SECONDS`, as libmodsecurity 3.0.11+ (`ExpireVar::evaluate`; 3.0.9
+    /// ignores the action): only the persistent collections, and seconds that are not all
+    /// digits leave the variable alone.
     fn expirevar(&mut self, rs: &Ruleset, text: &[u8]) {
         let (lhs, secs) = match text.iter().position(|&b| b == b'=') {
+            Some(p) if !text[p + 1..].iter().all(u8::is_ascii_digit) => return,
             Some(p) => (&text[..p], stoi_or_zero(&text[p + 1..])),
             None => (text, 0),
         };
@@ -1052,7 +1055,7 @@ impl Transaction {
         };
         let col = String::from_utf8_lossy(&lhs[..dot]).into_owned();
         let key = &lhs[dot + 1..];
-        let Some(c) = Collection::from_name(&col) else {
+        let Some(c) = Collection::from_name(&col).filter(|c| c.persistent().is_some()) else {
             return;
         };
         let now = self.host.clock.now_micros().div_euclid(1_000_000);

@@ -230,11 +230,7 @@ impl Transaction {
     fn all_first_into(&self, c: Collection, out: &mut Vec<u8>) {
         if let Some((rc, names)) = request_collection(c) {
             let coll = &self.d.colls[rc as usize];
-            let first = coll
-                .cached_visit_order()
-                .and_then(|o| o.first().copied())
-                .or_else(|| coll.entries().len().checked_sub(1).map(|i| i as u32));
-            if let Some(e) = first.and_then(|i| coll.entry(i)) {
+            if let Some(e) = coll.first_visited().and_then(|i| coll.entry(i)) {
                 out.extend_from_slice(self.d.values.get(if names { e.key } else { e.value }));
             }
             return;

@@ -628,10 +628,8 @@ impl Transaction {
             Scalar::MultipartInvalidHeaderFolding,
             flag(f.invalid_header_folding),
         );
-        d.set_scalar(
-            Scalar::MultipartFileLimitExceeded,
-            flag(f.file_limit_exceeded),
-        );
+        // MULTIPART_FILE_LIMIT_EXCEEDED stays unset (an empty value): libmodsecurity v3 never
+        // sets it; the flag only feeds MULTIPART_STRICT_ERROR.
         d.set_scalar(Scalar::MultipartStrictError, flag(f.strict_error()));
         if let Some(e) = &outcome.error {
             let msg = e.reqbody_error_msg();
