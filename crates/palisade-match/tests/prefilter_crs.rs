@@ -5,7 +5,7 @@
 //! - proptest's random byte strings;
 //! - the values of ../shared/bench/requests.jsonl (query and form arguments, JSON strings,
 //!   headers, cookies), lowercased and not. This last check also reports the share of (value,
-//!   rule) pairs the prefilter lets through. By default every attack request and every 8th
+//!   rule) pairs the prefilter lets through. By default every attack request and every 32nd
 //!   benign one is used; set PALISADE_PREFILTER_FULL=1 for all 2,000.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
