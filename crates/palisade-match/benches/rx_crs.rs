@@ -3,8 +3,12 @@
 //! - `crs_rx/{benign,attack}/all`: all 294 distinct patterns on every sampled value.
 //! - `crs_rx/{benign,attack}/prefiltered`: the same work behind the prefilter (one scan per
 //!   value, then only the candidate patterns).
-//! - `crs_rx_each/{benign,attack}`: each pattern alone, timed once and printed (median and
-//!   slowest patterns), outside criterion.
+//! - `crs_rx_each/{benign,attack}/{id}-{line}`: each pattern alone on the same values, one
+//!   criterion benchmark per pattern with a short measurement (10 samples, 0.3 s; 588
+//!   benchmarks take about five minutes). Select them with `-- crs_rx_each`, skip them with
+//!   `-- crs_rx/`.
+//! - A printed summary per value set (median and slowest patterns), timed once outside
+//!   criterion, so one run shows the spread without reading criterion's reports.
 
 #![allow(missing_docs, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -27,20 +31,31 @@ fn rx_operators() -> Vec<(String, Operator)> {
         .map(|o| {
             let op =
                 Operator::compile(o.name, &o.argument(), &CompileContext::new(&source)).unwrap();
-            (
-                format!(
-                    "{}-{}",
-                    o.id.clone().unwrap_or_else(|| "chain".into()),
-                    o.line
-                ),
-                op,
-            )
+            // Chained rules have no id: name them after their file's number (`chain942`),
+            // so that names stay unique across files.
+            let file_number: String = o
+                .file
+                .file_name()
+                .map(|f| {
+                    f.to_string_lossy()
+                        .chars()
+                        .filter(char::is_ascii_digit)
+                        .take(3)
+                        .collect()
+                })
+                .unwrap_or_default();
+            let id =
+                o.id.clone()
+                    .unwrap_or_else(|| format!("chain{file_number}"));
+            (format!("{id}-{}", o.line), op)
         })
         .collect()
 }
 
 fn bench(c: &mut Criterion) {
     let ops = rx_operators();
+    let names: std::collections::HashSet<&str> = ops.iter().map(|(id, _)| id.as_str()).collect();
+    assert_eq!(names.len(), ops.len(), "benchmark names must be unique");
     let (benign, attack) = common::values();
     let sets = [
         ("benign", common::every(&benign, 40)),
@@ -85,6 +100,29 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+
+    // Each pattern alone, as criterion benchmarks with a short measurement.
+    let mut each = c.benchmark_group("crs_rx_each");
+    each.sample_size(10)
+        .warm_up_time(Duration::from_millis(100))
+        .measurement_time(Duration::from_millis(300));
+    for (label, values) in &sets {
+        each.throughput(Throughput::Bytes(common::bytes(values)));
+        for (id, op) in &ops {
+            each.bench_function(format!("{label}/{id}"), |b| {
+                b.iter(|| {
+                    let mut n = 0;
+                    for v in values {
+                        n += usize::from(
+                            op.evaluate(black_box(v), &mut EvalContext::new(&NoMacros)),
+                        );
+                    }
+                    n
+                })
+            });
+        }
+    }
+    each.finish();
 
     // Each pattern alone, timed once over the benign and attack samples (informative, not a
     // criterion measurement: 294 of those would take most of an hour).

@@ -5,7 +5,7 @@
 //! - proptest's random byte strings;
 //! - the values of ../shared/bench/requests.jsonl (query and form arguments, JSON strings,
 //!   headers, cookies), lowercased and not. This last check also reports the share of (value,
-//!   rule) pairs the prefilter lets through. By default every attack request and every 8th
+//!   rule) pairs the prefilter lets through. By default every attack request and every 32nd
 //!   benign one is used; set PALISADE_PREFILTER_FULL=1 for all 2,000.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -206,9 +206,16 @@ fn bench_values_pass_through() {
     };
     let rx = kinds(&|n| n == OperatorName::Rx);
     let pm = kinds(&|n| matches!(n, OperatorName::Pm | OperatorName::PmFromFile));
+    // The @rx operators the prefilter knows literals for (the others are always candidates).
+    let rx_lit: Vec<usize> = rx
+        .iter()
+        .copied()
+        .filter(|&i| matches!(rules.ops[i].1.literals(), Literals::OneOf(_)))
+        .collect();
     for lowercase in [false, true] {
         let (mut values, mut through, mut rx_through, mut rx_matched, mut pm_through) =
             (0usize, 0usize, 0usize, 0usize, 0usize);
+        let (mut rx_lit_through, mut rx_lit_matched) = (0usize, 0usize);
         for (i, (kind, vals)) in requests.iter().enumerate() {
             if !full && kind == "benign" && i % 32 != 0 {
                 continue;
@@ -228,12 +235,19 @@ fn bench_values_pass_through() {
                     }
                 }
                 pm_through += pm.iter().filter(|&&slot| set.contains(slot)).count();
+                for &slot in &rx_lit {
+                    if set.contains(slot) {
+                        rx_lit_through += 1;
+                        rx_lit_matched += usize::from(matches(&rules.ops[slot].1, &v));
+                    }
+                }
             }
         }
         let pct = |a: usize, b: usize| 100.0 * a as f64 / (b.max(1)) as f64;
         println!(
             "bench values ({}{}): {values} values; (value, operator) pairs let through: {:.1}% of all {} operators, \
-             {:.1}% of {} @rx ({:.2}% of @rx pairs match), {:.1}% of {} @pm/@pmFromFile",
+             {:.1}% of {} @rx ({:.2}% of @rx pairs match), {:.1}% of the {} @rx with literals \
+             ({:.2}% of their pairs match), {:.1}% of {} @pm/@pmFromFile",
             if lowercase { "lowercased" } else { "as sent" },
             if full {
                 ", all requests"
@@ -245,6 +259,9 @@ fn bench_values_pass_through() {
             pct(rx_through, values * rx.len()),
             rx.len(),
             pct(rx_matched, values * rx.len()),
+            pct(rx_lit_through, values * rx_lit.len()),
+            rx_lit.len(),
+            pct(rx_lit_matched, values * rx_lit.len()),
             pct(pm_through, values * pm.len()),
             pm.len(),
         );

@@ -120,7 +120,8 @@ impl LiteralDfa {
         }
         // Intern the slot lists.
         let mut outputs: Vec<Vec<u32>> = Vec::new();
-        let mut index: std::collections::BTreeMap<Vec<u32>, u32> = std::collections::BTreeMap::new();
+        let mut index: std::collections::BTreeMap<Vec<u32>, u32> =
+            std::collections::BTreeMap::new();
         let out = out_slots
             .into_iter()
             .map(|slots| {
