@@ -63,6 +63,29 @@ SecRule REQUEST_FILENAME|ARGS:q "@rx ." "id:11,phase:1,pass,log,tag:'t1',logdata
 }
 
 #[test]
+fn target_removals_of_one_rule_leave_the_shared_values_whole_for_the_others() {
+    // Rules 10-12 share one target set (one visit list per request): rule 10 loses ARGS:a,
+    // rule 12 all of ARGS, rule 11 nothing.
+    let rs = ruleset(
+        r#"SecRule REQUEST_URI "@rx ." "id:1,phase:1,pass,nolog,ctl:ruleRemoveTargetById=10;ARGS:a,ctl:ruleRemoveTargetById=12;ARGS"
+SecRule ARGS "@rx secret" "id:10,phase:1,pass,log,logdata:'%{MATCHED_VAR_NAME}'"
+SecRule ARGS "@rx secret" "id:11,phase:1,pass,log,logdata:'%{MATCHED_VAR_NAME}'"
+SecRule ARGS "@rx secret" "id:12,phase:1,pass,log,logdata:'%{MATCHED_VAR_NAME}'"
+"#,
+    );
+    let t = run(&rs, &Req::get("/p?b=secret&a=secret"));
+    let m: Vec<(i64, String)> = t
+        .messages()
+        .iter()
+        .map(|m| (m.message.rule_id, m.message.logdata()))
+        .collect();
+    assert_eq!(
+        m,
+        vec![(10, "ARGS:b".to_string()), (11, "ARGS:a".to_string())]
+    );
+}
+
+#[test]
 fn request_body_access_and_processor() {
     let rs = ruleset(
         r#"SecRequestBodyAccess On

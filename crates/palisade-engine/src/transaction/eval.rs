@@ -191,6 +191,29 @@ impl Transaction {
             .any(|(i, t)| *i == idx && self.name_is(target, v.name, t.as_bytes()))
     }
 
+    /// Whether a `ctl:ruleRemoveTarget…` removed this value's name from rule `idx`: one of
+    /// the removals `mine` (indexes into the removals, taken when the rule started), or one
+    /// added since (from `seen` on).
+    fn ctl_value_removed(
+        &self,
+        idx: u32,
+        mine: &[usize],
+        seen: usize,
+        target: &Target,
+        v: &Visit,
+    ) -> bool {
+        let removed = &self.st.removed_targets;
+        mine.iter().any(|&k| {
+            removed
+                .get(k)
+                .is_some_and(|(_, t)| self.name_is(target, v.name, t.as_bytes()))
+        }) || removed
+            .get(seen..)
+            .unwrap_or(&[])
+            .iter()
+            .any(|(i, t)| *i == idx && self.name_is(target, v.name, t.as_bytes()))
+    }
+
     /// Whether a visited value's name (`COLLECTION:key`) is exactly `full`, without spelling
     /// the name out.
     fn name_is(&self, target: &Target, n: VName, full: &[u8]) -> bool {
@@ -237,14 +260,26 @@ impl Transaction {
             return true;
         }
         let ctl_targets = self.st.removed_targets.iter().any(|(i, _)| *i == idx);
+        // The rule's values: from the visit list it shares with its target set (then
+        // filtered by the `ctl` removals for this rule, if any), or resolved here (when a value
+        // lives in scratch space). `@geoLookup` writes GEO while it runs, so it resolves each
+        // target when it reaches it.
+        let list = if rule.target_set != u32::MAX
+            && !(rule.reads_xml && self.xml_present)
+            && op.name != palisade_seclang::OperatorName::GeoLookup
+        {
+            self.visit_list(rs, rule)
+        } else {
+            None
+        };
         // Skip the whole rule when no value of its target set is a prefilter candidate for
-        // its operator: then no value can match (the rule is not negated).
+        // its operator: then no value can match (the rule is not negated). `ctl` removals only
+        // take values away, so the target set's union still decides.
         if rule.skippable
             && self.opts.prefilter
             && self.opts.memoize
-            && !ctl_targets
-            && !(rule.reads_xml && self.xml_present)
-            && !self.group_candidate(rs, rule)
+            && let Some(l) = list
+            && !self.group_candidate(rs, rule, l)
         {
             self.stats.rules_skipped += 1;
             self.clean_matched();
@@ -252,111 +287,61 @@ impl Transaction {
         }
         self.stats.rules += 1;
         let mut global = false;
-        let mut visits = std::mem::take(&mut self.visits_buf);
-        for target in &rule.targets {
-            if ctl_targets && self.target_removed(idx, target) {
-                continue;
+        if let Some((a, b)) = list {
+            // The `ctl` removals for this rule when it started (entries added while it runs
+            // are checked from `seen` on, as they come).
+            let mut mine = std::mem::take(&mut self.ctl_buf);
+            mine.clear();
+            let seen = self.st.removed_targets.len();
+            if ctl_targets {
+                mine.extend(
+                    (0..seen)
+                        .filter(|&k| self.st.removed_targets.get(k).is_some_and(|e| e.0 == idx)),
+                );
             }
-            self.resolve_target(target, &mut visits);
-            for v in visits.iter().copied() {
-                if (ctl_targets || !rule.value_exclusions.is_empty())
-                    && self.value_removed(idx, ctl_targets, rule, target, &v)
-                {
+            let mut current: Option<(u16, bool)> = None;
+            for i in a..b {
+                let Some((ti, v)) = self.lists.item(i) else {
+                    break;
+                };
+                let Some(target) = rule.targets.get(usize::from(ti)) else {
+                    continue;
+                };
+                if ctl_targets {
+                    // A target removed whole is skipped (decided when the rule reaches it).
+                    let removed = match current {
+                        Some((t, r)) if t == ti => r,
+                        _ => {
+                            let r = self.target_removed(idx, target);
+                            current = Some((ti, r));
+                            r
+                        }
+                    };
+                    if removed || self.ctl_value_removed(idx, &mine, seen, target, &v) {
+                        continue;
+                    }
+                }
+                global |= self.eval_visit(rs, rule, op, target, v, msg);
+            }
+            self.ctl_buf = mine;
+        } else {
+            let mut visits = std::mem::take(&mut self.visits_buf);
+            for target in &rule.targets {
+                if ctl_targets && self.target_removed(idx, target) {
                     continue;
                 }
-                // The values to test: the transformed value, or every changed step (multiMatch).
-                match v.val {
-                    VVal::Slot(slot) if self.opts.memoize => {
-                        if rule.multi_match {
-                            for (i, &n) in rule.chain_steps.iter().enumerate() {
-                                let r = self.memo.get(
-                                    &self.d.values,
-                                    &rs.chains,
-                                    &rs.transform,
-                                    slot,
-                                    n,
-                                );
-                                if i == 0 || r.changed {
-                                    global |= self.test_value(
-                                        rs,
-                                        rule,
-                                        op,
-                                        target,
-                                        v,
-                                        (n, i),
-                                        Tv::Memo(r),
-                                        msg,
-                                    );
-                                }
-                            }
-                        } else {
-                            let r = self.memo.get(
-                                &self.d.values,
-                                &rs.chains,
-                                &rs.transform,
-                                slot,
-                                rule.chain,
-                            );
-                            global |= self.test_value(
-                                rs,
-                                rule,
-                                op,
-                                target,
-                                v,
-                                (rule.chain, 0),
-                                Tv::Memo(r),
-                                msg,
-                            );
-                        }
+                self.resolve_target(target, &mut visits);
+                for v in visits.iter().copied() {
+                    if (ctl_targets || !rule.value_exclusions.is_empty())
+                        && self.value_removed(idx, ctl_targets, rule, target, &v)
+                    {
+                        continue;
                     }
-                    _ if rule.chain == crate::ruleset::chain::ChainTrie::ROOT => {
-                        global |= self.test_value(
-                            rs,
-                            rule,
-                            op,
-                            target,
-                            v,
-                            (rule.chain, 0),
-                            Tv::Val(v.val),
-                            msg,
-                        );
-                    }
-                    _ => {
-                        let input = self.vval_bytes(v.val).to_vec();
-                        let steps =
-                            transform_unmemoised(&input, &rs.chains, &rs.transform, rule.chain);
-                        if rule.multi_match {
-                            for (i, (n, b, changed)) in steps.iter().enumerate() {
-                                if i == 0 || *changed {
-                                    global |= self.test_value(
-                                        rs,
-                                        rule,
-                                        op,
-                                        target,
-                                        v,
-                                        (*n, i),
-                                        Tv::Owned(b),
-                                        msg,
-                                    );
-                                }
-                            }
-                        } else if let Some((n, b, _)) = steps.last() {
-                            global |= self.test_value(
-                                rs,
-                                rule,
-                                op,
-                                target,
-                                v,
-                                (*n, 0),
-                                Tv::Owned(b),
-                                msg,
-                            );
-                        }
-                    }
+                    global |= self.eval_visit(rs, rule, op, target, v, msg);
                 }
             }
+            self.visits_buf = visits;
         }
-        self.visits_buf = visits;
         if !global {
             self.clean_matched();
             return false;
@@ -449,10 +434,113 @@ impl Transaction {
         self.matched_bytes(rs, rule, op, target, v, bytes, msg)
     }
 
+    /// Tests one visited value (transformed, or each changed step for `multiMatch`) with the
+    /// rule's operator; true when it matched.
+    fn eval_visit(
+        &mut self,
+        rs: &Ruleset,
+        rule: &CompiledRule,
+        op: &crate::ruleset::operator::CompiledOperator,
+        target: &Target,
+        v: Visit,
+        msg: &mut Msg,
+    ) -> bool {
+        let mut global = false;
+        // The values to test: the transformed value, or every changed step (multiMatch).
+        match v.val {
+            VVal::Slot(slot) if self.opts.memoize => {
+                if rule.multi_match {
+                    for (i, &n) in rule.chain_steps.iter().enumerate() {
+                        let r = self
+                            .memo
+                            .get(&self.d.values, &rs.chains, &rs.transform, slot, n);
+                        if i == 0 || r.changed {
+                            global |=
+                                self.test_value(rs, rule, op, target, v, (n, i), Tv::Memo(r), msg);
+                        }
+                    }
+                } else {
+                    let r =
+                        self.memo
+                            .get(&self.d.values, &rs.chains, &rs.transform, slot, rule.chain);
+                    global |=
+                        self.test_value(rs, rule, op, target, v, (rule.chain, 0), Tv::Memo(r), msg);
+                }
+            }
+            _ if rule.chain == crate::ruleset::chain::ChainTrie::ROOT => {
+                global |= self.test_value(
+                    rs,
+                    rule,
+                    op,
+                    target,
+                    v,
+                    (rule.chain, 0),
+                    Tv::Val(v.val),
+                    msg,
+                );
+            }
+            _ => {
+                let input = self.vval_bytes(v.val).to_vec();
+                let steps = transform_unmemoised(&input, &rs.chains, &rs.transform, rule.chain);
+                if rule.multi_match {
+                    for (i, (n, b, changed)) in steps.iter().enumerate() {
+                        if i == 0 || *changed {
+                            global |= self.test_value(
+                                rs,
+                                rule,
+                                op,
+                                target,
+                                v,
+                                (*n, i),
+                                Tv::Owned(b),
+                                msg,
+                            );
+                        }
+                    }
+                } else if let Some((n, b, _)) = steps.last() {
+                    global |= self.test_value(rs, rule, op, target, v, (*n, 0), Tv::Owned(b), msg);
+                }
+            }
+        }
+        global
+    }
+
+    /// The visit list of `rule`'s target set in the current state of the data, built on first
+    /// use: every target resolved in order, the rule's value exclusions applied. `None` when a
+    /// value or name is not a slot (the rule then resolves its targets itself).
+    fn visit_list(&mut self, _rs: &Ruleset, rule: &CompiledRule) -> Option<(u32, u32)> {
+        let (ts, epoch) = (rule.target_set, self.d.epoch);
+        if let Some(found) = self.lists.find(ts, epoch) {
+            return found;
+        }
+        let start = self.lists.begin();
+        let mut visits = std::mem::take(&mut self.visits_buf);
+        let mut usable = true;
+        'targets: for (ti, target) in rule.targets.iter().enumerate() {
+            self.resolve_target(target, &mut visits);
+            for v in visits.iter().copied() {
+                if !rule.value_exclusions.is_empty()
+                    && self.value_removed(0, false, rule, target, &v)
+                {
+                    continue;
+                }
+                let slots = matches!(v.val, VVal::Slot(_))
+                    && !matches!(v.name, VName::Key(_, VVal::Scratch(..) | VVal::Matched(_)));
+                let (true, Ok(ti)) = (slots, u16::try_from(ti)) else {
+                    usable = false;
+                    break 'targets;
+                };
+                self.lists.push(ti, v);
+            }
+        }
+        self.visits_buf = visits;
+        self.lists.finish(ts, epoch, start, usable)
+    }
+
     /// Whether any value of `rule`'s target set, transformed by its chain, is a candidate
     /// for its operator. The union of the candidate bits is computed once per target set,
     /// chain and state of the data.
-    fn group_candidate(&mut self, rs: &Ruleset, rule: &CompiledRule) -> bool {
+    fn group_candidate(&mut self, rs: &Ruleset, rule: &CompiledRule, list: (u32, u32)) -> bool {
         let ts = rule.target_set as usize;
         let node = rule.chain.0;
         let epoch = self.d.epoch;
@@ -470,39 +558,27 @@ impl Transaction {
                 let words = rs.prefilter.words();
                 let off = self.group_words.len();
                 self.group_words.resize(off + words, 0);
-                let mut visits = std::mem::take(&mut self.visits_buf);
-                for target in &rule.targets {
-                    self.resolve_target(target, &mut visits);
-                    for v in &visits {
-                        if !rule.value_exclusions.is_empty()
-                            && self.value_removed(0, false, rule, target, v)
-                        {
-                            continue;
-                        }
-                        let VVal::Slot(slot) = v.val else {
-                            // Not memoisable after all: never skip.
-                            self.group_words[off..off + words]
-                                .iter_mut()
-                                .for_each(|w| *w = u64::MAX);
-                            continue;
-                        };
-                        let r = self.memo.get(
-                            &self.d.values,
-                            &rs.chains,
-                            &rs.transform,
-                            slot,
-                            rule.chain,
-                        );
-                        let b = self.memo.scan(&self.d.values, r, &rs.prefilter) as usize;
-                        for k in 0..words {
-                            let bit = self.memo.bits.get(b + k).copied().unwrap_or(0);
-                            if let Some(w) = self.group_words.get_mut(off + k) {
-                                *w |= bit;
-                            }
-                        }
+                for i in list.0..list.1 {
+                    let Some((_, v)) = self.lists.item(i) else {
+                        break;
+                    };
+                    let VVal::Slot(slot) = v.val else {
+                        continue;
+                    };
+                    let r =
+                        self.memo
+                            .get(&self.d.values, &rs.chains, &rs.transform, slot, rule.chain);
+                    let b = self.memo.scan(&self.d.values, r, &rs.prefilter) as usize;
+                    let (Some(bits), Some(acc)) = (
+                        self.memo.bits.get(b..b + words),
+                        self.group_words.get_mut(off..off + words),
+                    ) else {
+                        continue;
+                    };
+                    for (w, bit) in acc.iter_mut().zip(bits) {
+                        *w |= bit;
                     }
                 }
-                self.visits_buf = visits;
                 let off = u32::try_from(off).unwrap_or(u32::MAX);
                 if let Some(g) = self.group_bits.get_mut(ts) {
                     g.retain(|e| e.0 != node);

@@ -43,6 +43,8 @@ pub struct Memo {
     pub scans: u64,
     /// Cost accounting when the transaction is profiled (`None` otherwise).
     pub(crate) prof: Option<MemoProfile>,
+    /// The chain nodes a lookup still has to compute (kept to reuse its allocation).
+    path: Vec<NodeId>,
 }
 
 /// What the memo measures for the profiler: each computed transformation step (by chain node)
@@ -202,7 +204,8 @@ impl Memo {
             return r;
         }
         // Walk up to the nearest memoised ancestor (or the root), then compute down.
-        let mut path: Vec<NodeId> = Vec::new();
+        let mut path = std::mem::take(&mut self.path);
+        path.clear();
         let mut at = node;
         let mut base: Option<MemoRef> = None;
         loop {
@@ -282,6 +285,7 @@ impl Memo {
             };
             cur = self.push_entry(slot, n, e);
         }
+        self.path = path;
         cur
     }
 }

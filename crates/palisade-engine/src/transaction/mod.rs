@@ -17,6 +17,7 @@ mod expand;
 pub mod memo;
 mod profile;
 mod resolve;
+mod visit_lists;
 pub(crate) use resolve::dynamic_scalar;
 pub mod state;
 
@@ -98,6 +99,10 @@ pub struct Transaction {
     /// Per target set: (chain node, data epoch, offset of the union of candidate bits).
     pub(crate) group_bits: Vec<Vec<(u32, u32, u32)>>,
     pub(crate) group_words: Vec<u64>,
+    /// Visit lists per target set (see [`visit_lists`]).
+    pub(crate) lists: visit_lists::VisitLists,
+    /// The `ctl` target removals of the rule being evaluated (indexes, reused).
+    pub(crate) ctl_buf: Vec<usize>,
     /// An XML document was parsed (its values have no memo slots).
     pub(crate) xml_present: bool,
     pub(crate) uri_arc: Option<Arc<[u8]>>,
@@ -144,6 +149,8 @@ impl Transaction {
             stats: EvalStats::default(),
             group_bits: Vec::new(),
             group_words: Vec::new(),
+            lists: visit_lists::VisitLists::default(),
+            ctl_buf: Vec::new(),
             xml_present: false,
             uri_arc: None,
             client_arc: Arc::from(""),
@@ -179,6 +186,7 @@ impl Transaction {
             g.clear();
         }
         self.group_words.clear();
+        self.lists.clear();
         self.xml_present = false;
         self.uri_arc = None;
         self.client_arc = Arc::from("");
@@ -815,6 +823,8 @@ impl Transaction {
     /// Fills the GEO collection from a `@geoLookup` result.
     pub(crate) fn set_geo(&mut self, g: &palisade_match::GeoRecord) {
         self.d.colls[Rc::Geo as usize].clear();
+        // Caches derived from the data (visit lists, candidate unions) compare the epoch.
+        self.d.epoch = self.d.epoch.wrapping_add(1);
         for (k, v) in g.fields() {
             self.d
                 .add(Rc::Geo, &self.rs.keys, k.as_bytes(), v.as_bytes());
