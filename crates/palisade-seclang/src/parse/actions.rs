@@ -113,7 +113,8 @@ pub(crate) fn action<'a>(
     if w.is_empty() {
         return PError::found(i, "expected an action, found ").fail();
     }
-    let lower = w.to_ascii_lowercase();
+    let mut buf = [0u8; 16];
+    let lower = lowercase(w, &mut buf);
     let value = name_end.strip_prefix(':');
     let need_value =
         |what: &str| PError::text(name_end, format!("`{w}` needs a value: `{w}:{what}`"));
@@ -122,7 +123,7 @@ pub(crate) fn action<'a>(
         None => Ok((name_end, kind)),
     };
     let mut warning = None;
-    let (end, kind) = match (lower.as_str(), value) {
+    let (end, kind) = match (lower, value) {
         ("auditlog", _) => flag(ActionKind::AuditLog)?,
         ("block", _) => flag(ActionKind::Block)?,
         ("capture", _) => flag(ActionKind::Capture)?,
@@ -243,7 +244,7 @@ pub(crate) fn action<'a>(
             Some(v),
         ) => {
             let (end, value) = predicate(v, w)?;
-            let kind = match lower.as_str() {
+            let kind = match lower {
                 "msg" => ActionKind::Msg(value),
                 "logdata" => ActionKind::LogData(value),
                 "tag" => ActionKind::Tag(value),
@@ -303,6 +304,17 @@ pub(crate) fn action<'a>(
             warning,
         ),
     ))
+}
+
+/// `word` in lower case, in `buf` (no allocation); empty when it does not fit, which no
+/// action name does.
+fn lowercase<'b>(word: &str, buf: &'b mut [u8; 16]) -> &'b str {
+    let Some(dst) = buf.get_mut(..word.len()) else {
+        return "";
+    };
+    dst.copy_from_slice(word.as_bytes());
+    dst.make_ascii_lowercase();
+    std::str::from_utf8(dst).unwrap_or("")
 }
 
 /// Actions that need a value (`NAME:VALUE`).

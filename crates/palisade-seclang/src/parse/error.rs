@@ -23,8 +23,6 @@ pub(crate) type Checked<'a, T> = Result<T, nom::Err<PError<'a>>>;
 /// What went wrong.
 #[derive(Debug, PartialEq)]
 pub(crate) enum Msg {
-    /// A backtracking error from a nom combinator (an alternative that does not apply).
-    Nom(ErrorKind),
     /// A complete message.
     Text(Cow<'static, str>),
     /// `{0}` + a description of what is at the position + `{1}`: "expected a variable, found
@@ -34,25 +32,42 @@ pub(crate) enum Msg {
     Ready(Box<Diagnostic>),
 }
 
-/// A parse error at a position of the text.
+/// The message of an error for the rule author, with its note.
 #[derive(Debug, PartialEq)]
-pub(crate) struct PError<'a> {
-    /// The input where the error is: a slice of the file's text, starting at the position.
-    pub at: &'a str,
+pub(crate) struct Detail {
     /// What went wrong.
     pub msg: Msg,
     /// A further explanation.
     pub note: Option<Cow<'static, str>>,
 }
 
+/// A parse error at a position of the text.
+///
+/// Small on purpose (the input, nom's error kind and a pointer): every nom parser returns it
+/// through its `Result`, and a backtracking error carries no message, so it costs no
+/// allocation.
+#[derive(Debug, PartialEq)]
+pub(crate) struct PError<'a> {
+    /// The input where the error is: a slice of the file's text, starting at the position.
+    pub at: &'a str,
+    /// The nom combinator that failed, for a backtracking error.
+    pub kind: ErrorKind,
+    /// The message, for an error a rule author sees.
+    pub detail: Option<Box<Detail>>,
+}
+
 impl<'a> PError<'a> {
-    /// An error with a complete message.
-    pub fn text(at: &'a str, msg: impl Into<Cow<'static, str>>) -> Self {
+    fn with(at: &'a str, msg: Msg) -> Self {
         PError {
             at,
-            msg: Msg::Text(msg.into()),
-            note: None,
+            kind: ErrorKind::Fail,
+            detail: Some(Box::new(Detail { msg, note: None })),
         }
+    }
+
+    /// An error with a complete message.
+    pub fn text(at: &'a str, msg: impl Into<Cow<'static, str>>) -> Self {
+        Self::with(at, Msg::Text(msg.into()))
     }
 
     /// An error whose message is `before` followed by what is at `at` ("expected an action,
@@ -68,25 +83,19 @@ impl<'a> PError<'a> {
         before: impl Into<Cow<'static, str>>,
         after: impl Into<Cow<'static, str>>,
     ) -> Self {
-        PError {
-            at,
-            msg: Msg::Found(before.into(), after.into()),
-            note: None,
-        }
+        Self::with(at, Msg::Found(before.into(), after.into()))
     }
 
     /// An error that is already a diagnostic (its span is its own).
     pub fn ready(at: &'a str, diagnostic: Diagnostic) -> Self {
-        PError {
-            at,
-            msg: Msg::Ready(Box::new(diagnostic)),
-            note: None,
-        }
+        Self::with(at, Msg::Ready(Box::new(diagnostic)))
     }
 
     /// The same error with a note.
     pub fn note(mut self, note: impl Into<Cow<'static, str>>) -> Self {
-        self.note = Some(note.into());
+        if let Some(d) = self.detail.as_mut() {
+            d.note = Some(note.into());
+        }
         self
     }
 
@@ -111,17 +120,20 @@ impl<'a> PError<'a> {
     /// The diagnostic a rule author sees.
     pub fn into_diagnostic(self, src: &Src<'_>) -> Diagnostic {
         let pos = src.offset(self.at);
-        let d = match self.msg {
+        let Some(detail) = self.detail else {
+            return src.error(
+                pos,
+                format!("unexpected {} ({:?})", src.describe(pos), self.kind),
+            );
+        };
+        let d = match detail.msg {
             Msg::Ready(d) => *d,
             Msg::Text(t) => src.error(pos, t),
             Msg::Found(before, after) => {
                 src.error(pos, format!("{before}{}{after}", src.describe(pos)))
             }
-            Msg::Nom(kind) => {
-                src.error(pos, format!("unexpected {} ({kind:?})", src.describe(pos)))
-            }
         };
-        match self.note {
+        match detail.note {
             Some(n) => d.with_note(n),
             None => d,
         }
@@ -132,8 +144,8 @@ impl<'a> ParseError<&'a str> for PError<'a> {
     fn from_error_kind(input: &'a str, kind: ErrorKind) -> Self {
         PError {
             at: input,
-            msg: Msg::Nom(kind),
-            note: None,
+            kind,
+            detail: None,
         }
     }
 
@@ -178,6 +190,7 @@ mod tests {
         let d = e.into_diagnostic(&src);
         assert_eq!(d.to_string(), "2:1: error: expected a digit, found `cd`");
         assert_eq!(d.notes, vec!["a note".to_owned()]);
+        assert!(std::mem::size_of::<PError<'_>>() <= 4 * std::mem::size_of::<usize>());
         let e = PError::around(src.rest(2), "unexpected ", " here");
         assert_eq!(
             e.into_diagnostic(&src).message,
@@ -194,6 +207,6 @@ mod tests {
         let Err(nom::Err::Failure(e)) = p.parse("y") else {
             panic!("not a failure")
         };
-        assert!(matches!(e.msg, Msg::Found(..)));
+        assert!(matches!(e.detail.map(|d| d.msg), Some(Msg::Found(..))));
     }
 }

@@ -8,12 +8,17 @@
 //! selector                = "\"" TEXT "\"" | TOKEN              -- TEXT: no `"` or `|`
 //! ```
 
+use nom::Parser;
+use nom::bytes::complete::take_till;
+use nom::character::complete::char;
+use nom::sequence::preceded;
+
 use crate::Diagnostic;
 use crate::ast::{ActionClass, DirectiveKind, DirectiveName};
 use crate::parse::Src;
 use crate::parse::actions::{quoted_actions, unquoted_action};
 use crate::parse::error::{Checked, PError, PResult};
-use crate::parse::lex::{is_line_end, till_newline, ws0};
+use crate::parse::lex::{is_line_end, ws0};
 use crate::parse::values::{argument, bare_token, parse_id_range, rest_of_line, strip_quotes};
 use crate::parse::variables::{ListEnd, variable_list};
 
@@ -57,23 +62,21 @@ pub(crate) fn remove_by_text<'a>(
 
 /// `"…"` around a value on one line (`SecRuleRemoveByTag "a b"`): up to the first `"`, no `|`.
 fn quoted_to_line_end<'a>(p: &'a str, directive: &str) -> PResult<'a, String> {
-    let inner = p.get(1..).unwrap_or("");
-    let (_, line) = till_newline(inner)?;
-    let Some(close) = line.find('"') else {
+    let (close, text) = preceded(char('"'), take_till(|c| c == '"' || c == '\n')).parse(p)?;
+    let Ok((after, _)) = char::<&str, PError<'a>>('"').parse(close) else {
         return PError::text(p, "unterminated value: the closing `\"` is missing").fail();
     };
-    let text = line.get(..close).unwrap_or("");
     if text.is_empty() {
         return PError::text(p, format!("`{directive}` needs a value")).fail();
     }
     if let Some(k) = text.find('|') {
         return PError::text(
-            inner.get(k..).unwrap_or(""),
+            text.get(k..).unwrap_or(""),
             format!("unexpected `|` in the value of `{directive}`"),
         )
         .fail();
     }
-    Ok((inner.get(close + 1..).unwrap_or(""), text.to_owned()))
+    Ok((after, text.to_owned()))
 }
 
 /// The first argument of `SecRuleUpdate…`: `"text"` (no `"` or `|` inside) or a token.

@@ -5,6 +5,8 @@
 //! the text ([`Src::offset`]). [`Src::span`] turns an offset into a 1-based line and a 1-based
 //! column counted in characters, with a binary search in the line table.
 
+use core::cell::Cell;
+
 use crate::{Diagnostic, FileId, Span};
 
 /// A file's text with its line table.
@@ -13,6 +15,9 @@ pub(crate) struct Src<'a> {
     pub text: &'a str,
     /// Byte offsets of line starts (u32: texts are limited to 4 GiB, see [`Src::MAX_LEN`]).
     line_starts: Vec<u32>,
+    /// The line of the last span asked for: spans are mostly asked in text order, so the next
+    /// one is usually on the same line or the next.
+    last_line: Cell<usize>,
     /// The file, for spans.
     pub file: FileId,
 }
@@ -37,6 +42,7 @@ impl<'a> Src<'a> {
         Src {
             text,
             line_starts,
+            last_line: Cell::new(0),
             file,
         }
     }
@@ -68,10 +74,22 @@ impl<'a> Src<'a> {
             pos -= 1;
         }
         let key = u32::try_from(pos).unwrap_or(u32::MAX);
-        let line_idx = match self.line_starts.binary_search(&key) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        let on_line = |i: usize| {
+            self.line_starts.get(i).is_some_and(|&s| s <= key)
+                && self.line_starts.get(i + 1).is_none_or(|&next| key < next)
         };
+        let last = self.last_line.get();
+        let line_idx = if on_line(last) {
+            last
+        } else if on_line(last + 1) {
+            last + 1
+        } else {
+            match self.line_starts.binary_search(&key) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            }
+        };
+        self.last_line.set(line_idx);
         let start = self
             .line_starts
             .get(line_idx)
@@ -151,6 +169,12 @@ mod tests {
         assert_eq!((s.file, s.line, s.column), (FileId(3), 2, 2));
         assert_eq!(src.span(0).line, 1);
         assert_eq!(src.span(100).line, 3);
+        // The same spans in any order (the last line is cached).
+        for pos in [8, 0, 3, 9, 4, 2, 7] {
+            assert_eq!(src.span(pos), Src::new(src.text, FileId(3)).span(pos));
+            let (a, b) = (src.span(pos), Src::new(src.text, FileId(3)).span(pos));
+            assert_eq!((a.line, a.column), (b.line, b.column), "{pos}");
+        }
         assert_eq!(src.offset(src.rest(3)), 3);
         assert_eq!(src.rest(4), "");
         assert_eq!(src.offset("elsewhere"), src.len());

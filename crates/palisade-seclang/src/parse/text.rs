@@ -21,7 +21,7 @@ use nom::Parser;
 use nom::branch::alt;
 use nom::bytes::complete::{tag, take_till};
 use nom::character::complete::{anychar, char};
-use nom::combinator::{cut, not, opt, recognize, verify};
+use nom::combinator::{cond, cut, flat_map, not, opt, recognize, verify};
 use nom::error::{ErrorKind, ParseError};
 use nom::multi::{fold_many0, many0_count, many1_count};
 use nom::sequence::{preceded, terminated};
@@ -125,16 +125,23 @@ fn run(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
     }
 }
 
-/// An escape: an odd run of backslashes and the character it protects (one that would end
-/// the value, or the `%{` of a macro).
-fn escape(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
+/// A run of backslashes (see [`run`]) and, when the run is odd, the character it protects if
+/// there is one (a character that would end the value, or the `%{` of a macro).
+fn backslashes_or_escape(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
     move |i: &str| {
-        recognize((
-            verify(run(mode), |r: &str| r.len() % 2 == 1),
-            alt((
-                tag("%{"),
-                recognize(verify(anychar, |&c| mode.escapable(c))),
-            )),
+        recognize(flat_map(run(mode), |r: &str| {
+            cond(r.len() % 2 == 1, opt(protected(mode)))
+        }))
+        .parse(i)
+    }
+}
+
+/// What an escape protects: `%{`, or a character that would end the value in `mode`.
+fn protected(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
+    move |i: &str| {
+        alt((
+            tag("%{"),
+            recognize(verify(anychar, |&c| mode.escapable(c))),
         ))
         .parse(i)
     }
@@ -156,20 +163,20 @@ fn bare_percent(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
     }
 }
 
+/// One piece of a chunk after its start: plain text, an escape, a backslash run or a bare `%`.
+/// The first byte decides which (LL(1)): at a character that ends the value, only one parser
+/// is tried.
+fn piece(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
+    move |i: &str| match i.as_bytes().first() {
+        Some(b'%') => bare_percent(mode)(i),
+        Some(b'\\') => backslashes_or_escape(mode)(i),
+        _ => plain(mode)(i),
+    }
+}
+
 /// The literal text between macros.
 fn chunk(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
-    move |i: &str| {
-        recognize((
-            opt(run(mode)),
-            many0_count(alt((
-                plain(mode),
-                escape(mode),
-                run(mode),
-                bare_percent(mode),
-            ))),
-        ))
-        .parse(i)
-    }
+    move |i: &str| recognize((opt(run(mode)), many0_count(piece(mode)))).parse(i)
 }
 
 /// A value in `mode`, up to (not including) what ends it, or the end of the text. An empty
