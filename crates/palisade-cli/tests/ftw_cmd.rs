@@ -1,7 +1,7 @@
-//! `palisade ftw` end to end (no engine needed): `--passthrough` runs the harness without a WAF,
-//! so status checks and the HTTP parser's refusals decide; checks the closing line, exit codes,
-//! filters, overrides and the JSON / JUnit files, and that `--rules` errors clearly until the
-//! engine is wired.
+//! `palisade ftw` end to end: `--passthrough` runs the harness without a WAF, so status checks
+//! and the HTTP parser's refusals decide; checks the closing line, exit codes, filters,
+//! overrides and the JSON / JUnit files; `--rules` runs the engine over rule files, and rules
+//! that do not load are a usage error.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -123,11 +123,41 @@ fn filters_and_overrides() {
 }
 
 #[test]
-fn rules_without_engine_error_clearly() {
+fn rules_run_through_the_engine() {
     let d = dir("rules");
-    let (code, _, err) = palisade(&["--rules", "x.conf", "--tests", d.to_str().unwrap()]);
+    let rules = d.join("rules.conf");
+    std::fs::write(
+        &rules,
+        "SecRuleEngine DetectionOnly\nSecRule ARGS_NAMES \"@rx attack\" \"id:7,phase:1,pass,log,msg:'attack'\"\n",
+    )
+    .unwrap();
+    for extra in [&[][..], &["--modsec-3.0.9-defects"][..]] {
+        let mut args = vec![
+            "--rules",
+            rules.to_str().unwrap(),
+            "--tests",
+            d.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let (code, out, err) = palisade(&args);
+        assert_eq!(code, 0, "{out}{err}");
+        assert_eq!(
+            out.lines().last(),
+            Some("ftw: 3 passed, 0 failed, 0 skipped")
+        );
+    }
+    std::fs::write(&rules, "SecRule ARGS \"@rx (\" \"id:7,phase:1,pass\"\n").unwrap();
+    let (code, _, err) = palisade(&[
+        "--rules",
+        rules.to_str().unwrap(),
+        "--tests",
+        d.to_str().unwrap(),
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("not wired"), "{err}");
+    assert!(err.contains("cannot load the rules"), "{err}");
+    let (code, _, err) = palisade(&["--rules", "missing.conf", "--tests", d.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("cannot load the rules"), "{err}");
     let (code, _, err) = palisade(&[
         "--tests",
         d.join("missing").to_str().unwrap(),

@@ -9,6 +9,8 @@
 //! * [`http`] parses those bytes as a web server would, refusing what servers refuse;
 //! * a [`Waf`] processes the parsed request, asking a [`Backend`] (the emulated albedo,
 //!   [`backend::Albedo`]) for the response, and returns an [`Exchange`];
+//! * [`engine::EngineWaf`] is the Palisade engine as a [`Waf`] (through the public `palisade`
+//!   API only);
 //! * [`check`] applies go-ftw's checks; [`runner`] drives stages, tests and threads;
 //!   [`remote`] replaces the in-process path with real HTTP and log markers;
 //! * [`report`] writes failure reports, JSON and JUnit; [`progress`] draws the progress bar.
@@ -28,6 +30,7 @@ pub mod backend;
 pub mod base64;
 pub mod build;
 pub mod check;
+pub mod engine;
 pub mod form;
 pub mod http;
 pub mod load;

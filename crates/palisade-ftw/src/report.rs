@@ -1,6 +1,6 @@
 //! Reports of a run: a readable report per failed test ([`failure_report`]: test id, file, each
-//! failed stage's failed checks, expected and seen rule ids, the request as sent and the
-//! response status), a JSON report ([`to_json`]) and a JUnit XML report ([`to_junit`]).
+//! failed stage's failed checks, expected and seen rule ids, the stage's log lines, the request
+//! as sent and the response status), a JSON report ([`to_json`]) and a JUnit XML report ([`to_junit`]).
 
 use std::fmt::Write as _;
 
@@ -15,6 +15,8 @@ pub fn json_pretty(v: &Value) -> String {
 
 /// At most this many request bytes are shown in a failure report.
 const SHOWN_REQUEST_BYTES: usize = 4096;
+/// At most this many bytes of each log line are shown in a failure report.
+const SHOWN_LOG_BYTES: usize = 1024;
 
 /// Renders bytes for a terminal: printable ASCII as is, line breaks kept (CRLF shown as a line
 /// break), everything else as `\xNN`; cut after `limit` bytes.
@@ -78,6 +80,12 @@ fn stage_report(out: &mut String, s: &StageResult, stages: usize) {
     }
     for n in &s.execution.notes {
         let _ = writeln!(out, "    note: {n}");
+    }
+    if !s.execution.log.is_empty() {
+        let _ = writeln!(out, "    log:");
+        for l in &s.execution.log {
+            let _ = writeln!(out, "      {}", printable(l.as_bytes(), SHOWN_LOG_BYTES));
+        }
     }
     if !s.execution.request.is_empty() {
         let _ = writeln!(out, "    request as sent:");
@@ -149,6 +157,7 @@ pub fn to_json(report: &RunReport) -> Value {
                         "expected": s.expected,
                         "retried": s.retried,
                         "notes": s.execution.notes,
+                        "log": s.execution.log,
                         "request": String::from_utf8_lossy(&s.execution.request),
                     })
                 })

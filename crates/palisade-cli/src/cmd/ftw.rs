@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use palisade_ftw::backend::Albedo;
+use palisade_ftw::engine::EngineWaf;
 use palisade_ftw::load::load_paths;
 use palisade_ftw::overrides::Overrides;
 use palisade_ftw::progress::Progress;
@@ -40,6 +41,10 @@ pub struct Args {
     /// Run in-process without a WAF (checks the harness itself: HTTP refusals, backend).
     #[arg(long, conflicts_with_all = ["rules", "target"])]
     pub passthrough: bool,
+    /// Reproduce libmodsecurity 3.0.9's defects (tests/crs/MODSEC_DEFECTS.md) instead of
+    /// deciding as CRS expects: CRS v4.28 then fails exactly where 3.0.9 fails.
+    #[arg(long = "modsec-3.0.9-defects", conflicts_with_all = ["passthrough", "target"])]
+    pub modsec_defects: bool,
     /// Do not print failure reports (the closing line is always printed).
     #[arg(long, short = 'q')]
     pub quiet: bool,
@@ -79,17 +84,15 @@ pub struct Outputs {
     pub log: Option<PathBuf>,
 }
 
-/// The in-process WAF for `--rules`: the seam where the engine adapter is wired.
-fn engine_waf(rules: &[PathBuf]) -> Result<Box<dyn Waf>, String> {
+/// The in-process WAF for `--rules`: the Palisade engine over the rule files, in order.
+fn engine_waf(rules: &[PathBuf], modsec_defects: bool) -> Result<Box<dyn Waf>, String> {
     if rules.is_empty() {
         return Err("--rules FILE… is required for an in-process run (or use --target)".into());
     }
-    Err(format!(
-        "the in-process engine is not wired into `palisade ftw` yet ({} rule file(s) given); \
-         run against a deployment with --target http://HOST:PORT --log FILE, or check the \
-         harness with --passthrough",
-        rules.len()
-    ))
+    match EngineWaf::from_rule_files_with(rules, |b| b.modsecurity_3_0_9_defects(modsec_defects)) {
+        Ok(w) => Ok(Box::new(w)),
+        Err(e) => Err(format!("cannot load the rules:\n{e}")),
+    }
 }
 
 fn write_file(path: &Path, text: &str) -> Result<(), String> {
@@ -149,7 +152,7 @@ pub fn run(args: Args) -> ExitCode {
             waf = if args.passthrough {
                 Box::new(Passthrough)
             } else {
-                match engine_waf(&args.rules) {
+                match engine_waf(&args.rules, args.modsec_defects) {
                     Ok(w) => w,
                     Err(e) => return fail(&e),
                 }

@@ -1,0 +1,123 @@
+//! Transformation chains interned in a trie: node = (parent, transformation). Every rule's
+//! chain (its `t:` list after the last `t:none`, with `SecDefaultAction` transformations in
+//! front when the rule has no `t:none`) is a path from the root, so chains that share a prefix
+//! share nodes — `t:urlDecodeUni,t:lowercase` reuses `t:urlDecodeUni` — and a transaction
+//! computes each (value, node) once.
+
+use std::collections::HashMap;
+
+use palisade_transform::TransformId;
+
+/// A node of the [`ChainTrie`]; [`ChainTrie::ROOT`] is the empty chain.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub u32);
+
+/// The trie of transformation chains.
+#[derive(Clone, Debug)]
+pub struct ChainTrie {
+    nodes: Vec<(NodeId, TransformId, u16)>,
+    index: HashMap<(NodeId, TransformId), NodeId>,
+}
+
+impl Default for ChainTrie {
+    fn default() -> Self {
+        ChainTrie {
+            nodes: vec![(NodeId(0), TransformId::None, 0)],
+            index: HashMap::new(),
+        }
+    }
+}
+
+impl ChainTrie {
+    /// The empty chain.
+    pub const ROOT: NodeId = NodeId(0);
+
+    /// The node for `chain` (interning every prefix).
+    pub fn intern(&mut self, chain: &[TransformId]) -> NodeId {
+        let mut at = Self::ROOT;
+        for &t in chain {
+            at = self.child(at, t);
+        }
+        at
+    }
+
+    /// The node for `parent` followed by `t`.
+    pub fn child(&mut self, parent: NodeId, t: TransformId) -> NodeId {
+        if let Some(&n) = self.index.get(&(parent, t)) {
+            return n;
+        }
+        let depth = self.depth(parent).saturating_add(1);
+        let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
+        self.nodes.push((parent, t, depth));
+        self.index.insert((parent, t), id);
+        id
+    }
+
+    /// The node's parent and last transformation (`None` for the root).
+    pub fn step(&self, node: NodeId) -> Option<(NodeId, TransformId)> {
+        if node == Self::ROOT {
+            return None;
+        }
+        self.nodes.get(node.0 as usize).map(|&(p, t, _)| (p, t))
+    }
+
+    /// The number of transformations on the path to `node`.
+    pub fn depth(&self, node: NodeId) -> u16 {
+        self.nodes.get(node.0 as usize).map_or(0, |n| n.2)
+    }
+
+    /// The chain leading to `node`, root first.
+    pub fn path(&self, node: NodeId) -> Vec<TransformId> {
+        let mut out = Vec::new();
+        let mut at = node;
+        while let Some((p, t)) = self.step(at) {
+            out.push(t);
+            at = p;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The nodes on the path to `node`, root first (root included).
+    pub fn path_nodes(&self, node: NodeId) -> Vec<NodeId> {
+        let mut out = vec![node];
+        let mut at = node;
+        while let Some((p, _)) = self.step(at) {
+            out.push(p);
+            at = p;
+        }
+        out.reverse();
+        out
+    }
+
+    /// The number of nodes, root included.
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Always false: the root exists.
+    pub fn is_empty(&self) -> bool {
+        false
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_are_shared() {
+        let mut t = ChainTrie::default();
+        let a = t.intern(&[TransformId::UrlDecodeUni]);
+        let b = t.intern(&[TransformId::UrlDecodeUni, TransformId::Lowercase]);
+        assert_eq!(t.step(b), Some((a, TransformId::Lowercase)));
+        assert_eq!(t.len(), 3);
+        assert_eq!(
+            t.path(b),
+            vec![TransformId::UrlDecodeUni, TransformId::Lowercase]
+        );
+        assert_eq!(t.path_nodes(b), vec![ChainTrie::ROOT, a, b]);
+        assert_eq!(t.intern(&[]), ChainTrie::ROOT);
+        assert_eq!(t.depth(b), 2);
+    }
+}

@@ -1,0 +1,366 @@
+//! A compiled rule: targets resolved to collections and interned keys, the operator compiled,
+//! the transformation chain interned, actions sorted into the groups ModSecurity v3 runs at
+//! different moments (per matched value, after the whole chain matched, the disruptive one).
+
+use std::sync::Arc;
+
+use crate::audit::AuditEngine;
+use crate::collection::keys::KeyId;
+use crate::persist::PersistentCollection;
+use crate::ruleset::chain::NodeId;
+use crate::ruleset::macros::Macro;
+use crate::ruleset::operator::CompiledOperator;
+use crate::ruleset::settings::RuleEngine;
+use crate::var::{Collection, Scalar};
+
+/// A case-insensitive regular expression over collection keys (`ARGS:/^id_/`).
+#[derive(Clone, Debug)]
+pub struct KeyRegex {
+    /// The compiled expression.
+    pub re: regex::bytes::Regex,
+    /// The source, as written.
+    pub source: Box<str>,
+}
+
+impl KeyRegex {
+    /// Compiles `pattern` case-insensitively, bytes-wise (as ModSecurity's PCRE without UTF).
+    pub fn new(pattern: &str) -> Result<KeyRegex, String> {
+        regex::bytes::RegexBuilder::new(pattern)
+            .case_insensitive(true)
+            .unicode(false)
+            .build()
+            .or_else(|_| {
+                // Patterns with non-ASCII text need Unicode mode to parse at all.
+                regex::bytes::RegexBuilder::new(pattern)
+                    .case_insensitive(true)
+                    .build()
+            })
+            .map(|re| KeyRegex {
+                re,
+                source: pattern.into(),
+            })
+            .map_err(|e| e.to_string())
+    }
+
+    /// Whether the expression matches anywhere in `key`.
+    pub fn is_match(&self, key: &[u8]) -> bool {
+        self.re.is_match(key)
+    }
+}
+
+/// Which members of a collection a target takes.
+#[derive(Clone, Debug)]
+pub enum Selector {
+    /// All members.
+    All,
+    /// The members named (case-insensitively) by an interned key.
+    Key(KeyId, Box<[u8]>),
+    /// The members whose names match.
+    Regex(Arc<KeyRegex>),
+    /// An XPath expression (`XML:/*`).
+    XPath(Arc<XPathSelector>),
+}
+
+/// A compiled `XML:` XPath target with the rule's `xmlns` prefixes.
+#[derive(Clone, Debug)]
+pub struct XPathSelector {
+    /// The expression as written.
+    pub source: Box<str>,
+    /// The compiled path; `None` when it is outside the supported subset (it selects
+    /// nothing; a warning says so at load time).
+    pub path: Option<palisade_request::xml::XPath>,
+    /// The rule's `xmlns:prefix=uri` actions.
+    pub namespaces: Vec<(Box<str>, Box<str>)>,
+}
+
+impl XPathSelector {
+    /// Whether `other` selects the same nodes (same expression and namespaces).
+    pub fn same_as(&self, other: &XPathSelector) -> bool {
+        self.source == other.source && self.namespaces == other.namespaces
+    }
+}
+
+/// A key exclusion attached to a whole-collection or regex target (`ARGS|!ARGS:pwd`).
+#[derive(Clone, Debug)]
+pub enum KeyExclusion {
+    /// The member with this key, case-insensitively.
+    Key(KeyId, Box<[u8]>),
+    /// Members whose names match.
+    Regex(Arc<KeyRegex>),
+}
+
+/// What a target reads.
+#[derive(Clone, Debug)]
+pub enum TargetKind {
+    /// A scalar variable.
+    Scalar(Scalar),
+    /// Members of a collection.
+    Collection(Collection, Selector),
+}
+
+/// One compiled target of a rule.
+#[derive(Clone, Debug)]
+pub struct Target {
+    /// What it reads.
+    pub kind: TargetKind,
+    /// `&`: the number of values instead of the values.
+    pub count: bool,
+    /// Key exclusions from the rule's own `!` targets.
+    pub exclusions: Vec<KeyExclusion>,
+    /// ModSecurity's full name (`ARGS`, `ARGS:foo`, `ARGS:regex(^a)`), for
+    /// `ctl:ruleRemoveTarget…` comparisons and the `&` count's variable name.
+    pub full_name: Box<str>,
+}
+
+/// An exclusion from `SecRuleUpdateTargetBy…` (`!REQUEST_COOKIES:_ga`), tested against every
+/// value a rule visits, as ModSecurity v3 does.
+#[derive(Clone, Debug)]
+pub enum ValueExclusion {
+    /// Values whose `COLLECTION:key` name is exactly this (case-sensitive).
+    Name(Box<[u8]>),
+    /// Values whose key (of any collection) matches (case-insensitive).
+    KeyRegex(Arc<KeyRegex>),
+}
+
+/// A `setvar`.
+#[derive(Clone, Debug)]
+pub struct SetVarAction {
+    /// `TX` or a persistent collection.
+    pub collection: Collection,
+    /// The key (macros allowed).
+    pub key: Macro,
+    /// The key's interned id when it has no macro.
+    pub key_id: Option<KeyId>,
+    /// What to do.
+    pub op: SetVarKind,
+    /// The operand.
+    pub value: Macro,
+}
+
+/// The operation of a `setvar`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SetVarKind {
+    /// `=`.
+    Set,
+    /// `=+`.
+    Add,
+    /// `=-`.
+    Sub,
+    /// `!`.
+    Delete,
+}
+
+/// The request body processors `ctl:requestBodyProcessor` selects.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BodyProcessorKind {
+    /// `URLENCODED`.
+    UrlEncoded,
+    /// `MULTIPART`.
+    Multipart,
+    /// `JSON`.
+    Json,
+    /// `XML`.
+    Xml,
+}
+
+impl BodyProcessorKind {
+    /// The name `REQBODY_PROCESSOR` holds.
+    pub fn name(self) -> &'static str {
+        match self {
+            BodyProcessorKind::UrlEncoded => "URLENCODED",
+            BodyProcessorKind::Multipart => "MULTIPART",
+            BodyProcessorKind::Json => "JSON",
+            BodyProcessorKind::Xml => "XML",
+        }
+    }
+}
+
+/// A compiled `ctl:`.
+#[derive(Clone, Debug)]
+pub enum CtlAction {
+    /// `ctl:auditEngine`.
+    AuditEngine(AuditEngine),
+    /// `ctl:auditLogParts=+X` / `=-X`.
+    AuditLogParts {
+        /// `+` (add) or `-` (remove).
+        add: bool,
+        /// The letters.
+        parts: String,
+    },
+    /// `ctl:forceRequestBodyVariable` (accepted; no effect in ModSecurity v3).
+    ForceRequestBodyVariable,
+    /// `ctl:requestBodyAccess`.
+    RequestBodyAccess(bool),
+    /// `ctl:requestBodyProcessor`.
+    RequestBodyProcessor(BodyProcessorKind),
+    /// `ctl:ruleEngine`.
+    RuleEngine(RuleEngine),
+    /// `ctl:ruleRemoveById` (ids and inclusive ranges).
+    RuleRemoveById(Vec<(i64, i64)>),
+    /// `ctl:ruleRemoveByTag`.
+    RuleRemoveByTag(Box<str>),
+    /// `ctl:ruleRemoveTargetById=ID;TARGET`.
+    RuleRemoveTargetById(i64, Box<str>),
+    /// `ctl:ruleRemoveTargetByTag=TAG;TARGET`.
+    RuleRemoveTargetByTag(Box<str>, Box<str>),
+}
+
+/// A non-disruptive action run after the whole chain matched, in rule order
+/// (ModSecurity's `m_actionsRuntimePos`).
+#[derive(Clone, Debug)]
+pub enum RunAction {
+    /// `log`.
+    Log,
+    /// `nolog`.
+    NoLog,
+    /// `auditlog`.
+    AuditLog,
+    /// `noauditlog`.
+    NoAuditLog,
+    /// `block`: the phase's default disruptive action, when the engine is `On`.
+    Block,
+    /// `status:N`.
+    Status(u16),
+    /// `ctl:…`.
+    Ctl(CtlAction),
+    /// `skip:N`.
+    Skip(u32),
+    /// `skipAfter:MARKER` (an index into the ruleset's marker names).
+    SkipAfter(u32),
+    /// `initcol`, `setsid`, `setuid`, `setrsc`.
+    OpenCollection(PersistentCollection, Macro),
+    /// `expirevar:COL.KEY=SECONDS`.
+    ExpireVar(Macro),
+    /// `setenv:NAME=VALUE`.
+    SetEnv(Macro),
+    /// `msg`, `logdata`, `severity`, `tag` or `setvar` coming from `SecDefaultAction` or
+    /// `SecRuleUpdateActionById`, where ModSecurity runs them in this generic list.
+    Msg(Macro),
+    /// See [`RunAction::Msg`].
+    LogData(Macro),
+    /// See [`RunAction::Msg`].
+    Severity(u8),
+    /// See [`RunAction::Msg`].
+    Tag(Macro),
+    /// See [`RunAction::Msg`].
+    SetVar(SetVarAction),
+    /// A disruptive action from `SecRuleUpdateActionById`.
+    Disrupt(Disruptive),
+    /// An action with no run-time effect (`xmlns`, …).
+    Nothing,
+}
+
+/// The disruptive action of a rule.
+#[derive(Clone, Debug)]
+pub enum Disruptive {
+    /// `deny`.
+    Deny,
+    /// `drop` (a deny, as in ModSecurity v3).
+    Drop,
+    /// `pass`.
+    Pass,
+    /// `allow`, `allow:request`, `allow:phase`.
+    Allow(AllowKind),
+    /// `redirect:URL`.
+    Redirect(Macro),
+}
+
+/// The scope of `allow`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AllowKind {
+    /// Every remaining rule (the logging phase excepted).
+    All,
+    /// The remaining request phases.
+    Request,
+    /// The rest of the phase.
+    Phase,
+}
+
+/// One link of a chain (a chain of one is a plain rule).
+#[derive(Debug)]
+pub struct CompiledRule {
+    /// `id:` (0 for chain links, which have none).
+    pub id: i64,
+    /// The phase as SecLang numbers it (a link takes its chain's).
+    pub phase: u8,
+    /// Index into the ruleset's file names.
+    pub file: u32,
+    /// Line of the directive.
+    pub line: u32,
+    /// The targets (after exclusions and `SecRuleUpdateTarget…` additions).
+    pub targets: Vec<Target>,
+    /// Exclusions tested against every value.
+    pub value_exclusions: Vec<ValueExclusion>,
+    /// The operator; `None` for `SecAction`.
+    pub operator: Option<CompiledOperator>,
+    /// The transformation chain's node.
+    pub chain: NodeId,
+    /// The chain's nodes root first (for `multiMatch`).
+    pub chain_steps: Vec<NodeId>,
+    /// The transformation names joined by `,` (for `[ref]`).
+    pub chain_text: Box<str>,
+    /// `capture`.
+    pub capture: bool,
+    /// `multiMatch`.
+    pub multi_match: bool,
+    /// `msg:`.
+    pub msg: Option<Macro>,
+    /// `logdata:`.
+    pub logdata: Option<Macro>,
+    /// `severity:`.
+    pub severity: Option<u8>,
+    /// `tag:`s.
+    pub tags: Vec<Macro>,
+    /// `rev:`.
+    pub rev: Arc<str>,
+    /// `ver:`.
+    pub ver: Arc<str>,
+    /// `maturity:`.
+    pub maturity: i32,
+    /// `accuracy:`.
+    pub accuracy: i32,
+    /// `setvar`s, run for every matched value.
+    pub setvars: Vec<SetVarAction>,
+    /// Actions run once the chain matched, in order.
+    pub actions: Vec<RunAction>,
+    /// Actions from `SecRuleUpdateActionById` run once the chain matched.
+    pub update_actions: Vec<RunAction>,
+    /// Disruptive actions from `SecRuleUpdateActionById` (they replace the rule's).
+    pub update_disruptive: Option<Disruptive>,
+    /// The disruptive action.
+    pub disruptive: Option<Disruptive>,
+    /// The rule has `block`.
+    pub has_block: bool,
+    /// The rule carries `chain`.
+    pub chained: bool,
+    /// The next link, if any.
+    pub next: Option<u32>,
+    /// The chain's first rule, for links.
+    pub parent: Option<u32>,
+    /// The literal tags (for `ctl:ruleRemoveByTag` and `…TargetByTag`).
+    pub tag_names: Vec<Box<str>>,
+    /// The rule has `initcol`, `setsid`, `setuid` or `setrsc`.
+    pub opens_collection: bool,
+    /// The operator's slot in the ruleset's prefilter (`u32::MAX`: none).
+    pub prefilter_slot: u32,
+    /// Rules whose targets (and value exclusions) are identical share a target-set id, so
+    /// that one pass over their values can tell whether any value is a prefilter candidate
+    /// (`u32::MAX`: the targets read values without memo slots, so no such pass).
+    pub target_set: u32,
+    /// The rule reads `XML:` (whose values have no slots).
+    pub reads_xml: bool,
+    /// The rule can be skipped when no value of its target set is a candidate for its
+    /// operator: not negated, not `multiMatch`, an operator with literals.
+    pub skippable: bool,
+    /// Expand `msg`, `logdata` and `tag` when the chain matches rather than when the message
+    /// is needed: some action of the chain (or of the phase's defaults) could change what they
+    /// read in between.
+    pub eager_msg: bool,
+}
+
+impl CompiledRule {
+    /// True when a tag (as literal text) equals `tag`.
+    pub fn has_tag(&self, tag: &str) -> bool {
+        self.tag_names.iter().any(|t| &**t == tag)
+    }
+}

@@ -1,0 +1,1148 @@
+//! Rule evaluation, as ModSecurity v3.0.9 runs it:
+//!
+//! - the phase loop (`RulesSet::evaluate`): markers, `skip`, `allow`, exception directives,
+//!   `ctl:ruleRemoveByTag`, and the stop after an interruption;
+//! - a rule (`RuleWithOperator::evaluate`): every target's values, transformed (once per
+//!   value and chain, through the memo), the operator on each, and for each match the
+//!   `setvar`s and `MATCHED_VAR*` updates; then the chain's next link; then, when the whole
+//!   chain matched, the actions that only run then (`executeActionsAfterFullMatch`) and the
+//!   log message (`performLogging`).
+
+use super::memo::transform_unmemoised;
+use super::resolve::{VName, VVal, Visit};
+use super::state::{Intervention, State};
+use super::{LoggedMessage, Transaction};
+use crate::InterruptionAction;
+use crate::message::{RuleMessage, match_description};
+use crate::ruleset::chain::NodeId;
+use crate::ruleset::rule::{
+    AllowKind, CompiledRule, CtlAction, Disruptive, RunAction, SetVarAction, SetVarKind, Target,
+    ValueExclusion,
+};
+use crate::ruleset::settings::RuleEngine;
+use crate::ruleset::{Entry, Ruleset};
+use crate::text::stoi_or_zero;
+use crate::var::{Collection, Scalar};
+use palisade_seclang::MacroString;
+
+/// The message a rule (chain) builds while it runs (ModSecurity's `RuleMessage`).
+///
+/// Most matching rules never log (CRS's skip and scoring rules), so the expensive parts are
+/// built lazily: the match description from [`LastMatch`], and `msg`/`logdata`/`tag` expanded
+/// only when the message is logged or the rule disrupts (`pending_*` say which rule's
+/// actions to expand). Rules whose actions could change what those macros read before then
+/// expand eagerly, as ModSecurity does.
+#[derive(Debug)]
+pub(crate) struct Msg {
+    pub message: Vec<u8>,
+    pub data: Vec<u8>,
+    pub severity: Option<u8>,
+    pub tags: Vec<Vec<u8>>,
+    pub last: Option<LastMatch>,
+    pub disruptive: bool,
+    pub save: bool,
+    pub no_audit_log: bool,
+    pending_msg: Option<u32>,
+    pending_data: Option<u32>,
+    pending_tags: Vec<u32>,
+}
+
+/// What the match description needs: the rule link that matched, the value's name and its
+/// value before transformations.
+#[derive(Clone, Debug)]
+pub(crate) struct LastMatch {
+    rule: u32,
+    name: SavedName,
+    original: SavedVal,
+}
+
+#[derive(Clone, Debug)]
+enum SavedVal {
+    Slot(crate::collection::values::Slot),
+    Owned(Vec<u8>),
+}
+
+#[derive(Clone, Debug)]
+enum SavedName {
+    Plain(&'static str),
+    Key(&'static str, SavedVal),
+    Target(u16),
+}
+
+impl Msg {
+    fn new() -> Self {
+        Msg {
+            message: Vec::new(),
+            data: Vec::new(),
+            severity: None,
+            tags: Vec::new(),
+            last: None,
+            disruptive: false,
+            save: true,
+            no_audit_log: false,
+            pending_msg: None,
+            pending_data: None,
+            pending_tags: Vec::new(),
+        }
+    }
+}
+
+/// Expands operator arguments in the transaction's current state.
+struct Expander<'a> {
+    t: &'a Transaction,
+}
+
+impl palisade_match::MacroExpander for Expander<'_> {
+    fn expand(&self, s: &MacroString) -> Vec<u8> {
+        self.t.expand_macro_string(s)
+    }
+}
+
+impl Transaction {
+    /// Runs the rules of `phase` (0–5).
+    pub(crate) fn run_phase(&mut self, phase: u8) {
+        let rs = self.rs.clone();
+        match self.st.allow {
+            Some(AllowKind::All) if phase != 5 => return,
+            Some(AllowKind::Request) if phase <= 2 => return,
+            _ => {}
+        }
+        self.st.allow = None;
+        let Some(entries) = rs.phases.get(usize::from(phase)) else {
+            return;
+        };
+        let phase_start = self.prof_now();
+        for entry in entries {
+            match *entry {
+                Entry::Marker(id) => {
+                    if self.st.marker == Some(id) {
+                        self.st.marker = None;
+                    }
+                }
+                Entry::Rule { index, removed } => {
+                    if self.st.marker.is_some() {
+                        continue;
+                    }
+                    if self.st.skip_next > 0 {
+                        self.st.skip_next -= 1;
+                        continue;
+                    }
+                    if self.st.allow.is_some() || removed {
+                        continue;
+                    }
+                    if State::bit(&self.st.removed_by_tag, index) {
+                        continue;
+                    }
+                    let mut msg = Msg::new();
+                    let start = self.prof_now();
+                    self.eval_link(&rs, index, &mut msg);
+                    if let Some(start) = start {
+                        self.prof_rule(index, start);
+                    }
+                    if self.st.it.disruptive {
+                        break;
+                    }
+                }
+            }
+        }
+        if let Some(start) = phase_start {
+            self.prof_phase(phase, start);
+        }
+    }
+
+    fn target_removed(&self, idx: u32, target: &Target) -> bool {
+        self.st
+            .removed_targets
+            .iter()
+            .any(|(i, t)| *i == idx && **t == *target.full_name)
+    }
+
+    fn value_removed(
+        &self,
+        idx: u32,
+        ctl: bool,
+        rule: &CompiledRule,
+        target: &Target,
+        v: &Visit,
+    ) -> bool {
+        for e in &rule.value_exclusions {
+            match e {
+                ValueExclusion::Name(n) => {
+                    if self.name_is(target, v.name, n) {
+                        return true;
+                    }
+                }
+                ValueExclusion::KeyRegex(re) => {
+                    let hit = match v.name {
+                        VName::Plain(s) => re.is_match(s.as_bytes()),
+                        VName::Key(_, k) => re.is_match(self.vval_bytes(k)),
+                        VName::Target => re.is_match(target.full_name.as_bytes()),
+                    };
+                    if hit {
+                        return true;
+                    }
+                }
+            }
+        }
+        ctl && self
+            .st
+            .removed_targets
+            .iter()
+            .any(|(i, t)| *i == idx && self.name_is(target, v.name, t.as_bytes()))
+    }
+
+    /// Whether a visited value's name (`COLLECTION:key`) is exactly `full`, without spelling
+    /// the name out.
+    fn name_is(&self, target: &Target, n: VName, full: &[u8]) -> bool {
+        match n {
+            VName::Plain(s) => s.as_bytes() == full,
+            VName::Target => target.full_name.as_bytes() == full,
+            VName::Key(c, k) => {
+                let c = c.as_bytes();
+                full.len() > c.len()
+                    && full.starts_with(c)
+                    && full.get(c.len()) == Some(&b':')
+                    && &full[c.len() + 1..] == self.vval_bytes(k)
+            }
+        }
+    }
+
+    /// Evaluates one link (and, when it matches and chains, the next ones).
+    fn eval_link(&mut self, rs: &Ruleset, idx: u32, msg: &mut Msg) -> bool {
+        let Some(rule) = rs.rules.get(idx as usize) else {
+            return false;
+        };
+        if rule.chained
+            && rule.parent.is_none()
+            && !self.st.deferring
+            && !rs.settings.modsec_3_0_9_defects
+        {
+            // A chain logs only when it matches whole: the multiMatch messages of its links
+            // wait until then (libmodsecurity 3.0.9 logs them even when a later link fails).
+            self.st.deferring = true;
+            let hit = self.eval_link(rs, idx, msg);
+            self.st.deferring = false;
+            let deferred = std::mem::take(&mut self.st.deferred);
+            if hit {
+                for m in deferred {
+                    self.emit_message(m);
+                }
+            }
+            return hit;
+        }
+        let Some(op) = &rule.operator else {
+            return self.eval_unconditional(rs, rule, msg);
+        };
+        if State::bit(&self.st.removed_by_id, idx) {
+            return true;
+        }
+        let ctl_targets = self.st.removed_targets.iter().any(|(i, _)| *i == idx);
+        // Skip the whole rule when no value of its target set is a prefilter candidate for
+        // its operator: then no value can match (the rule is not negated).
+        if rule.skippable
+            && self.opts.prefilter
+            && self.opts.memoize
+            && !ctl_targets
+            && !(rule.reads_xml && self.xml_present)
+            && !self.group_candidate(rs, rule)
+        {
+            self.stats.rules_skipped += 1;
+            self.clean_matched();
+            return false;
+        }
+        self.stats.rules += 1;
+        let mut global = false;
+        let mut visits = std::mem::take(&mut self.visits_buf);
+        for target in &rule.targets {
+            if ctl_targets && self.target_removed(idx, target) {
+                continue;
+            }
+            self.resolve_target(target, &mut visits);
+            for v in visits.iter().copied() {
+                if (ctl_targets || !rule.value_exclusions.is_empty())
+                    && self.value_removed(idx, ctl_targets, rule, target, &v)
+                {
+                    continue;
+                }
+                // The values to test: the transformed value, or every changed step (multiMatch).
+                match v.val {
+                    VVal::Slot(slot) if self.opts.memoize => {
+                        if rule.multi_match {
+                            for (i, &n) in rule.chain_steps.iter().enumerate() {
+                                let r = self.memo.get(
+                                    &self.d.values,
+                                    &rs.chains,
+                                    &rs.transform,
+                                    slot,
+                                    n,
+                                );
+                                if i == 0 || r.changed {
+                                    global |= self.test_value(
+                                        rs,
+                                        rule,
+                                        op,
+                                        target,
+                                        v,
+                                        (n, i),
+                                        Tv::Memo(r),
+                                        msg,
+                                    );
+                                }
+                            }
+                        } else {
+                            let r = self.memo.get(
+                                &self.d.values,
+                                &rs.chains,
+                                &rs.transform,
+                                slot,
+                                rule.chain,
+                            );
+                            global |= self.test_value(
+                                rs,
+                                rule,
+                                op,
+                                target,
+                                v,
+                                (rule.chain, 0),
+                                Tv::Memo(r),
+                                msg,
+                            );
+                        }
+                    }
+                    _ if rule.chain == crate::ruleset::chain::ChainTrie::ROOT => {
+                        global |= self.test_value(
+                            rs,
+                            rule,
+                            op,
+                            target,
+                            v,
+                            (rule.chain, 0),
+                            Tv::Val(v.val),
+                            msg,
+                        );
+                    }
+                    _ => {
+                        let input = self.vval_bytes(v.val).to_vec();
+                        let steps =
+                            transform_unmemoised(&input, &rs.chains, &rs.transform, rule.chain);
+                        if rule.multi_match {
+                            for (i, (n, b, changed)) in steps.iter().enumerate() {
+                                if i == 0 || *changed {
+                                    global |= self.test_value(
+                                        rs,
+                                        rule,
+                                        op,
+                                        target,
+                                        v,
+                                        (*n, i),
+                                        Tv::Owned(b),
+                                        msg,
+                                    );
+                                }
+                            }
+                        } else if let Some((n, b, _)) = steps.last() {
+                            global |= self.test_value(
+                                rs,
+                                rule,
+                                op,
+                                target,
+                                v,
+                                (*n, 0),
+                                Tv::Owned(b),
+                                msg,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        self.visits_buf = visits;
+        if !global {
+            self.clean_matched();
+            return false;
+        }
+        if rule.chained {
+            let Some(next) = rule.next else {
+                return false;
+            };
+            if !self.eval_link(rs, next, msg) {
+                return false;
+            }
+        }
+        self.after_full_match(rs, rule, msg);
+        if msg.save && rule.parent.is_none() && !rule.multi_match {
+            self.push_message(rs, rule, msg);
+        }
+        true
+    }
+
+    /// Runs the operator on one (transformed) value and, on a match, everything a match
+    /// does. Returns whether it matched.
+    #[allow(clippy::too_many_arguments)]
+    fn test_value(
+        &mut self,
+        rs: &Ruleset,
+        rule: &CompiledRule,
+        op: &crate::ruleset::operator::CompiledOperator,
+        target: &Target,
+        v: Visit,
+        _step: (NodeId, usize),
+        tv: Tv<'_>,
+        msg: &mut Msg,
+    ) -> bool {
+        // Scan once: a value's prefilter scan at a node is memoised with the value; a rule
+        // whose operator is not a candidate cannot match, so its result is known.
+        self.stats.tests += 1;
+        if self.opts.prefilter
+            && let Tv::Memo(r) = tv
+            && rule.prefilter_slot != u32::MAX
+            && !self.candidate(rs, r, rule.prefilter_slot)
+        {
+            self.stats.prefiltered += 1;
+            if !op.negated {
+                return false;
+            }
+            return self.matched_value(rs, rule, op, target, v, tv, msg);
+        }
+        if self.profiler.is_some() {
+            let i = self.rule_index(rs, rule);
+            self.prof_operator(i);
+        }
+        let mut captures = std::mem::take(&mut self.captures);
+        captures.clear();
+        let mut geo: Option<palisade_match::GeoRecord> = None;
+        let (hit, bytes) = {
+            let input: &[u8] = match tv {
+                Tv::Memo(r) => self.memo.bytes(&self.d.values, r),
+                Tv::Owned(b) => b,
+                Tv::Val(v) => self.vval_bytes(v),
+            };
+            let expander = Expander { t: self };
+            let mut cx = palisade_match::EvalContext::new(&expander).with_geo(&mut geo);
+            let mut result = op.evaluate(input, &mut cx);
+            // Operators capture only when they match; a capturing search costs several times
+            // a plain one, so it runs only for the values that did match.
+            if result && rule.capture {
+                let mut cx =
+                    palisade_match::EvalContext::new(&expander).with_captures(&mut captures);
+                result = op.evaluate(input, &mut cx);
+            }
+            let hit = result != op.negated;
+            (hit, if hit { input.to_vec() } else { Vec::new() })
+        };
+        self.stats.operators += 1;
+        if rule.capture && !captures.is_empty() {
+            for (g, c) in captures.tx() {
+                let mut digits = [0u8; 12];
+                let key = crate::text::fmt_i32(i32::try_from(g).unwrap_or(i32::MAX), &mut digits);
+                let id = self.st.tx.id_for(&rs.keys, key);
+                self.st.tx.set(id, key, c);
+            }
+        }
+        self.captures = captures;
+        if let Some(g) = geo {
+            self.set_geo(&g);
+        }
+        if !hit {
+            return false;
+        }
+        self.matched_bytes(rs, rule, op, target, v, bytes, msg)
+    }
+
+    /// Whether any value of `rule`'s target set, transformed by its chain, is a candidate
+    /// for its operator. The union of the candidate bits is computed once per target set,
+    /// chain and state of the data.
+    fn group_candidate(&mut self, rs: &Ruleset, rule: &CompiledRule) -> bool {
+        let ts = rule.target_set as usize;
+        let node = rule.chain.0;
+        let epoch = self.d.epoch;
+        if self.group_bits.len() <= ts {
+            self.group_bits.resize_with(ts + 1, Vec::new);
+        }
+        let cached = self
+            .group_bits
+            .get(ts)
+            .and_then(|g| g.iter().find(|e| e.0 == node && e.1 == epoch))
+            .map(|e| e.2);
+        let off = match cached {
+            Some(off) => off,
+            None => {
+                let words = rs.prefilter.words();
+                let off = self.group_words.len();
+                self.group_words.resize(off + words, 0);
+                let mut visits = std::mem::take(&mut self.visits_buf);
+                for target in &rule.targets {
+                    self.resolve_target(target, &mut visits);
+                    for v in &visits {
+                        if !rule.value_exclusions.is_empty()
+                            && self.value_removed(0, false, rule, target, v)
+                        {
+                            continue;
+                        }
+                        let VVal::Slot(slot) = v.val else {
+                            // Not memoisable after all: never skip.
+                            self.group_words[off..off + words]
+                                .iter_mut()
+                                .for_each(|w| *w = u64::MAX);
+                            continue;
+                        };
+                        let r = self.memo.get(
+                            &self.d.values,
+                            &rs.chains,
+                            &rs.transform,
+                            slot,
+                            rule.chain,
+                        );
+                        let b = self.memo.scan(&self.d.values, r, &rs.prefilter) as usize;
+                        for k in 0..words {
+                            let bit = self.memo.bits.get(b + k).copied().unwrap_or(0);
+                            if let Some(w) = self.group_words.get_mut(off + k) {
+                                *w |= bit;
+                            }
+                        }
+                    }
+                }
+                self.visits_buf = visits;
+                let off = u32::try_from(off).unwrap_or(u32::MAX);
+                if let Some(g) = self.group_bits.get_mut(ts) {
+                    g.retain(|e| e.0 != node);
+                    g.push((node, epoch, off));
+                }
+                off
+            }
+        };
+        let slot = rule.prefilter_slot;
+        self.group_words
+            .get(off as usize + slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+    }
+
+    fn candidate(&mut self, rs: &Ruleset, r: super::memo::MemoRef, slot: u32) -> bool {
+        let off = self.memo.scan(&self.d.values, r, &rs.prefilter);
+        self.memo.bit(off, slot)
+    }
+
+    /// A match decided without running the operator (a negated operator the prefilter proved
+    /// false).
+    #[allow(clippy::too_many_arguments)]
+    fn matched_value(
+        &mut self,
+        rs: &Ruleset,
+        rule: &CompiledRule,
+        op: &crate::ruleset::operator::CompiledOperator,
+        target: &Target,
+        v: Visit,
+        tv: Tv<'_>,
+        msg: &mut Msg,
+    ) -> bool {
+        let bytes = match tv {
+            Tv::Memo(r) => self.memo.bytes(&self.d.values, r).to_vec(),
+            Tv::Owned(b) => b.to_vec(),
+            Tv::Val(x) => self.vval_bytes(x).to_vec(),
+        };
+        self.matched_bytes(rs, rule, op, target, v, bytes, msg)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn matched_bytes(
+        &mut self,
+        rs: &Ruleset,
+        rule: &CompiledRule,
+        _op: &crate::ruleset::operator::CompiledOperator,
+        target: &Target,
+        v: Visit,
+        bytes: Vec<u8>,
+        msg: &mut Msg,
+    ) -> bool {
+        self.stats.matches += 1;
+        let save = |t: &Transaction, v: VVal| match v {
+            VVal::Slot(s) => SavedVal::Slot(s),
+            other => SavedVal::Owned(t.vval_bytes(other).to_vec()),
+        };
+        let name = match v.name {
+            VName::Plain(p) => SavedName::Plain(p),
+            VName::Key(c, k) => SavedName::Key(c, save(self, k)),
+            VName::Target => SavedName::Target(
+                rule.targets
+                    .iter()
+                    .position(|t| std::ptr::eq(t, target))
+                    .and_then(|i| u16::try_from(i).ok())
+                    .unwrap_or(0),
+            ),
+        };
+        msg.last = Some(LastMatch {
+            rule: self.rule_index(rs, rule),
+            name,
+            original: save(self, v.val),
+        });
+        let mut full = std::mem::take(&mut self.name_buf);
+        full.clear();
+        self.name_into(target, v.name, &mut full);
+        self.update_matched(&full, &bytes);
+        self.name_buf = full;
+        self.independent_actions(rs, rule, msg);
+        if rule.multi_match && msg.save {
+            self.push_message(rs, rule, msg);
+        }
+        true
+    }
+
+    fn rule_index(&self, rs: &Ruleset, rule: &CompiledRule) -> u32 {
+        let base = rs.rules.as_ptr() as usize;
+        let at = rule as *const CompiledRule as usize;
+        u32::try_from((at - base) / std::mem::size_of::<CompiledRule>()).unwrap_or(0)
+    }
+
+    /// Builds what was deferred: the pending `msg`/`logdata`/`tag` expansions.
+    fn finish_msg(&mut self, rs: &Ruleset, msg: &mut Msg) {
+        for i in std::mem::take(&mut msg.pending_tags) {
+            if let Some(r) = rs.rules.get(i as usize) {
+                for t in &r.tags {
+                    let tag = self.expand(t, Some(r));
+                    msg.tags.push(tag);
+                }
+            }
+        }
+        if let Some(r) = msg
+            .pending_data
+            .take()
+            .and_then(|i| rs.rules.get(i as usize))
+            && let Some(m) = &r.logdata
+        {
+            msg.data = self.expand(m, Some(r));
+        }
+        if let Some(r) = msg
+            .pending_msg
+            .take()
+            .and_then(|i| rs.rules.get(i as usize))
+            && let Some(m) = &r.msg
+        {
+            msg.message = self.expand(m, Some(r));
+        }
+    }
+
+    /// The match description of the last match.
+    fn describe(&self, rs: &Ruleset, last: &LastMatch) -> Vec<u8> {
+        let Some(rule) = rs.rules.get(last.rule as usize) else {
+            return Vec::new();
+        };
+        let Some(op) = &rule.operator else {
+            return Vec::new();
+        };
+        if let Some(m) = op.fixed_message {
+            return m.as_bytes().to_vec();
+        }
+        let val = |v: &SavedVal| -> Vec<u8> {
+            match v {
+                SavedVal::Slot(s) => self.d.values.get(*s).to_vec(),
+                SavedVal::Owned(b) => b.clone(),
+            }
+        };
+        let name: Vec<u8> = match &last.name {
+            SavedName::Plain(p) => p.as_bytes().to_vec(),
+            SavedName::Key(c, k) => {
+                let mut n = c.as_bytes().to_vec();
+                n.push(b':');
+                n.extend_from_slice(&val(k));
+                n
+            }
+            SavedName::Target(i) => rule
+                .targets
+                .get(usize::from(*i))
+                .map(|t| t.full_name.as_bytes().to_vec())
+                .unwrap_or_default(),
+        };
+        match_description(op.display, op.param.as_bytes(), &name, &val(&last.original))
+    }
+
+    fn eval_unconditional(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) -> bool {
+        self.independent_actions(rs, rule, msg);
+        self.after_full_match(rs, rule, msg);
+        if msg.save && !rule.has_block && !rule.multi_match && msg.pending_msg.is_some() {
+            self.finish_msg(rs, msg);
+        }
+        if (rule.has_block && !rule.multi_match)
+            || (msg.save && !rule.multi_match && !msg.message.is_empty())
+        {
+            self.push_message(rs, rule, msg);
+        }
+        true
+    }
+
+    fn update_matched(&mut self, name: &[u8], value: &[u8]) {
+        match &mut self.st.matched_var {
+            Some((n, v)) => {
+                n.clear();
+                n.extend_from_slice(name);
+                v.clear();
+                v.extend_from_slice(value);
+            }
+            None => self.st.matched_var = Some((name.to_vec(), value.to_vec())),
+        }
+        let k = self.st.matched_values.push(name);
+        let v = self.st.matched_values.push(value);
+        self.st.matched_vars.add(
+            &self.st.matched_values,
+            k,
+            v,
+            crate::collection::keys::KeyId::NONE,
+        );
+    }
+
+    fn clean_matched(&mut self) {
+        self.st.matched_var = None;
+        if !self.st.matched_vars.is_empty() {
+            self.st.matched_vars.clear();
+            self.st.matched_values.clear();
+        }
+    }
+
+    /// `executeActionsIndependentOfChainedRuleResult`: runs for every matched value.
+    fn independent_actions(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
+        // Palisade opens persistent collections before the rule's setvars run, so that
+        // `initcol:ip=…,setvar:ip.n=+1` works in one rule (ModSecurity 3.0.9 runs the setvars
+        // first and loses them).
+        if rule.opens_collection && !rule.setvars.is_empty() {
+            for a in &rule.actions {
+                if let RunAction::OpenCollection(p, key) = a {
+                    let key = String::from_utf8_lossy(&self.expand(key, Some(rule))).into_owned();
+                    self.open_collection(*p, key);
+                }
+            }
+        }
+        for sv in &rule.setvars {
+            self.setvar(rs, rule, sv);
+        }
+        if rule.multi_match && !rule.chained {
+            if let Some(s) = rule.severity {
+                self.severity(s, msg);
+            }
+            if let Some(m) = &rule.logdata {
+                msg.pending_data = None;
+                msg.data = self.expand(m, Some(rule));
+            }
+            if let Some(m) = &rule.msg {
+                msg.pending_msg = None;
+                msg.message = self.expand(m, Some(rule));
+            }
+        }
+    }
+
+    fn severity(&mut self, s: u8, msg: &mut Msg) {
+        msg.severity = Some(s);
+        if s < self.st.highest_severity {
+            self.st.highest_severity = s;
+        }
+    }
+
+    /// `executeActionsAfterFullMatch`.
+    fn after_full_match(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
+        if let Some(def) = rs.defaults.get(usize::from(rule.phase)) {
+            for a in &def.actions {
+                self.run_action(rs, rule, a, msg);
+            }
+        }
+        let idx = self.rule_index(rs, rule);
+        if rule.eager_msg {
+            self.finish_msg(rs, msg);
+            for t in &rule.tags {
+                let tag = self.expand(t, Some(rule));
+                msg.tags.push(tag);
+            }
+        } else if !rule.tags.is_empty() {
+            msg.pending_tags.push(idx);
+        }
+        let replaced = !rule.update_actions.is_empty();
+        for a in &rule.update_actions {
+            self.run_action(rs, rule, a, msg);
+        }
+        if let Some(s) = rule.severity {
+            self.severity(s, msg);
+        }
+        if rule.eager_msg {
+            if let Some(m) = &rule.logdata {
+                msg.data = self.expand(m, Some(rule));
+            }
+            if let Some(m) = &rule.msg {
+                msg.message = self.expand(m, Some(rule));
+            }
+        } else {
+            if rule.logdata.is_some() {
+                msg.pending_data = Some(idx);
+            }
+            if rule.msg.is_some() {
+                msg.pending_msg = Some(idx);
+            }
+        }
+        for a in &rule.actions {
+            if replaced && matches!(a, RunAction::Block) {
+                continue;
+            }
+            self.run_action(rs, rule, a, msg);
+        }
+        if !replaced
+            && let Some(d) = &rule.disruptive
+            && self.engine() == RuleEngine::On
+        {
+            self.disrupt(rs, rule, d, msg);
+        }
+    }
+
+    fn run_action(&mut self, rs: &Ruleset, rule: &CompiledRule, a: &RunAction, msg: &mut Msg) {
+        match a {
+            RunAction::Log => msg.save = true,
+            RunAction::NoLog => msg.save = false,
+            RunAction::AuditLog => {
+                msg.no_audit_log = false;
+                msg.save = true;
+            }
+            RunAction::NoAuditLog => {
+                msg.no_audit_log = true;
+                // `noauditlog` concerns the audit log only (libmodsecurity 3.0.9 also drops
+                // the error-log line: tests/crs/MODSEC_DEFECTS.md).
+                if rs.settings.modsec_3_0_9_defects {
+                    msg.save = false;
+                }
+            }
+            RunAction::Block => {
+                if self.engine() == RuleEngine::On
+                    && let Some(d) = rs
+                        .defaults
+                        .get(usize::from(rule.phase))
+                        .and_then(|d| d.disruptive.as_ref())
+                {
+                    self.disrupt(rs, rule, d, msg);
+                }
+            }
+            RunAction::Status(s) => self.st.it.status = *s,
+            RunAction::Ctl(c) => self.ctl(rs, c),
+            RunAction::Skip(n) => self.st.skip_next = *n,
+            RunAction::SkipAfter(m) => self.st.marker = Some(*m),
+            RunAction::OpenCollection(p, key) => {
+                let key = String::from_utf8_lossy(&self.expand(key, Some(rule))).into_owned();
+                self.open_collection(*p, key);
+            }
+            RunAction::ExpireVar(m) => {
+                let text = self.expand(m, Some(rule));
+                self.expirevar(rs, &text);
+            }
+            RunAction::SetEnv(m) => {
+                let text = self.expand(m, Some(rule));
+                let (k, v) = match text.iter().position(|&b| b == b'=') {
+                    Some(p) => (&text[..p], &text[p + 1..]),
+                    None => (&text[..], &b""[..]),
+                };
+                let id = self.st.env.id_for(&rs.keys, k);
+                self.st.env.set(id, k, v);
+            }
+            RunAction::Msg(m) => {
+                msg.pending_msg = None;
+                msg.message = self.expand(m, Some(rule));
+            }
+            RunAction::LogData(m) => {
+                msg.pending_data = None;
+                msg.data = self.expand(m, Some(rule));
+            }
+            RunAction::Severity(s) => self.severity(*s, msg),
+            RunAction::Tag(m) => {
+                self.finish_msg(rs, msg);
+                let t = self.expand(m, Some(rule));
+                msg.tags.push(t);
+            }
+            RunAction::SetVar(sv) => self.setvar(rs, rule, sv),
+            RunAction::Disrupt(d) => {
+                if self.engine() == RuleEngine::On {
+                    self.disrupt(rs, rule, d, msg);
+                }
+            }
+            RunAction::Nothing => {}
+        }
+    }
+
+    fn disrupt(&mut self, rs: &Ruleset, rule: &CompiledRule, d: &Disruptive, msg: &mut Msg) {
+        match d {
+            Disruptive::Deny | Disruptive::Drop => {
+                if self.st.it.status == 200 {
+                    self.st.it.status = 403;
+                }
+                self.st.it.disruptive = true;
+                self.st.it.action = Some(if matches!(d, Disruptive::Drop) {
+                    InterruptionAction::Drop
+                } else {
+                    InterruptionAction::Deny
+                });
+                msg.disruptive = true;
+                self.st.it.rule_id = self.top_id(rs, rule);
+                self.finish_msg(rs, msg);
+                let m = self.build_message(rs, rule, msg);
+                self.st.it.log = Some(m.render_with_client_template());
+            }
+            Disruptive::Redirect(url) => {
+                let url = String::from_utf8_lossy(&self.expand(url, Some(rule))).into_owned();
+                let s = self.st.it.status;
+                if s == 200 || !(301..=307).contains(&s) {
+                    self.st.it.status = 302;
+                }
+                self.st.it.url = Some(url);
+                self.st.it.disruptive = true;
+                self.st.it.action = Some(InterruptionAction::Redirect);
+                msg.disruptive = true;
+                self.st.it.rule_id = self.top_id(rs, rule);
+                self.finish_msg(rs, msg);
+                let m = self.build_message(rs, rule, msg);
+                self.st.it.log = Some(m.render_with_client_template());
+            }
+            Disruptive::Pass => self.st.it = Intervention::default(),
+            Disruptive::Allow(k) => self.st.allow = Some(*k),
+        }
+    }
+
+    fn top_id(&self, rs: &Ruleset, rule: &CompiledRule) -> i64 {
+        let mut r = rule;
+        while let Some(p) = r.parent.and_then(|p| rs.rules.get(p as usize)) {
+            r = p;
+        }
+        r.id
+    }
+
+    fn ctl(&mut self, rs: &Ruleset, c: &CtlAction) {
+        match c {
+            CtlAction::AuditEngine(e) => self.st.audit_engine = Some(*e),
+            CtlAction::AuditLogParts { add, parts } => {
+                self.st.audit_mods.push((*add, parts.clone()))
+            }
+            CtlAction::ForceRequestBodyVariable => {}
+            CtlAction::RequestBodyAccess(b) => self.st.body_access = Some(*b),
+            CtlAction::RequestBodyProcessor(p) => {
+                use crate::ruleset::rule::BodyProcessorKind as B;
+                match p {
+                    B::Json | B::Xml => self.st.body_processor = Some(*p),
+                    B::UrlEncoded | B::Multipart => self.st.body_type = Some(*p),
+                }
+                self.d
+                    .set_scalar(Scalar::ReqbodyProcessor, p.name().as_bytes());
+            }
+            CtlAction::RuleEngine(e) => self.st.engine = Some(*e),
+            CtlAction::RuleRemoveById(ranges) => {
+                for (i, r) in rs.rules.iter().enumerate() {
+                    if ranges.iter().any(|&(a, b)| a <= r.id && r.id <= b) {
+                        State::set_bit(
+                            &mut self.st.removed_by_id,
+                            u32::try_from(i).unwrap_or(u32::MAX),
+                        );
+                    }
+                }
+            }
+            CtlAction::RuleRemoveByTag(t) => {
+                if let Some(v) = rs.tag_index.get(t) {
+                    for &i in v {
+                        State::set_bit(&mut self.st.removed_by_tag, i);
+                    }
+                }
+            }
+            CtlAction::RuleRemoveTargetById(id, t) => {
+                if let Some(v) = rs.id_index.get(id) {
+                    for &i in v {
+                        self.st.removed_targets.push((i, t.clone()));
+                    }
+                }
+            }
+            CtlAction::RuleRemoveTargetByTag(tag, t) => {
+                if let Some(v) = rs.tag_index.get(tag) {
+                    for &i in v {
+                        self.st.removed_targets.push((i, t.clone()));
+                    }
+                }
+            }
+        }
+    }
+
+    fn setvar(&mut self, rs: &Ruleset, rule: &CompiledRule, sv: &SetVarAction) {
+        let mut value = std::mem::take(&mut self.value_buf);
+        value.clear();
+        self.expand_into(&sv.value, Some(rule), &mut value);
+        let dynamic_key;
+        let key: &[u8] = match sv.key.as_literal() {
+            Some(k) => k,
+            None => {
+                dynamic_key = self.expand(&sv.key, Some(rule));
+                &dynamic_key
+            }
+        };
+        self.setvar_apply(rs, sv, key, &value);
+        self.value_buf = value;
+    }
+
+    fn setvar_apply(&mut self, rs: &Ruleset, sv: &SetVarAction, key: &[u8], value: &[u8]) {
+        let Some(coll) = self.mut_coll(sv.collection) else {
+            return;
+        };
+        let id = match sv.key_id {
+            Some(id) if sv.key.as_literal().is_some() => id,
+            _ => coll.id_for(&rs.keys, key),
+        };
+        match sv.op {
+            SetVarKind::Delete => coll.remove(id),
+            SetVarKind::Set => coll.set(id, key, value),
+            SetVarKind::Add | SetVarKind::Sub => {
+                let pre = stoi_or_zero(value);
+                let cur = coll.get(id).map_or(0, |v| stoi_or_zero(&v.value));
+                let n = if sv.op == SetVarKind::Add {
+                    cur.wrapping_add(pre)
+                } else {
+                    cur.wrapping_sub(pre)
+                };
+                let mut digits = [0u8; 12];
+                coll.set(id, key, crate::text::fmt_i32(n, &mut digits));
+            }
+        }
+    }
+
+    fn mut_coll(&mut self, c: Collection) -> Option<&mut crate::collection::tx::MutCollection> {
+        match c {
+            Collection::Tx => Some(&mut self.st.tx),
+            _ => {
+                let p = c.persistent()?;
+                self.st.persistent[p.index()].as_mut().map(|o| &mut o.vars)
+            }
+        }
+    }
+
+    fn open_collection(&mut self, p: crate::persist::PersistentCollection, key: String) {
+        use crate::persist::PersistentCollection as P;
+        if self.st.persistent[p.index()]
+            .as_ref()
+            .is_some_and(|o| o.key == key)
+        {
+            return;
+        }
+        // Switching to another record saves the one that was open.
+        self.save_one(p);
+        let now = self.host.clock.now_micros().div_euclid(1_000_000);
+        let stored = self
+            .host
+            .store
+            .load(&self.rs.settings.web_app_id, p, &key, now);
+        let mut vars = crate::collection::tx::MutCollection::new(
+            u32::try_from(self.rs.keys.len()).unwrap_or(0),
+        );
+        for v in stored {
+            let id = vars.id_for(&self.rs.keys, v.name.as_bytes());
+            vars.set(id, v.name.as_bytes(), &v.value);
+            if let Some(t) = v.expires_at {
+                vars.set_expiry(id, t);
+            }
+        }
+        match p {
+            P::Session => self.d.set_scalar(Scalar::SessionId, key.as_bytes()),
+            P::User => self.d.set_scalar(Scalar::UserId, key.as_bytes()),
+            _ => {}
+        }
+        self.st.persistent[p.index()] = Some(super::state::OpenCollection { key, vars });
+    }
+
+    /// `expirevar:COL.KEY=SECONDS`.
+    fn expirevar(&mut self, rs: &Ruleset, text: &[u8]) {
+        let (lhs, secs) = match text.iter().position(|&b| b == b'=') {
+            Some(p) => (&text[..p], stoi_or_zero(&text[p + 1..])),
+            None => (text, 0),
+        };
+        let Some(dot) = lhs.iter().position(|&b| b == b'.') else {
+            return;
+        };
+        let col = String::from_utf8_lossy(&lhs[..dot]).into_owned();
+        let key = &lhs[dot + 1..];
+        let Some(c) = Collection::from_name(&col) else {
+            return;
+        };
+        let now = self.host.clock.now_micros().div_euclid(1_000_000);
+        if let Some(coll) = self.mut_coll(c)
+            && let Some(id) = coll.find_id(&rs.keys, key)
+        {
+            coll.set_expiry(id, now + i64::from(secs));
+        }
+    }
+
+    fn build_message(&self, rs: &Ruleset, rule: &CompiledRule, msg: &Msg) -> RuleMessage {
+        let mut top = rule;
+        while let Some(p) = top.parent.and_then(|p| rs.rules.get(p as usize)) {
+            top = p;
+        }
+        let uri = match &self.uri_arc {
+            Some(u) => u.clone(),
+            None => self.d.uri_path_decoded.clone(),
+        };
+        RuleMessage {
+            rule_id: top.id,
+            file: rs.file_name(top),
+            line: top.line,
+            phase: top.phase,
+            rev: top.rev.clone(),
+            ver: top.ver.clone(),
+            maturity: top.maturity,
+            accuracy: top.accuracy,
+            message: msg.message.clone(),
+            data: msg.data.clone(),
+            severity: msg.severity.unwrap_or(0),
+            has_severity: msg.severity.is_some(),
+            tags: msg.tags.clone(),
+            matched: msg
+                .last
+                .as_ref()
+                .map(|l| self.describe(rs, l))
+                .unwrap_or_default(),
+            matched_var_name: self
+                .st
+                .matched_var
+                .as_ref()
+                .map(|m| m.0.clone())
+                .unwrap_or_default(),
+            matched_var: self
+                .st
+                .matched_var
+                .as_ref()
+                .map(|m| m.1.clone())
+                .unwrap_or_default(),
+            reference: top.chain_text.to_string(),
+            disruptive: msg.disruptive,
+            save: msg.save,
+            no_audit_log: msg.no_audit_log,
+            client_ip: self.client_arc.clone(),
+            server_ip: self.server_arc.clone(),
+            uri,
+            unique_id: self.id.clone(),
+        }
+    }
+
+    /// `performLogging`: records the message (and writes the error-log line unless the rule
+    /// was disruptive).
+    fn push_message(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
+        self.finish_msg(rs, msg);
+        let m = self.build_message(rs, rule, msg);
+        if self.st.deferring {
+            self.st.deferred.push(m);
+            return;
+        }
+        self.emit_message(m);
+    }
+
+    /// Records a message (and hands a non-disruptive one to the host's error log).
+    fn emit_message(&mut self, m: RuleMessage) {
+        let error_logged = !m.disruptive;
+        if error_logged && let Some(sink) = &self.host.rule_log {
+            sink.rule_matched(&m);
+        }
+        self.messages.push(LoggedMessage {
+            message: m,
+            error_logged,
+        });
+    }
+}
+
+/// A value to test: in the memo, or computed on the side.
+#[derive(Clone, Copy)]
+enum Tv<'a> {
+    Memo(super::memo::MemoRef),
+    Owned(&'a [u8]),
+    Val(VVal),
+}

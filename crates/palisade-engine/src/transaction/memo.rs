@@ -1,0 +1,347 @@
+//! Transform once: per transaction, each (value slot, chain node) is transformed at most once,
+//! and a chain reuses its prefix's result (`t:urlDecodeUni,t:lowercase` starts from the memoised
+//! `t:urlDecodeUni`). Only values that cannot change during the transaction (request data)
+//! have slots; `TX` and other mutable values are transformed without the memo.
+
+use std::borrow::Cow;
+
+use crate::collection::values::{Slot, ValueTable};
+use crate::ruleset::chain::{ChainTrie, NodeId};
+use crate::transform::{TransformSettings, apply};
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Clone, Copy, Debug)]
+struct Entry {
+    start: u32,
+    len: u32,
+    /// The value differs from the parent node's.
+    changed: bool,
+    /// The bytes are the slot's original value (no step changed it).
+    orig: bool,
+    /// The entry that first held these bytes (entries of unchanged steps share it).
+    content: u32,
+    /// Offset of this entry's candidate bits in `Memo::bits`, or NONE when not scanned yet.
+    bits: u32,
+}
+
+/// The memo of transformed values: per chain node, a dense index from value slot to entry
+/// (a lookup is two array reads).
+#[derive(Clone, Debug, Default)]
+pub struct Memo {
+    by_node: Vec<Vec<u32>>,
+    used_nodes: Vec<u32>,
+    entries: Vec<Entry>,
+    bytes: Vec<u8>,
+    /// Candidate bitsets of scanned entries.
+    pub bits: Vec<u64>,
+    /// Number of transformations computed (statistics).
+    pub computed: u64,
+    /// Number of lookups answered from the memo (statistics).
+    pub hits: u64,
+    /// Number of prefilter scans (statistics).
+    pub scans: u64,
+    /// Cost accounting when the transaction is profiled (`None` otherwise).
+    pub(crate) prof: Option<MemoProfile>,
+}
+
+/// What the memo measures for the profiler: each computed transformation step (by chain node)
+/// and each prefilter scan.
+#[derive(Clone, Debug)]
+pub(crate) struct MemoProfile {
+    pub watch: std::sync::Arc<dyn crate::profile::Stopwatch>,
+    pub transforms: Vec<crate::profile::Cost>,
+    pub scans: crate::profile::Cost,
+}
+
+/// A transformed value: where its bytes are and whether the last step changed it.
+#[derive(Clone, Copy, Debug)]
+pub struct MemoRef {
+    #[allow(dead_code)]
+    idx: u32,
+    content: u32,
+    slot: Slot,
+    orig: bool,
+    start: u32,
+    len: u32,
+    /// The last transformation changed the value.
+    pub changed: bool,
+}
+
+impl Memo {
+    /// Forgets everything, keeping allocations.
+    pub fn clear(&mut self) {
+        for &n in &self.used_nodes {
+            if let Some(v) = self.by_node.get_mut(n as usize) {
+                v.clear();
+            }
+        }
+        self.used_nodes.clear();
+        self.entries.clear();
+        self.bytes.clear();
+        self.bits.clear();
+    }
+
+    fn find(&self, slot: Slot, node: NodeId) -> Option<u32> {
+        let e = *self.by_node.get(node.0 as usize)?.get(slot.0 as usize)?;
+        (e != NONE).then_some(e)
+    }
+
+    fn r(&self, slot: Slot, idx: u32) -> Option<MemoRef> {
+        self.entries.get(idx as usize).map(|e| MemoRef {
+            idx,
+            content: e.content,
+            slot,
+            orig: e.orig,
+            start: e.start,
+            len: e.len,
+            changed: e.changed,
+        })
+    }
+
+    /// The bytes of a memoised value.
+    pub fn bytes<'a>(&'a self, values: &'a ValueTable, r: MemoRef) -> &'a [u8] {
+        if r.orig {
+            return values.get(r.slot);
+        }
+        self.bytes
+            .get(r.start as usize..(r.start as usize + r.len as usize))
+            .unwrap_or(&[])
+    }
+
+    fn push_entry(&mut self, slot: Slot, node: NodeId, mut e: Entry) -> MemoRef {
+        let idx = u32::try_from(self.entries.len()).unwrap_or(NONE);
+        if e.content == NONE {
+            e.content = idx;
+        }
+        self.entries.push(e);
+        let n = node.0 as usize;
+        if self.by_node.len() <= n {
+            self.by_node.resize_with(n + 1, Vec::new);
+        }
+        let v = &mut self.by_node[n];
+        if v.is_empty() {
+            self.used_nodes.push(node.0);
+        }
+        if v.len() <= slot.0 as usize {
+            v.resize(slot.0 as usize + 1, NONE);
+        }
+        v[slot.0 as usize] = idx;
+        MemoRef {
+            idx,
+            content: e.content,
+            slot,
+            orig: e.orig,
+            start: e.start,
+            len: e.len,
+            changed: e.changed,
+        }
+    }
+
+    /// The candidate-bits offset recorded for an entry's content.
+    pub fn bits_of(&self, r: MemoRef) -> Option<u32> {
+        self.entries
+            .get(r.content as usize)
+            .map(|e| e.bits)
+            .filter(|&b| b != NONE)
+    }
+
+    /// Scans an entry's content with `pf` (once per content) and returns the bits' offset.
+    pub fn scan(
+        &mut self,
+        values: &ValueTable,
+        r: MemoRef,
+        pf: &crate::ruleset::prefilter::GlobalPrefilter,
+    ) -> u32 {
+        if let Some(off) = self.bits_of(r) {
+            return off;
+        }
+        let off = self.bits.len();
+        self.bits.resize(off + pf.words(), 0);
+        let bytes: &[u8] = if r.orig {
+            values.get(r.slot)
+        } else {
+            self.bytes
+                .get(r.start as usize..(r.start as usize + r.len as usize))
+                .unwrap_or(&[])
+        };
+        let start = self.prof.as_ref().map(|p| p.watch.nanos());
+        if let Some(out) = self.bits.get_mut(off..) {
+            pf.scan(bytes, out);
+        }
+        if let (Some(start), Some(p)) = (start, self.prof.as_mut()) {
+            let spent = p.watch.nanos().saturating_sub(start);
+            p.scans.add(spent);
+        }
+        let off = u32::try_from(off).unwrap_or(NONE);
+        if let Some(e) = self.entries.get_mut(r.content as usize) {
+            e.bits = off;
+        }
+        self.scans += 1;
+        off
+    }
+
+    /// Whether `slot` is set in the candidate bits at `off`.
+    pub fn bit(&self, off: u32, slot: u32) -> bool {
+        self.bits
+            .get(off as usize + slot as usize / 64)
+            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+    }
+
+    /// The value of `slot` after the chain `node`, computing (and memoising) what is missing.
+    pub fn get(
+        &mut self,
+        values: &ValueTable,
+        chains: &ChainTrie,
+        settings: &TransformSettings,
+        slot: Slot,
+        node: NodeId,
+    ) -> MemoRef {
+        if let Some(r) = self.find(slot, node).and_then(|e| self.r(slot, e)) {
+            self.hits += 1;
+            return r;
+        }
+        // Walk up to the nearest memoised ancestor (or the root), then compute down.
+        let mut path: Vec<NodeId> = Vec::new();
+        let mut at = node;
+        let mut base: Option<MemoRef> = None;
+        loop {
+            if let Some(r) = self.find(slot, at).and_then(|e| self.r(slot, e)) {
+                base = Some(r);
+                break;
+            }
+            path.push(at);
+            match chains.step(at) {
+                Some((p, _)) => at = p,
+                None => break,
+            }
+        }
+        let mut cur = match base {
+            Some(r) => r,
+            None => {
+                // The root: the original value.
+                path.pop();
+                self.push_entry(
+                    slot,
+                    ChainTrie::ROOT,
+                    Entry {
+                        start: 0,
+                        len: 0,
+                        changed: false,
+                        orig: true,
+                        content: NONE,
+                        bits: NONE,
+                    },
+                )
+            }
+        };
+        for &n in path.iter().rev() {
+            let Some((_, t)) = chains.step(n) else {
+                continue;
+            };
+            self.computed += 1;
+            let input: &[u8] = if cur.orig {
+                values.get(slot)
+            } else {
+                self.bytes
+                    .get(cur.start as usize..(cur.start as usize + cur.len as usize))
+                    .unwrap_or(&[])
+            };
+            // ModSecurity counts a step as a change only when the bytes differ.
+            let start = self.prof.as_ref().map(|p| p.watch.nanos());
+            let owned: Option<Vec<u8>> = match apply(t, input, settings) {
+                Cow::Borrowed(_) => None,
+                Cow::Owned(v) if v.as_slice() == input => None,
+                Cow::Owned(v) => Some(v),
+            };
+            if let (Some(start), Some(p)) = (start, self.prof.as_mut()) {
+                let spent = p.watch.nanos().saturating_sub(start);
+                crate::profile::add_at(&mut p.transforms, n.0 as usize, spent);
+            }
+            let e = match owned {
+                None => Entry {
+                    start: cur.start,
+                    len: cur.len,
+                    changed: false,
+                    orig: cur.orig,
+                    content: cur.content,
+                    bits: NONE,
+                },
+                Some(v) => {
+                    let s = self.bytes.len();
+                    self.bytes.extend_from_slice(&v);
+                    Entry {
+                        start: u32::try_from(s).unwrap_or(0),
+                        len: u32::try_from(v.len()).unwrap_or(0),
+                        changed: true,
+                        orig: false,
+                        content: NONE,
+                        bits: NONE,
+                    }
+                }
+            };
+            cur = self.push_entry(slot, n, e);
+        }
+        cur
+    }
+}
+
+/// Transforms a value that has no slot (TX, counts, …) along `node`'s chain, returning every
+/// step's value when `steps` is set (for `multiMatch`) or only the last.
+pub fn transform_unmemoised(
+    input: &[u8],
+    chains: &ChainTrie,
+    settings: &TransformSettings,
+    node: NodeId,
+) -> Vec<(NodeId, Vec<u8>, bool)> {
+    let nodes = chains.path_nodes(node);
+    let mut out: Vec<(NodeId, Vec<u8>, bool)> = Vec::with_capacity(nodes.len());
+    let mut cur = input.to_vec();
+    out.push((ChainTrie::ROOT, cur.clone(), false));
+    for &n in nodes.iter().skip(1) {
+        let Some((_, t)) = chains.step(n) else {
+            continue;
+        };
+        let changed = match apply(t, &cur, settings) {
+            Cow::Borrowed(_) => false,
+            Cow::Owned(v) if v == cur => false,
+            Cow::Owned(v) => {
+                cur = v;
+                true
+            }
+        };
+        out.push((n, cur.clone(), changed));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use palisade_transform::TransformId;
+
+    #[test]
+    fn prefix_is_reused() {
+        let mut values = ValueTable::default();
+        let s = values.push(b"AbC");
+        let mut chains = ChainTrie::default();
+        let lower = chains.intern(&[TransformId::Lowercase]);
+        let lower_len = chains.intern(&[TransformId::Lowercase, TransformId::Length]);
+        let settings = TransformSettings::default();
+        let mut m = Memo::default();
+        let r = m.get(&values, &chains, &settings, s, lower_len);
+        assert_eq!(m.bytes(&values, r), b"3");
+        assert_eq!(m.computed, 2);
+        let r = m.get(&values, &chains, &settings, s, lower);
+        assert_eq!(m.bytes(&values, r), b"abc");
+        assert!(r.changed);
+        assert_eq!(m.computed, 2);
+        assert_eq!(m.hits, 1);
+        let r = m.get(&values, &chains, &settings, s, ChainTrie::ROOT);
+        assert_eq!(m.bytes(&values, r), b"AbC");
+        assert!(!r.changed);
+        let up = chains.intern(&[TransformId::Uppercase]);
+        let r = m.get(&values, &chains, &settings, s, up);
+        assert_eq!(m.bytes(&values, r), b"ABC");
+    }
+}

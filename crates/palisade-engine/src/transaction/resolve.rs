@@ -1,0 +1,376 @@
+//! Target resolution: the values a rule's target visits, in ModSecurity's order, with the name
+//! each reports (`ARGS:q`, `REQUEST_HEADERS:User-Agent`, `TX:score`, `REQUEST_URI`). Values
+//! stay where they are (slots in the value table, or this rule's scratch buffer); names are
+//! only spelled out when a rule matches or an exclusion needs them.
+
+use std::sync::Arc;
+
+use super::Transaction;
+use super::state::request_collection;
+use crate::collection::keys::KeyId;
+use crate::collection::tx::MutCollection;
+use crate::collection::values::Slot;
+use crate::ruleset::rule::{KeyExclusion, Selector, Target, TargetKind, XPathSelector};
+use crate::var::{Collection, Scalar};
+
+/// Where a visited value's bytes are.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum VVal {
+    /// An immutable request value (memoisable).
+    Slot(Slot),
+    /// A range of the transaction's scratch buffer.
+    Scratch(u32, u32),
+    /// A range of the matched-values table.
+    Matched(Slot),
+}
+
+/// How a visited value is named.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum VName {
+    /// A scalar: its name.
+    Plain(&'static str),
+    /// `COLLECTION:key`.
+    Key(&'static str, VVal),
+    /// The target's full name (counts, XPath results).
+    Target,
+}
+
+/// One value a target yields.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Visit {
+    pub val: VVal,
+    pub name: VName,
+}
+
+fn excluded_key(exclusions: &[KeyExclusion], key_id: KeyId, key: &[u8]) -> bool {
+    exclusions.iter().any(|e| match e {
+        KeyExclusion::Key(id, spelling) => {
+            if *id != KeyId::NONE && key_id != KeyId::NONE {
+                *id == key_id
+            } else {
+                spelling.eq_ignore_ascii_case(key)
+            }
+        }
+        KeyExclusion::Regex(re) => re.is_match(key),
+    })
+}
+
+impl Transaction {
+    pub(crate) fn vval_bytes(&self, v: VVal) -> &[u8] {
+        match v {
+            VVal::Slot(s) => self.d.values.get(s),
+            VVal::Scratch(a, l) => self
+                .scratch
+                .get(a as usize..(a as usize + l as usize))
+                .unwrap_or(&[]),
+            VVal::Matched(s) => self.st.matched_values.get(s),
+        }
+    }
+
+    fn push_scratch(&mut self, bytes: &[u8]) -> VVal {
+        push_to(&mut self.scratch, bytes)
+    }
+
+    /// Appends the name of a visited value.
+    pub(crate) fn name_into(&self, target: &Target, n: VName, out: &mut Vec<u8>) {
+        match n {
+            VName::Plain(s) => out.extend_from_slice(s.as_bytes()),
+            VName::Key(c, k) => {
+                out.extend_from_slice(c.as_bytes());
+                out.push(b':');
+                out.extend_from_slice(self.vval_bytes(k));
+            }
+            VName::Target => out.extend_from_slice(target.full_name.as_bytes()),
+        }
+    }
+
+    /// Resolves `target` into `out` (cleared first); the scratch buffer is reset.
+    pub(crate) fn resolve_target(&mut self, target: &Target, out: &mut Vec<Visit>) {
+        out.clear();
+        self.scratch.clear();
+        if target.count {
+            let mut base: Vec<Visit> = Vec::new();
+            self.resolve_values(target, &mut base);
+            let n = base.len().to_string();
+            self.scratch.clear();
+            let v = self.push_scratch(n.as_bytes());
+            out.push(Visit {
+                val: v,
+                name: VName::Target,
+            });
+            return;
+        }
+        self.resolve_values(target, out);
+    }
+
+    fn resolve_values(&mut self, target: &Target, out: &mut Vec<Visit>) {
+        match &target.kind {
+            TargetKind::Scalar(s) => {
+                let val = match self.d.scalars[*s as usize] {
+                    Some(slot) if !dynamic_scalar(*s) => VVal::Slot(slot),
+                    _ => {
+                        let mut tmp = Vec::new();
+                        self.scalar_into(*s, &mut tmp);
+                        self.push_scratch(&tmp)
+                    }
+                };
+                out.push(Visit {
+                    val,
+                    name: VName::Plain(s.name()),
+                });
+            }
+            TargetKind::Collection(c, sel) => {
+                if let Some((rc, names)) = request_collection(*c) {
+                    self.resolve_request(*c, rc as usize, names, sel, &target.exclusions, out);
+                } else {
+                    self.resolve_other(*c, sel, &target.exclusions, out);
+                }
+            }
+        }
+    }
+
+    fn resolve_request(
+        &mut self,
+        c: Collection,
+        rc: usize,
+        names: bool,
+        sel: &Selector,
+        exclusions: &[KeyExclusion],
+        out: &mut Vec<Visit>,
+    ) {
+        let name = c.name();
+        let coll = &mut self.d.colls[rc];
+        match sel {
+            Selector::All => {
+                coll.visit_order();
+                let coll = &self.d.colls[rc];
+                for &i in coll.cached_visit_order().unwrap_or(&[]) {
+                    let Some(e) = coll.entry(i) else { continue };
+                    if !exclusions.is_empty()
+                        && excluded_key(exclusions, e.key_id, self.d.values.get(e.key))
+                    {
+                        continue;
+                    }
+                    out.push(Visit {
+                        val: VVal::Slot(if names { e.key } else { e.value }),
+                        name: VName::Key(name, VVal::Slot(e.key)),
+                    });
+                }
+            }
+            Selector::Key(id, spelling) => {
+                let coll = &self.d.colls[rc];
+                let idx: Vec<u32> = if *id != KeyId::NONE {
+                    coll.keyed(*id).collect()
+                } else {
+                    coll.keyed_bytes(&self.d.values, spelling).collect()
+                };
+                for i in idx {
+                    let Some(e) = coll.entry(i) else { continue };
+                    out.push(Visit {
+                        val: VVal::Slot(if names { e.key } else { e.value }),
+                        name: VName::Key(name, VVal::Slot(e.key)),
+                    });
+                }
+            }
+            Selector::Regex(re) => {
+                coll.visit_order();
+                let coll = &self.d.colls[rc];
+                for &i in coll.cached_visit_order().unwrap_or(&[]) {
+                    let Some(e) = coll.entry(i) else { continue };
+                    let key = self.d.values.get(e.key);
+                    if !re.is_match(key) {
+                        continue;
+                    }
+                    if !exclusions.is_empty() && excluded_key(exclusions, e.key_id, key) {
+                        continue;
+                    }
+                    out.push(Visit {
+                        val: VVal::Slot(if names { e.key } else { e.value }),
+                        name: VName::Key(name, VVal::Slot(e.key)),
+                    });
+                }
+            }
+            Selector::XPath(_) => {}
+        }
+    }
+
+    /// `XML:/xpath`: the text content of every selected node, in document order, each named
+    /// after the target (`XML:/*`), as ModSecurity names them. Nothing before the XML body
+    /// processor has parsed a document.
+    fn resolve_xpath(&mut self, x: &Arc<XPathSelector>, out: &mut Vec<Visit>) {
+        let Some(doc) = &self.d.xml else {
+            return;
+        };
+        let cached = self.d.xpath_values.iter().position(|(s, _)| s.same_as(x));
+        let at = match cached {
+            Some(i) => i,
+            None => {
+                let mut texts: Vec<&[u8]> = Vec::new();
+                if let Some(path) = &x.path {
+                    let ns: Vec<(&str, &str)> =
+                        x.namespaces.iter().map(|(p, u)| (&**p, &**u)).collect();
+                    path.eval(doc, &ns, |t| texts.push(t));
+                }
+                let slots = texts.iter().map(|t| self.d.values.push(t)).collect();
+                self.d.xpath_values.push((x.clone(), slots));
+                self.d.xpath_values.len() - 1
+            }
+        };
+        if let Some((_, slots)) = self.d.xpath_values.get(at) {
+            out.extend(slots.iter().map(|&s| Visit {
+                val: VVal::Slot(s),
+                name: VName::Target,
+            }));
+        }
+    }
+
+    fn resolve_mut(
+        &mut self,
+        which: MutWhich,
+        c: Collection,
+        sel: &Selector,
+        exclusions: &[KeyExclusion],
+        out: &mut Vec<Visit>,
+    ) {
+        let name = c.name();
+        let coll: &MutCollection = match which {
+            MutWhich::Tx => &self.st.tx,
+            MutWhich::Env => &self.st.env,
+            MutWhich::Persistent(p) => match self.st.persistent[p.index()].as_ref() {
+                Some(o) => &o.vars,
+                None => return,
+            },
+        };
+        let scratch = &mut self.scratch;
+        match sel {
+            Selector::All | Selector::Regex(_) => {
+                let mut order = Vec::new();
+                coll.visit_order(&mut order);
+                for id in order {
+                    let Some(v) = coll.get(id) else { continue };
+                    if let Selector::Regex(re) = sel
+                        && !re.is_match(&v.key)
+                    {
+                        continue;
+                    }
+                    if !exclusions.is_empty() && excluded_key(exclusions, KeyId::NONE, &v.key) {
+                        continue;
+                    }
+                    let kv = push_to(scratch, &v.key);
+                    let vv = push_to(scratch, &v.value);
+                    out.push(Visit {
+                        val: vv,
+                        name: VName::Key(name, kv),
+                    });
+                }
+            }
+            Selector::Key(id, spelling) => {
+                if let Some(v) = coll.get_named(&self.rs.keys, *id, spelling)
+                    && (exclusions.is_empty() || !excluded_key(exclusions, KeyId::NONE, spelling))
+                {
+                    let kv = push_to(scratch, spelling);
+                    let vv = push_to(scratch, &v.value);
+                    out.push(Visit {
+                        val: vv,
+                        name: VName::Key(name, kv),
+                    });
+                }
+            }
+            Selector::XPath(_) => {}
+        }
+    }
+
+    fn resolve_other(
+        &mut self,
+        c: Collection,
+        sel: &Selector,
+        exclusions: &[KeyExclusion],
+        out: &mut Vec<Visit>,
+    ) {
+        match c {
+            Collection::Tx => self.resolve_mut(MutWhich::Tx, c, sel, exclusions, out),
+            Collection::Env => self.resolve_mut(MutWhich::Env, c, sel, exclusions, out),
+            Collection::MatchedVars | Collection::MatchedVarsNames => {
+                let names = c == Collection::MatchedVarsNames;
+                let name = c.name();
+                let mv = &mut self.st.matched_vars;
+                let order: Vec<u32> = match sel {
+                    Selector::Key(_, spelling) => {
+                        mv.keyed_bytes(&self.st.matched_values, spelling).collect()
+                    }
+                    _ => mv.visit_order().to_vec(),
+                };
+                let mv = &self.st.matched_vars;
+                for i in order {
+                    let Some(e) = mv.entry(i) else { continue };
+                    let key = self.st.matched_values.get(e.key);
+                    if let Selector::Regex(re) = sel
+                        && !re.is_match(key)
+                    {
+                        continue;
+                    }
+                    if !matches!(sel, Selector::Key(..))
+                        && excluded_key(exclusions, KeyId::NONE, key)
+                    {
+                        continue;
+                    }
+                    out.push(Visit {
+                        val: VVal::Matched(if names { e.key } else { e.value }),
+                        name: VName::Key(name, VVal::Matched(e.key)),
+                    });
+                }
+            }
+            Collection::Xml => {
+                if let Selector::XPath(x) = sel {
+                    self.resolve_xpath(x, out);
+                }
+            }
+            Collection::Rule => {
+                if let Selector::Key(_, k) = sel {
+                    let _ = k;
+                }
+            }
+            _ => {
+                if let Some(p) = c.persistent() {
+                    self.resolve_mut(MutWhich::Persistent(p), c, sel, exclusions, out);
+                }
+            }
+        }
+    }
+}
+
+fn push_to(scratch: &mut Vec<u8>, bytes: &[u8]) -> VVal {
+    let a = u32::try_from(scratch.len()).unwrap_or(0);
+    scratch.extend_from_slice(bytes);
+    VVal::Scratch(a, u32::try_from(bytes.len()).unwrap_or(0))
+}
+
+#[derive(Clone, Copy)]
+enum MutWhich {
+    Tx,
+    Env,
+    Persistent(crate::persist::PersistentCollection),
+}
+
+/// Scalars whose value is computed at each read rather than stored.
+pub(crate) fn dynamic_scalar(s: Scalar) -> bool {
+    matches!(
+        s,
+        Scalar::MatchedVar
+            | Scalar::MatchedVarName
+            | Scalar::HighestSeverity
+            | Scalar::Duration
+            | Scalar::Time
+            | Scalar::TimeDay
+            | Scalar::TimeEpoch
+            | Scalar::TimeHour
+            | Scalar::TimeMin
+            | Scalar::TimeMon
+            | Scalar::TimeSec
+            | Scalar::TimeWday
+            | Scalar::TimeYear
+            | Scalar::ModsecBuild
+            | Scalar::WebAppId
+            | Scalar::Status
+    )
+}

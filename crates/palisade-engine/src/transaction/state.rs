@@ -1,0 +1,382 @@
+//! The transaction's state: request data ([`Data`]), rule-evaluation state ([`State`]: TX,
+//! matched variables, the pending intervention, `ctl:` changes, skips and markers) and the
+//! rule messages it produced.
+
+use crate::audit::AuditEngine;
+use crate::collection::keys::KeyInterner;
+use crate::collection::request::RequestCollection;
+use crate::collection::tx::MutCollection;
+use crate::collection::values::{Slot, ValueTable};
+use crate::persist::PersistentCollection;
+use crate::ruleset::rule::{AllowKind, BodyProcessorKind};
+use crate::ruleset::settings::RuleEngine;
+use crate::var::{Collection, SCALAR_COUNT, Scalar};
+
+/// Request collections stored in the value table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum Rc {
+    Args = 0,
+    ArgsGet,
+    ArgsPost,
+    Cookies,
+    Headers,
+    ResponseHeaders,
+    Files,
+    FilesNames,
+    FilesSizes,
+    FilesTmpNames,
+    FilesTmpContent,
+    MultipartFilename,
+    MultipartName,
+    MultipartPartHeaders,
+    Geo,
+}
+
+/// The number of [`Rc`] collections.
+pub const RC_COUNT: usize = 15;
+
+/// The stored collection behind a SecLang collection, and whether the target reads its names.
+pub fn request_collection(c: Collection) -> Option<(Rc, bool)> {
+    Some(match c {
+        Collection::Args => (Rc::Args, false),
+        Collection::ArgsNames => (Rc::Args, true),
+        Collection::ArgsGet => (Rc::ArgsGet, false),
+        Collection::ArgsGetNames => (Rc::ArgsGet, true),
+        Collection::ArgsPost => (Rc::ArgsPost, false),
+        Collection::ArgsPostNames => (Rc::ArgsPost, true),
+        Collection::RequestCookies => (Rc::Cookies, false),
+        Collection::RequestCookiesNames => (Rc::Cookies, true),
+        Collection::RequestHeaders => (Rc::Headers, false),
+        Collection::RequestHeadersNames => (Rc::Headers, true),
+        Collection::ResponseHeaders => (Rc::ResponseHeaders, false),
+        Collection::ResponseHeadersNames => (Rc::ResponseHeaders, true),
+        Collection::Files => (Rc::Files, false),
+        Collection::FilesNames => (Rc::FilesNames, false),
+        Collection::FilesSizes => (Rc::FilesSizes, false),
+        Collection::FilesTmpNames => (Rc::FilesTmpNames, false),
+        Collection::FilesTmpContent => (Rc::FilesTmpContent, false),
+        Collection::MultipartFilename => (Rc::MultipartFilename, false),
+        Collection::MultipartName => (Rc::MultipartName, false),
+        Collection::MultipartPartHeaders => (Rc::MultipartPartHeaders, false),
+        Collection::Geo => (Rc::Geo, false),
+        _ => return None,
+    })
+}
+
+/// Request and response data.
+#[derive(Debug)]
+pub struct Data {
+    /// Every immutable value.
+    pub values: ValueTable,
+    /// Request collections.
+    pub colls: [RequestCollection; RC_COUNT],
+    /// Scalars that hold request data (a new slot when a scalar changes).
+    pub scalars: [Option<Slot>; SCALAR_COUNT],
+    /// Client address.
+    pub client_ip: String,
+    /// Client port.
+    pub client_port: u16,
+    /// Server address.
+    pub server_ip: String,
+    /// Server port.
+    pub server_port: u16,
+    /// The request method.
+    pub method: Vec<u8>,
+    /// The raw request target.
+    pub uri: Vec<u8>,
+    /// The HTTP version as given (`1.1`).
+    pub http_version: String,
+    /// The percent-decoded path without query (`[uri "…"]` of log lines).
+    pub uri_path_decoded: std::sync::Arc<[u8]>,
+    /// The buffered request body.
+    pub request_body: Vec<u8>,
+    /// The buffered response body.
+    pub response_body: Vec<u8>,
+    /// The response status given to `process_response_headers`.
+    pub response_status: u16,
+    /// Sum of argument name and value lengths.
+    pub args_combined_size: u64,
+    /// Sum of uploaded file sizes.
+    pub files_combined_size: u64,
+    /// The request body was cut at the limit.
+    pub request_body_truncated: bool,
+    /// Bumped at every change of a collection or scalar (caches derived from the data
+    /// compare it).
+    pub epoch: u32,
+    /// The response body was cut at the limit.
+    pub response_body_truncated: bool,
+    /// The request body's XML document (the XML body processor ran and parsed it).
+    pub xml: Option<palisade_request::xml::XmlDocument>,
+    /// `XML:` targets evaluated so far: the selector and the slots of the nodes' text, in
+    /// document order (each distinct XPath is evaluated once per transaction).
+    pub xpath_values: Vec<(
+        std::sync::Arc<crate::ruleset::rule::XPathSelector>,
+        Vec<Slot>,
+    )>,
+}
+
+impl Data {
+    /// Empty data.
+    pub fn new() -> Self {
+        Data {
+            values: ValueTable::default(),
+            colls: Default::default(),
+            scalars: [None; SCALAR_COUNT],
+            client_ip: String::new(),
+            client_port: 0,
+            server_ip: String::new(),
+            server_port: 0,
+            method: Vec::new(),
+            uri: Vec::new(),
+            http_version: String::new(),
+            uri_path_decoded: std::sync::Arc::from(&b""[..]),
+            request_body: Vec::new(),
+            response_body: Vec::new(),
+            response_status: 200,
+            args_combined_size: 0,
+            files_combined_size: 0,
+            epoch: 0,
+            request_body_truncated: false,
+            response_body_truncated: false,
+            xml: None,
+            xpath_values: Vec::new(),
+        }
+    }
+
+    /// Sets a scalar to a new value.
+    pub fn set_scalar(&mut self, s: Scalar, value: &[u8]) {
+        self.epoch = self.epoch.wrapping_add(1);
+        let slot = self.values.push(value);
+        self.scalars[s as usize] = Some(slot);
+    }
+
+    /// A scalar's value, if set.
+    pub fn scalar(&self, s: Scalar) -> Option<&[u8]> {
+        self.scalars[s as usize].map(|sl| self.values.get(sl))
+    }
+
+    /// Adds `key: value` to a collection.
+    pub fn add(&mut self, rc: Rc, keys: &KeyInterner, key: &[u8], value: &[u8]) {
+        self.epoch = self.epoch.wrapping_add(1);
+        let ks = self.values.push(key);
+        let vs = self.values.push(value);
+        let id = keys.lookup(key);
+        self.colls[rc as usize].add(&self.values, ks, vs, id);
+    }
+
+    /// Adds an entry whose slots already exist (the same value in `ARGS` and `ARGS_GET`).
+    pub fn add_slots(&mut self, rc: Rc, keys: &KeyInterner, key: Slot, value: Slot) {
+        self.epoch = self.epoch.wrapping_add(1);
+        let id = keys.lookup(self.values.get(key));
+        self.colls[rc as usize].add(&self.values, key, value, id);
+    }
+
+    /// The first value of `key` in a collection.
+    pub fn first(&self, rc: Rc, key: &[u8]) -> Option<&[u8]> {
+        let c = &self.colls[rc as usize];
+        c.keyed_bytes(&self.values, key)
+            .next()
+            .and_then(|i| c.entry(i))
+            .map(|e| self.values.get(e.value))
+    }
+}
+
+impl Data {
+    /// Forgets everything, keeping allocations.
+    pub fn clear(&mut self) {
+        self.values.clear();
+        for c in self.colls.iter_mut() {
+            c.clear();
+        }
+        self.scalars = [None; SCALAR_COUNT];
+        self.client_ip.clear();
+        self.client_port = 0;
+        self.server_ip.clear();
+        self.server_port = 0;
+        self.method.clear();
+        self.uri.clear();
+        self.http_version.clear();
+        self.uri_path_decoded = std::sync::Arc::from(&b""[..]);
+        self.request_body.clear();
+        self.response_body.clear();
+        self.response_status = 200;
+        self.args_combined_size = 0;
+        self.files_combined_size = 0;
+        self.request_body_truncated = false;
+        self.response_body_truncated = false;
+        self.epoch = self.epoch.wrapping_add(1);
+        self.xml = None;
+        self.xpath_values.clear();
+    }
+}
+
+impl Default for Data {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// How a phase's interruption stands (ModSecurity's `m_it`).
+#[derive(Clone, Debug)]
+pub struct Intervention {
+    /// The status (200 until a rule sets one).
+    pub status: u16,
+    /// A disruptive action ran.
+    pub disruptive: bool,
+    /// The redirect URL.
+    pub url: Option<String>,
+    /// The log line of the disruptive rule.
+    pub log: Option<String>,
+    /// The disruptive rule.
+    pub rule_id: i64,
+    /// Which action.
+    pub action: Option<crate::InterruptionAction>,
+}
+
+impl Default for Intervention {
+    fn default() -> Self {
+        Intervention {
+            status: 200,
+            disruptive: false,
+            url: None,
+            log: None,
+            rule_id: 0,
+            action: None,
+        }
+    }
+}
+
+/// A persistent collection opened by the transaction.
+#[derive(Debug)]
+pub struct OpenCollection {
+    /// The record key.
+    pub key: String,
+    /// The working copy.
+    pub vars: MutCollection,
+}
+
+/// Rule-evaluation state.
+#[derive(Debug)]
+pub struct State {
+    /// The pending intervention.
+    pub it: Intervention,
+    /// `allow` in effect.
+    pub allow: Option<AllowKind>,
+    /// Rules still to skip (`skip:N`).
+    pub skip_next: u32,
+    /// The marker `skipAfter` looks for.
+    pub marker: Option<u32>,
+    /// `ctl:ruleEngine`.
+    pub engine: Option<RuleEngine>,
+    /// `ctl:requestBodyAccess`.
+    pub body_access: Option<bool>,
+    /// `ctl:auditEngine`.
+    pub audit_engine: Option<AuditEngine>,
+    /// `ctl:auditLogParts` changes, in order.
+    pub audit_mods: Vec<(bool, String)>,
+    /// Rule links removed by `ctl:ruleRemoveById` (a bitset over rule indices).
+    pub removed_by_id: Vec<u64>,
+    /// Rule links removed by `ctl:ruleRemoveByTag`.
+    pub removed_by_tag: Vec<u64>,
+    /// Targets removed by `ctl:ruleRemoveTargetById` and `…ByTag`: (rule index, target name).
+    pub removed_targets: Vec<(u32, Box<str>)>,
+    /// The body type from `Content-Type` (ModSecurity's `m_requestBodyType`).
+    pub body_type: Option<BodyProcessorKind>,
+    /// The processor chosen by `ctl:requestBodyProcessor=JSON|XML`.
+    pub body_processor: Option<BodyProcessorKind>,
+    /// `TX`.
+    pub tx: MutCollection,
+    /// `ENV` (from `setenv`).
+    pub env: MutCollection,
+    /// Persistent collections opened.
+    pub persistent: [Option<OpenCollection>; 5],
+    /// `MATCHED_VAR_NAME` and `MATCHED_VAR`.
+    pub matched_var: Option<(Vec<u8>, Vec<u8>)>,
+    /// Values of `MATCHED_VARS`.
+    pub matched_values: ValueTable,
+    /// `MATCHED_VARS`.
+    pub matched_vars: RequestCollection,
+    /// The most severe severity seen (255: none).
+    pub highest_severity: u8,
+    /// A chain is being evaluated: its messages wait in `deferred` until it matched whole.
+    pub deferring: bool,
+    /// Messages of the chain being evaluated (multiMatch matches of its links).
+    pub deferred: Vec<crate::message::RuleMessage>,
+}
+
+impl State {
+    /// Fresh state for a ruleset with `keys` interned keys.
+    pub fn new(keys: u32) -> Self {
+        State {
+            it: Intervention::default(),
+            allow: None,
+            skip_next: 0,
+            marker: None,
+            engine: None,
+            body_access: None,
+            audit_engine: None,
+            audit_mods: Vec::new(),
+            removed_by_id: Vec::new(),
+            removed_by_tag: Vec::new(),
+            removed_targets: Vec::new(),
+            body_type: None,
+            body_processor: None,
+            tx: MutCollection::new(keys),
+            env: MutCollection::new(keys),
+            persistent: Default::default(),
+            matched_var: None,
+            matched_values: ValueTable::default(),
+            matched_vars: RequestCollection::default(),
+            highest_severity: 255,
+            deferring: false,
+            deferred: Vec::new(),
+        }
+    }
+
+    /// Back to a fresh state, keeping allocations.
+    pub fn reset(&mut self) {
+        self.it = Intervention::default();
+        self.allow = None;
+        self.skip_next = 0;
+        self.marker = None;
+        self.engine = None;
+        self.body_access = None;
+        self.audit_engine = None;
+        self.audit_mods.clear();
+        self.removed_by_id.clear();
+        self.removed_by_tag.clear();
+        self.removed_targets.clear();
+        self.body_type = None;
+        self.body_processor = None;
+        self.tx.clear();
+        self.env.clear();
+        self.persistent = Default::default();
+        self.matched_var = None;
+        self.matched_values.clear();
+        self.matched_vars.clear();
+        self.highest_severity = 255;
+        self.deferring = false;
+        self.deferred.clear();
+    }
+
+    /// Sets bit `i` of a bitset.
+    pub fn set_bit(bits: &mut Vec<u64>, i: u32) {
+        let w = i as usize / 64;
+        if bits.len() <= w {
+            bits.resize(w + 1, 0);
+        }
+        bits[w] |= 1 << (i % 64);
+    }
+
+    /// Bit `i` of a bitset.
+    pub fn bit(bits: &[u64], i: u32) -> bool {
+        bits.get(i as usize / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// The open persistent collection.
+    pub fn persistent(&self, p: PersistentCollection) -> Option<&OpenCollection> {
+        self.persistent[p.index()].as_ref()
+    }
+}

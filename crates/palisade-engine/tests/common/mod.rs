@@ -1,0 +1,70 @@
+//! Helpers for the engine's integration tests: compile rule text, run requests.
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::sync::Arc;
+
+use palisade_engine::host::Host;
+use palisade_engine::ruleset::Ruleset;
+use palisade_engine::ruleset::compile::{CompileInput, compile};
+use palisade_engine::transaction::{EvalOptions, Transaction};
+
+pub fn ruleset(text: &str) -> Arc<Ruleset> {
+    let src = palisade_seclang::MemorySource::new();
+    let loaded = palisade_seclang::load_str(&src, Path::new("/rules/test.conf"), text);
+    assert!(loaded.is_ok(), "parse errors: {:?}", loaded.diagnostics);
+    let log = palisade_engine::host::NoHostLog;
+    let input = CompileInput {
+        directives: &loaded.directives,
+        files: &loaded.files,
+        log: &log,
+        source: &src,
+    };
+    Arc::new(compile(&input).unwrap_or_else(|e| panic!("compile errors: {e:?}")))
+}
+
+pub struct Req<'a> {
+    pub method: &'a str,
+    pub uri: &'a str,
+    pub headers: Vec<(&'a str, &'a str)>,
+    pub body: &'a [u8],
+}
+
+impl<'a> Req<'a> {
+    pub fn get(uri: &'a str) -> Self {
+        Req {
+            method: "GET",
+            uri,
+            headers: vec![("Host", "example.com")],
+            body: b"",
+        }
+    }
+}
+
+pub fn run(rs: &Arc<Ruleset>, req: &Req) -> Transaction {
+    run_with(rs, req, Host::default(), EvalOptions::default())
+}
+
+pub fn run_with(rs: &Arc<Ruleset>, req: &Req, host: Host, opts: EvalOptions) -> Transaction {
+    let mut t = Transaction::with_id(rs.clone(), host, opts, "test-1");
+    t.process_connection("10.0.0.1", 40000, "10.0.0.2", 80);
+    t.process_uri(req.uri.as_bytes(), req.method.as_bytes(), "1.1");
+    for (k, v) in &req.headers {
+        t.add_request_header(k.as_bytes(), v.as_bytes());
+    }
+    t.process_request_headers();
+    if !req.body.is_empty() {
+        t.append_request_body(req.body);
+    }
+    t.process_request_body();
+    t
+}
+
+pub fn ids(t: &Transaction) -> Vec<i64> {
+    t.messages().iter().map(|m| m.message.rule_id).collect()
+}
+
+pub fn tx(t: &Transaction, key: &str) -> Option<String> {
+    t.tx_value(key)
+        .map(|v| String::from_utf8_lossy(&v).into_owned())
+}

@@ -1,0 +1,206 @@
+//! ModSecurity's own Aho-Corasick matcher (`src/utils/acmp.cc`), reproduced exactly, because
+//! `@pm` and `@pmFromFile` decide with it and it is not textbook Aho-Corasick:
+//!
+//! - A node's failure link is only looked for among the children of its parent's failure
+//!   node, falling back to the root: a phrase that would be found only by following the
+//!   failure chain further is missed (`@pm abcd bx cz` does not match `abcz`).
+//! - When a phrase ends inside a longer partial match (an "output" link), the reported text
+//!   is the current node's text, not the phrase (`@pm abcd bc` on `abc` reports `abc`).
+//! - Matching is ASCII case-insensitive; a node's text keeps the case of the first phrase that
+//!   created it.
+//! - Phrase bytes of 0x80 and above are read as negative `char`s and can never equal an input
+//!   byte: phrases containing them never match.
+//!
+//! Matching is linear in the input (failure links strictly shorten the current match).
+
+/// A letter as acmp stores it: pattern bytes ≥ 0x80 are negative and never match input.
+type Letter = i16;
+
+fn pattern_letter(b: u8) -> Letter {
+    if b >= 0x80 {
+        Letter::from(b as i8)
+    } else {
+        Letter::from(b.to_ascii_lowercase())
+    }
+}
+
+fn input_letter(b: u8) -> Letter {
+    Letter::from(b.to_ascii_lowercase())
+}
+
+#[derive(Clone, Debug)]
+struct Node {
+    /// Children sorted by letter.
+    children: Vec<(Letter, u32)>,
+    fail: u32,
+    /// The first phrase-ending node on the failure chain (acmp's `o_match`).
+    has_output: bool,
+    is_last: bool,
+    /// The node's text: `text_len` bytes of phrase `text_phrase`.
+    text_phrase: u32,
+    text_len: u32,
+}
+
+impl Node {
+    fn child(&self, letter: Letter) -> Option<u32> {
+        self.children
+            .binary_search_by_key(&letter, |&(l, _)| l)
+            .ok()
+            .map(|i| self.children[i].1)
+    }
+}
+
+/// A compiled phrase set with acmp's exact behaviour.
+#[derive(Clone, Debug)]
+pub(crate) struct Acmp {
+    nodes: Vec<Node>,
+    phrases: Vec<Vec<u8>>,
+}
+
+const ROOT: u32 = 0;
+
+impl Acmp {
+    /// Builds the matcher from phrases in the order ModSecurity adds them. Empty phrases are
+    /// ignored (acmp adds nothing for them).
+    pub(crate) fn new(phrases: Vec<Vec<u8>>) -> Self {
+        let mut nodes = vec![Node {
+            children: Vec::new(),
+            fail: ROOT,
+            has_output: false,
+            is_last: false,
+            text_phrase: 0,
+            text_len: 0,
+        }];
+        for (pi, phrase) in phrases.iter().enumerate() {
+            let mut parent = ROOT;
+            for (i, &b) in phrase.iter().enumerate() {
+                let letter = pattern_letter(b);
+                let child = match nodes[parent as usize].child(letter) {
+                    Some(c) => c,
+                    None => {
+                        let id = nodes.len() as u32;
+                        nodes.push(Node {
+                            children: Vec::new(),
+                            fail: ROOT,
+                            has_output: false,
+                            is_last: false,
+                            text_phrase: pi as u32,
+                            text_len: (i + 1) as u32,
+                        });
+                        let kids = &mut nodes[parent as usize].children;
+                        let at = kids.partition_point(|&(l, _)| l < letter);
+                        kids.insert(at, (letter, id));
+                        id
+                    }
+                };
+                if i + 1 == phrase.len() {
+                    nodes[child as usize].is_last = true;
+                }
+                parent = child;
+            }
+        }
+        // Failure links, level by level, with acmp's one-step lookup.
+        let mut level: Vec<(u32, u32)> = nodes[ROOT as usize]
+            .children
+            .iter()
+            .map(|&(_, c)| (ROOT, c))
+            .collect();
+        let mut letters: Vec<Letter> = vec![0; nodes.len()];
+        for node in &nodes {
+            for &(l, c) in &node.children {
+                letters[c as usize] = l;
+            }
+        }
+        while !level.is_empty() {
+            let mut next = Vec::new();
+            for &(parent, node) in &level {
+                let fail = if parent == ROOT {
+                    ROOT
+                } else {
+                    let pf = nodes[parent as usize].fail;
+                    nodes[pf as usize]
+                        .child(letters[node as usize])
+                        .unwrap_or(ROOT)
+                };
+                nodes[node as usize].fail = fail;
+                next.extend(
+                    nodes[node as usize]
+                        .children
+                        .iter()
+                        .map(|&(_, c)| (node, c)),
+                );
+            }
+            level = next;
+        }
+        // Output links: the first phrase end on the failure chain, root excluded.
+        for id in 1..nodes.len() {
+            let mut om = nodes[id].fail;
+            while om != ROOT {
+                if nodes[om as usize].is_last {
+                    nodes[id].has_output = true;
+                    break;
+                }
+                om = nodes[om as usize].fail;
+            }
+        }
+        Acmp { nodes, phrases }
+    }
+
+    fn text(&self, node: u32) -> &[u8] {
+        let n = &self.nodes[node as usize];
+        let text = &self.phrases[n.text_phrase as usize][..n.text_len as usize];
+        // ModSecurity copies the text into a std::string from a C string.
+        &text[..memchr::memchr(0, text).unwrap_or(text.len())]
+    }
+
+    /// `acmp_process_quick`: the text ModSecurity reports for the first match, if any.
+    pub(crate) fn find(&self, input: &[u8]) -> Option<&[u8]> {
+        let mut node = ROOT;
+        for &b in input {
+            let letter = input_letter(b);
+            let mut go_to;
+            loop {
+                go_to = self.nodes[node as usize].child(letter);
+                if let Some(g) = go_to
+                    && self.nodes[g as usize].is_last
+                {
+                    return Some(self.text(g));
+                }
+                if node == ROOT {
+                    break;
+                }
+                match go_to {
+                    None => node = self.nodes[node as usize].fail,
+                    Some(_) => break,
+                }
+            }
+            if let Some(g) = go_to {
+                node = g;
+            }
+            if self.nodes[node as usize].has_output {
+                return Some(self.text(node));
+            }
+        }
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acmp(phrases: &[&str]) -> Acmp {
+        Acmp::new(phrases.iter().map(|p| p.as_bytes().to_vec()).collect())
+    }
+
+    #[test]
+    fn reproduces_modsecurity_quirks() {
+        // Checked against libmodsecurity 3.0.9.
+        assert_eq!(acmp(&["abcd", "bx", "cz"]).find(b"abcz"), None);
+        assert_eq!(acmp(&["abcd", "bc"]).find(b"xabc"), Some(&b"abc"[..]));
+        assert_eq!(acmp(&["SELECT"]).find(b"x select"), Some(&b"SELECT"[..]));
+        assert_eq!(acmp(&["caf\u{e9}"]).find("caf\u{e9}".as_bytes()), None);
+        assert_eq!(acmp(&["abc", "def"]).find(b"xxdefxx"), Some(&b"def"[..]));
+        assert_eq!(acmp(&[]).find(b"anything"), None);
+    }
+}

@@ -1,0 +1,269 @@
+//! What operators need from the engine: [`CompileContext`] when a rule is loaded,
+//! [`EvalContext`] (a [`MacroExpander`] and an optional [`Captures`] sink) when it runs.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use palisade_seclang::{MacroSegment, MacroString, RuleSource};
+
+use crate::operators::geo_lookup::{GeoDatabase, GeoRecord};
+use crate::pcre::{PcreError, RegexLimits};
+
+/// Everything an operator may need while it is compiled.
+#[derive(Clone)]
+pub struct CompileContext<'a> {
+    source: &'a dyn RuleSource,
+    rule_file: Option<&'a Path>,
+    geo: Option<Arc<GeoDatabase>>,
+    limits: RegexLimits,
+}
+
+impl<'a> CompileContext<'a> {
+    /// A context reading data files through `source`, with default limits and no GeoIP database.
+    pub fn new(source: &'a dyn RuleSource) -> Self {
+        CompileContext {
+            source,
+            rule_file: None,
+            geo: None,
+            limits: RegexLimits::default(),
+        }
+    }
+
+    /// The rule file that names the operator: relative data file paths (`@pmFromFile x.data`)
+    /// resolve against its directory.
+    pub fn with_rule_file(mut self, path: &'a Path) -> Self {
+        self.rule_file = Some(path);
+        self
+    }
+
+    /// The GeoIP database of `SecGeoLookupDb`, for `@geoLookup`.
+    pub fn with_geo_database(mut self, db: Arc<GeoDatabase>) -> Self {
+        self.geo = Some(db);
+        self
+    }
+
+    /// Regex automaton size limits.
+    pub fn with_limits(mut self, limits: RegexLimits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// The source data files are read from.
+    pub fn source(&self) -> &'a dyn RuleSource {
+        self.source
+    }
+
+    /// The rule file naming the operator, if known.
+    pub fn rule_file(&self) -> Option<&'a Path> {
+        self.rule_file
+    }
+
+    /// The GeoIP database, if configured.
+    pub fn geo_database(&self) -> Option<&Arc<GeoDatabase>> {
+        self.geo.as_ref()
+    }
+
+    /// The regex limits.
+    pub fn limits(&self) -> &RegexLimits {
+        &self.limits
+    }
+}
+
+/// Expands `%{…}` macros in operator arguments at match time (`@within %{tx.allowed_methods}`).
+/// The engine implements it over the running transaction.
+pub trait MacroExpander {
+    /// The text with every macro replaced by its variable's value; an unset variable expands
+    /// to nothing, as in ModSecurity.
+    fn expand(&self, text: &MacroString) -> Vec<u8>;
+}
+
+/// An expander with no transaction behind it: macros expand to nothing, as ModSecurity's
+/// `RunTimeString::evaluate` does without a transaction.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct NoMacros;
+
+impl MacroExpander for NoMacros {
+    fn expand(&self, text: &MacroString) -> Vec<u8> {
+        literal_text(text).into_bytes()
+    }
+}
+
+/// The literal parts of `text`, macros dropped: what ModSecurity operators that read their
+/// argument once at load time see (`@pm`, `@ipMatch`, `@validateByteRange`, `@verifyCC`, …).
+pub fn literal_text(text: &MacroString) -> String {
+    let mut s = String::new();
+    for seg in &text.segments {
+        if let MacroSegment::Literal(l) = seg {
+            s.push_str(l);
+        }
+    }
+    s
+}
+
+/// What an operator captured, for rules with the `capture` action.
+///
+/// `TX:n` values are stored as ModSecurity's `storeOrUpdateFirst` stores them: a later value
+/// for the same index replaces the earlier one, and an index that was not captured keeps
+/// whatever the transaction held before (the engine applies [`Captures::tx`] over TX).
+///
+/// What each operator captures, as in ModSecurity v3.0.9:
+/// - `@rx`: every capture group that took part in the match, group 0 being the whole match;
+///   groups that did not take part are skipped (their `TX:n` keeps its old value). Groups
+///   above 9 are stored too.
+/// - `@rxGlobal`: every match in turn, its groups numbered on from the previous match
+///   (`TX:0..k` for the first, `TX:k+1..` for the second, …).
+/// - `@pm`/`@pmFromFile`: `TX:0` = the matched phrase as ModSecurity reports it.
+/// - `@detectSQLi`: `TX:0` = the libinjection fingerprint; `@detectXSS`: `TX:0` = the input.
+/// - `@verifyCC`, `@verifyCPF`, `@verifySSN`, `@verifySVNR`: `TX:0` = the verified number.
+/// - `@geoLookup`: no TX values, but the GEO collection ([`Captures::geo`]), filled whether
+///   or not the rule has `capture`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Captures {
+    tx: Vec<Option<Vec<u8>>>,
+    geo: Option<GeoRecord>,
+}
+
+impl Captures {
+    /// No captures.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Forgets everything (keeps the allocation).
+    pub fn clear(&mut self) {
+        self.tx.clear();
+        self.geo = None;
+    }
+
+    /// Stores `value` as `TX:index`, replacing an earlier value for that index.
+    pub fn set(&mut self, index: usize, value: &[u8]) {
+        if self.tx.len() <= index {
+            self.tx.resize(index + 1, None);
+        }
+        self.tx[index] = Some(value.to_vec());
+    }
+
+    /// The value captured for `TX:index`.
+    pub fn get(&self, index: usize) -> Option<&[u8]> {
+        self.tx.get(index).and_then(|v| v.as_deref())
+    }
+
+    /// The captured `TX` values in index order.
+    pub fn tx(&self) -> impl Iterator<Item = (usize, &[u8])> {
+        self.tx
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| v.as_deref().map(|v| (i, v)))
+    }
+
+    /// True when nothing was captured.
+    pub fn is_empty(&self) -> bool {
+        self.tx.iter().all(Option::is_none) && self.geo.is_none()
+    }
+
+    /// What `@geoLookup` found (the GEO collection).
+    pub fn geo(&self) -> Option<&GeoRecord> {
+        self.geo.as_ref()
+    }
+
+    pub(crate) fn set_geo(&mut self, record: GeoRecord) {
+        self.geo = Some(record);
+    }
+}
+
+/// Something worth telling the engine about an evaluation that did not fail outright.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EvalNote {
+    /// A regex built from an expanded macro did not compile; the operator did not match
+    /// (ModSecurity logs "Error with regular expression" and returns no match).
+    RegexError {
+        /// The expanded pattern.
+        pattern: Vec<u8>,
+        /// Why it was refused.
+        error: PcreError,
+    },
+    /// The operator's work budget for this input ran out and it reported no match, as
+    /// ModSecurity does when PCRE reaches its match limit (the engine may set
+    /// `MSC_PCRE_LIMITS_EXCEEDED`).
+    WorkLimitExceeded,
+}
+
+/// What an operator may use while it runs.
+pub struct EvalContext<'a> {
+    expander: &'a dyn MacroExpander,
+    captures: Option<&'a mut Captures>,
+    geo: Option<&'a mut Option<GeoRecord>>,
+    notes: Vec<EvalNote>,
+}
+
+impl<'a> EvalContext<'a> {
+    /// A context expanding macros with `expander`, capturing nothing.
+    pub fn new(expander: &'a dyn MacroExpander) -> Self {
+        EvalContext {
+            expander,
+            captures: None,
+            geo: None,
+            notes: Vec::new(),
+        }
+    }
+
+    /// Collects captures into `captures` (the rule has the `capture` action).
+    pub fn with_captures(mut self, captures: &'a mut Captures) -> Self {
+        self.captures = Some(captures);
+        self
+    }
+
+    /// True when captures are being collected.
+    pub fn capturing(&self) -> bool {
+        self.captures.is_some()
+    }
+
+    /// The capture sink, if any.
+    pub fn captures(&mut self) -> Option<&mut Captures> {
+        self.captures.as_deref_mut()
+    }
+
+    /// Expands macros in `text`.
+    pub fn expand(&self, text: &MacroString) -> Vec<u8> {
+        self.expander.expand(text)
+    }
+
+    /// Notes left by evaluations in this context.
+    pub fn notes(&self) -> &[EvalNote] {
+        &self.notes
+    }
+
+    /// Takes the notes, leaving none.
+    pub fn take_notes(&mut self) -> Vec<EvalNote> {
+        std::mem::take(&mut self.notes)
+    }
+
+    pub(crate) fn note(&mut self, note: EvalNote) {
+        self.notes.push(note);
+    }
+
+    /// Stores `TX:index` if capturing.
+    pub(crate) fn capture(&mut self, index: usize, value: &[u8]) {
+        if let Some(c) = self.captures.as_deref_mut() {
+            c.set(index, value);
+        }
+    }
+
+    /// Records a GeoIP lookup result (the GEO collection); kept in the capture sink when
+    /// there is one, else in the GEO slot set with [`with_geo`](Self::with_geo).
+    pub(crate) fn set_geo(&mut self, record: GeoRecord) {
+        if let Some(slot) = self.geo.as_deref_mut() {
+            *slot = Some(record.clone());
+        }
+        if let Some(c) = self.captures.as_deref_mut() {
+            c.set_geo(record);
+        }
+    }
+
+    /// Receives the GEO collection filled by `@geoLookup` (which ModSecurity fills whether
+    /// or not the rule has `capture`).
+    pub fn with_geo(mut self, slot: &'a mut Option<GeoRecord>) -> Self {
+        self.geo = Some(slot);
+        self
+    }
+}

@@ -1,0 +1,271 @@
+//! `@pm` and `@pmFromFile` (alias `@pmf`): case-insensitive phrase matching.
+//!
+//! Phrases are split as ModSecurity v3.0.9 splits them (`parse_pm_content`, then
+//! `std::istringstream >>`):
+//! - leading spaces and tabs are skipped; if what is left starts and ends with `"`, the
+//!   quotes are removed (so `@pm "a b"` is the two phrases `a` and `b`);
+//! - `|…|` encloses hex bytes, but v3.0.9 only accepts the letters `a-f`/`A-F` there (digits
+//!   are dropped: `|0a|` is not a newline; v3.0.13 fixed this); `\` escapes `:`, `;`, `\`
+//!   and `"` (another escape makes v3 fall back to the raw argument);
+//! - the string is compacted in place without being terminated, so the tail of the original
+//!   stays after the result (`a\;b c` yields the phrases `a;b` and `cc`; `|a|` stays `|a|`);
+//! - the result is cut at its first NUL byte and split at white space.
+//!
+//! `@pmFromFile PATH` reads one file (v3 does not split the argument into several paths) through
+//! the [`RuleSource`](palisade_seclang::RuleSource), relative to the rule file: one phrase per
+//! line as `std::getline` returns it (a `\r` before the `\n` stays part of the phrase), blank
+//! lines and lines whose first non-white-space byte is `#` skipped, nothing else trimmed.
+//!
+//! Matching is ModSecurity's own Aho-Corasick ([`crate::acmp`]), whose quirks decide some
+//! inputs; an `aho-corasick` automaton over the same phrases rejects inputs that contain no
+//! phrase at all first, which is the common case.
+
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use palisade_seclang::{MacroString, resolve_relative};
+
+use crate::acmp::Acmp;
+use crate::context::{CompileContext, EvalContext, literal_text};
+use crate::error::OperatorErrorKind;
+use crate::operator::Evaluate;
+use crate::prefilter::Literals;
+
+use super::numeric::is_c_space;
+
+#[derive(Debug)]
+pub(crate) struct Pm {
+    acmp: Acmp,
+    /// Phrases that can match (ASCII only), for a fast negative answer.
+    quick: Option<AhoCorasick>,
+    literals: Vec<Vec<u8>>,
+}
+
+/// v3.0.9's `parse_pm_content`; `None` where v3 falls back to the raw argument.
+fn parse_pm_content(param: &[u8]) -> Option<Vec<u8>> {
+    let mut offset = 0;
+    while offset < param.len() && (param[offset] == b' ' || param[offset] == b'\t') {
+        offset += 1;
+    }
+    // v3.0.9 checks the quotes on the C string (cut at NUL).
+    let c = &param[..memchr::memchr(0, param).unwrap_or(param.len())];
+    let parm: &[u8] =
+        if c.get(offset) == Some(&b'"') && c.last() == Some(&b'"') && c.len() >= offset + 2 {
+            &c[offset + 1..c.len() - 1]
+        } else if offset <= c.len() {
+            &c[offset..]
+        } else {
+            &[]
+        };
+    if parm.is_empty() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(parm.len());
+    let (mut bin, mut esc) = (false, false);
+    let mut bin_parm: [u8; 2] = [0; 2];
+    let mut bin_offset = 0;
+    for &ch in parm {
+        if ch == b'|' {
+            bin = !bin;
+        } else if !esc && ch == b'\\' {
+            esc = true;
+        } else if bin {
+            if ch <= 9 || matches!(ch, b'A'..=b'F' | b'a'..=b'f') {
+                bin_parm[bin_offset] = ch;
+                bin_offset += 1;
+                if bin_offset == 2 {
+                    out.push(strtol_hex(&bin_parm));
+                    bin_offset = 0;
+                }
+            }
+        } else if esc {
+            if matches!(ch, b':' | b';' | b'\\' | b'"') {
+                out.push(ch);
+            } else {
+                return None;
+            }
+            esc = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    // v3.0.9 compacts the string in place without terminating it, so the bytes of the
+    // original beyond the compacted length stay (`a\;b c` becomes `a;b cc`); then strdup
+    // ends the result at its first NUL.
+    let written = out.len();
+    out.extend_from_slice(&parm[written..]);
+    out.truncate(memchr::memchr(0, &out).unwrap_or(out.len()));
+    Some(out)
+}
+
+/// `strtol(two_bytes, NULL, 16) & 0xFF` over acmp's 3-byte buffer.
+fn strtol_hex(b: &[u8; 2]) -> u8 {
+    let s = &b[..memchr::memchr(0, b).unwrap_or(2)];
+    let mut i = 0;
+    while i < s.len() && is_c_space(s[i]) {
+        i += 1;
+    }
+    let mut v: u32 = 0;
+    while let Some(d) = s.get(i).and_then(|&c| (c as char).to_digit(16)) {
+        v = v * 16 + d;
+        i += 1;
+    }
+    (v & 0xff) as u8
+}
+
+/// The phrases of `@pm ARG`.
+pub(crate) fn split_phrases(param: &[u8]) -> Vec<Vec<u8>> {
+    let content = parse_pm_content(param).unwrap_or_else(|| param.to_vec());
+    content
+        .split(|&b| is_c_space(b))
+        .filter(|p| !p.is_empty())
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// The phrases of a `@pmFromFile` data file.
+pub(crate) fn file_phrases(data: &[u8]) -> Vec<Vec<u8>> {
+    let mut lines: Vec<&[u8]> = data.split(|&b| b == b'\n').collect();
+    // std::getline yields no empty line after a final newline.
+    if data.last() == Some(&b'\n') || data.is_empty() {
+        lines.pop();
+    }
+    lines
+        .into_iter()
+        .filter(|line| !is_comment(line))
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// `PmFromFile::isComment`: empty, or `#` preceded only by white space.
+fn is_comment(line: &[u8]) -> bool {
+    if line.is_empty() {
+        return true;
+    }
+    match memchr::memchr(b'#', line) {
+        Some(pos) => line[..pos].iter().all(|&b| is_c_space(b)),
+        None => false,
+    }
+}
+
+impl Pm {
+    pub(crate) fn new(phrases: Vec<Vec<u8>>) -> Result<Self, OperatorErrorKind> {
+        // Phrases with bytes ≥ 0x80 can never match in acmp; the quick check ignores them.
+        let literals: Vec<Vec<u8>> = phrases
+            .iter()
+            .filter(|p| !p.is_empty() && p.is_ascii())
+            .map(|p| p.to_ascii_lowercase())
+            .collect();
+        let quick = if literals.is_empty() {
+            None
+        } else {
+            Some(
+                AhoCorasick::builder()
+                    .ascii_case_insensitive(true)
+                    .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::DFA).filter(|_| literals.len() <= 5000))
+                    .build(&literals)
+                    .map_err(|e| OperatorErrorKind::InvalidArgument(e.to_string()))?,
+            )
+        };
+        Ok(Pm {
+            acmp: Acmp::new(phrases),
+            quick,
+            literals,
+        })
+    }
+
+    /// `@pm ARG`.
+    pub(crate) fn from_argument(arg: &MacroString) -> Result<Self, OperatorErrorKind> {
+        Pm::new(split_phrases(literal_text(arg).as_bytes()))
+    }
+
+    /// `@pmFromFile PATH`.
+    pub(crate) fn from_file(
+        arg: &MacroString,
+        ctx: &CompileContext<'_>,
+    ) -> Result<Self, OperatorErrorKind> {
+        let param = literal_text(arg);
+        if param.starts_with("https://") {
+            return Err(OperatorErrorKind::NeedsNetwork(format!(
+                "downloads {param}"
+            )));
+        }
+        let path = resolve_relative(ctx.rule_file(), &param);
+        let data = ctx
+            .source()
+            .read(&path)
+            .map_err(|error| OperatorErrorKind::File { path, error })?;
+        Pm::new(file_phrases(&data))
+    }
+}
+
+impl Evaluate for Pm {
+    fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        let Some(quick) = &self.quick else {
+            return false;
+        };
+        if !quick.is_match(input) {
+            return false;
+        }
+        match self.acmp.find(input) {
+            Some(text) => {
+                ctx.capture(0, text);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn literals(&self) -> Literals {
+        if self.literals.is_empty() {
+            Literals::Never
+        } else {
+            Literals::one_of(self.literals.clone())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn phrases(p: &str) -> Vec<String> {
+        split_phrases(p.as_bytes())
+            .into_iter()
+            .map(|p| String::from_utf8_lossy(&p).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn splits_like_v3_0_9() {
+        assert_eq!(phrases("abc def  ghi"), ["abc", "def", "ghi"]);
+        assert_eq!(phrases("\"abc def\""), ["abc", "def"]);
+        assert_eq!(phrases("\"a\" \"b\""), ["a\"", "\"b"]);
+        // In-place compaction leaves the original's tail.
+        assert_eq!(phrases(r"a\;b"), ["a;bb"]);
+        assert_eq!(phrases(r"a\;b c"), ["a;b", "cc"]);
+        assert_eq!(phrases("|a|"), ["|a|"]);
+        // An unsupported escape falls back to the raw argument.
+        assert_eq!(phrases(r"a\xb c"), [r"a\xb", "c"]);
+        // Hex digits 0-9 are dropped inside |…| in v3.0.9: `|0a 0d|` is the byte 0xAD (and
+        // the original's tail follows).
+        assert_eq!(
+            split_phrases(b"x|0a 0d|y"),
+            vec![b"x\xadya".to_vec(), b"0d|y".to_vec()]
+        );
+    }
+
+    #[test]
+    fn reads_data_files_like_getline() {
+        let data = b"# comment\nabc\n  # indented comment\n\nx#y\n \ndef\r\nlast";
+        assert_eq!(
+            file_phrases(data),
+            vec![
+                b"abc".to_vec(),
+                b"x#y".to_vec(),
+                b" ".to_vec(),
+                b"def\r".to_vec(),
+                b"last".to_vec()
+            ]
+        );
+    }
+}

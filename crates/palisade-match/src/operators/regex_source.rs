@@ -1,0 +1,95 @@
+//! [`RegexSource`]: the compiled regex of `@rx`/`@rxGlobal`, either fixed at load time or,
+//! when the argument holds macros, compiled at match time from the expanded text and kept in a
+//! small cache shared by all transactions.
+
+use std::sync::{Arc, Mutex};
+
+use palisade_seclang::MacroString;
+
+use crate::context::{EvalContext, EvalNote, literal_text};
+use crate::pcre::{PcreError, PcreRegex, RegexLimits};
+
+/// How many expanded patterns a macro regex keeps compiled.
+const CACHE_SIZE: usize = 16;
+
+type Cached = (Vec<u8>, Result<Arc<PcreRegex>, PcreError>);
+
+#[derive(Debug)]
+pub(crate) enum RegexSource {
+    /// Compiled once.
+    Static(Arc<PcreRegex>),
+    /// Compiled per expansion, most recently used first.
+    Dynamic {
+        template: MacroString,
+        limits: RegexLimits,
+        cache: Mutex<Vec<Cached>>,
+    },
+}
+
+impl RegexSource {
+    /// Compiles a fixed argument now; keeps a macro argument for match time.
+    pub(crate) fn new(arg: &MacroString, limits: &RegexLimits) -> Result<Self, PcreError> {
+        if arg.has_macros() {
+            Ok(RegexSource::Dynamic {
+                template: arg.clone(),
+                limits: *limits,
+                cache: Mutex::new(Vec::new()),
+            })
+        } else {
+            let text = literal_text(arg);
+            Ok(RegexSource::Static(Arc::new(PcreRegex::new(
+                text.as_bytes(),
+                false,
+                limits,
+            )?)))
+        }
+    }
+
+    /// The regex for this evaluation; `None` (with a note) when the expanded pattern does not
+    /// compile.
+    pub(crate) fn get(&self, ctx: &mut EvalContext<'_>) -> Option<Arc<PcreRegex>> {
+        match self {
+            RegexSource::Static(re) => Some(Arc::clone(re)),
+            RegexSource::Dynamic {
+                template,
+                limits,
+                cache,
+            } => {
+                let pattern = ctx.expand(template);
+                let mut cache = cache
+                    .lock()
+                    .unwrap_or_else(|poisoned| poisoned.into_inner());
+                let result = match cache.iter().position(|(p, _)| *p == pattern) {
+                    Some(i) => {
+                        let entry = cache.remove(i);
+                        let result = entry.1.clone();
+                        cache.insert(0, entry);
+                        result
+                    }
+                    None => {
+                        let result = PcreRegex::new(&pattern, false, limits).map(Arc::new);
+                        cache.insert(0, (pattern.clone(), result.clone()));
+                        cache.truncate(CACHE_SIZE);
+                        result
+                    }
+                };
+                drop(cache);
+                match result {
+                    Ok(re) => Some(re),
+                    Err(error) => {
+                        ctx.note(EvalNote::RegexError { pattern, error });
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    /// The regex when it is fixed.
+    pub(crate) fn fixed(&self) -> Option<&PcreRegex> {
+        match self {
+            RegexSource::Static(re) => Some(re),
+            RegexSource::Dynamic { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! `@rx`: a PCRE regular expression, compiled as ModSecurity v3 compiles it (see
+//! [`crate::pcre`]). An empty argument without macros matches everything (and captures
+//! nothing); a macro argument is expanded and compiled at match time, and a pattern that does
+//! not compile then simply does not match, as in v3.
+//!
+//! With `capture`, every group that took part in the first match is stored: `TX:0` the whole
+//! match, `TX:n` group n (groups above 9 too); groups that did not take part are skipped.
+
+use palisade_seclang::MacroString;
+
+use super::regex_source::RegexSource;
+use crate::context::{EvalContext, literal_text};
+use crate::operator::Evaluate;
+use crate::pcre::{PcreError, RegexLimits, Slots};
+use crate::prefilter::{Literals, regex_literals};
+
+#[derive(Debug)]
+pub(crate) struct Rx {
+    source: RegexSource,
+    /// `m_param.empty() && !containsMacro`: matches everything.
+    always: bool,
+}
+
+impl Rx {
+    pub(crate) fn new(arg: &MacroString, limits: &RegexLimits) -> Result<Self, PcreError> {
+        let always = !arg.has_macros() && literal_text(arg).is_empty();
+        Ok(Rx {
+            source: RegexSource::new(arg, limits)?,
+            always,
+        })
+    }
+}
+
+impl Evaluate for Rx {
+    fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        if self.always {
+            return true;
+        }
+        let Some(re) = self.source.get(ctx) else {
+            return false;
+        };
+        if !ctx.capturing() {
+            return re.is_match(input);
+        }
+        let mut slots = Slots::new();
+        if !re.captures_at(input, 0, false, &mut slots) {
+            return false;
+        }
+        for (i, slot) in slots.iter().enumerate() {
+            if let Some((s, e)) = *slot {
+                ctx.capture(i, &input[s..e]);
+            }
+        }
+        true
+    }
+
+    fn literals(&self) -> Literals {
+        if self.always {
+            return Literals::Any;
+        }
+        match self.source.fixed() {
+            Some(re) => regex_literals(re.hir()),
+            None => Literals::Any,
+        }
+    }
+}

@@ -1,0 +1,136 @@
+//! Replaying recorded requests through full transactions exactly as ModSecurity's benchmark
+//! harness (`shared/bench/modsec/bench.c`) drives libmodsecurity, so that decisions can be
+//! compared request by request:
+//!
+//! connection (client `198.18.x.y:port` derived from the request id, server
+//! `198.18.255.1:443`) → URI → request headers → request body → the intervention is read →
+//! a fixed 200 response (`Content-Type: text/html; charset=utf-8`, `Content-Length: 0`,
+//! `Server: bench`) → response body → logging.
+//!
+//! Timing uses `std::time::Instant` (std hosts only; [`run_untimed`] works everywhere).
+//!
+//! The [`Verdict`] lists the ids of the rules that logged, in the order ModSecurity's log
+//! callback and intervention report them.
+
+use std::time::Instant;
+
+use crate::Waf;
+
+/// One recorded request.
+#[derive(Clone, Debug, Default)]
+pub struct Request {
+    /// The request number (it also picks the client address).
+    pub id: u64,
+    /// The method.
+    pub method: String,
+    /// The request target as sent.
+    pub uri: String,
+    /// The HTTP version (`HTTP/1.1` or `1.1`).
+    pub version: String,
+    /// Headers in wire order.
+    pub headers: Vec<(String, String)>,
+    /// The body.
+    pub body: Vec<u8>,
+}
+
+/// What a replay decided.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Verdict {
+    /// The interruption's status, 200 without one.
+    pub status: u16,
+    /// A disruptive action stopped the request.
+    pub disruptive: bool,
+    /// Ids of the rules that logged (the disruptive one included), in order.
+    pub rule_ids: Vec<i64>,
+    /// Wall time of the whole transaction in microseconds.
+    pub micros: f64,
+    /// Messages written to the error log (what ModSecurity's log callback receives: the
+    /// logged matches, not the disruptive rule's, which goes to the intervention).
+    pub log_messages: usize,
+}
+
+/// The client address the ModSecurity harness uses for request `id`.
+pub fn client_address(id: u64) -> (String, u16) {
+    (
+        format!("198.18.{}.{}", (id / 250) % 256, id % 250 + 1),
+        u16::try_from(30_000 + id % 30_000).unwrap_or(30_000),
+    )
+}
+
+/// Runs `req` through a full transaction.
+pub fn run(waf: &Waf, req: &Request) -> Verdict {
+    let start = Instant::now();
+    let mut v = run_untimed(waf, req);
+    v.micros = start.elapsed().as_secs_f64() * 1e6;
+    v
+}
+
+/// [`run`] without timing.
+pub fn run_untimed(waf: &Waf, req: &Request) -> Verdict {
+    let mut tx = waf.transaction();
+    drive(&mut tx, req)
+}
+
+/// [`run_untimed`] with the profiler on: the verdict and where the transaction's time went.
+pub fn run_profiled(
+    waf: &Waf,
+    req: &Request,
+    watch: std::sync::Arc<dyn crate::host::Stopwatch>,
+) -> (Verdict, crate::engine::profile::Profile) {
+    let mut tx = waf.transaction();
+    tx.set_profiler(Some(watch));
+    let v = drive(&mut tx, req);
+    let p = tx.profile().unwrap_or_default();
+    (v, p)
+}
+
+/// Runs `req` through `tx`, a fresh transaction, step by step as the ModSecurity harness does.
+pub fn drive(tx: &mut crate::Transaction, req: &Request) -> Verdict {
+    let (ip, port) = client_address(req.id);
+    tx.process_connection(&ip, port, "198.18.255.1", 443);
+    let version = req.version.strip_prefix("HTTP/").unwrap_or(&req.version);
+    tx.process_uri(&req.uri, &req.method, version);
+    for (k, val) in &req.headers {
+        tx.add_request_header(k, val);
+    }
+    tx.process_request_headers();
+    if !req.body.is_empty() {
+        tx.append_request_body(&req.body);
+    }
+    tx.process_request_body();
+    let mut ids: Vec<i64> = logged_ids(tx, 0);
+    let logged_before = ids.len();
+    let seen = tx.engine().messages().len();
+    let mut verdict = Verdict {
+        status: 200,
+        ..Verdict::default()
+    };
+    if let Some(i) = tx.take_interruption() {
+        verdict.disruptive = true;
+        verdict.status = i.status;
+        if i.rule_id != 0 {
+            ids.push(i.rule_id);
+        }
+    }
+    tx.add_response_header("Content-Type", "text/html; charset=utf-8");
+    tx.add_response_header("Content-Length", "0");
+    tx.add_response_header("Server", "bench");
+    tx.process_response_headers(200, "HTTP 1.1");
+    tx.process_response_body();
+    tx.process_logging();
+    let later = logged_ids(tx, seen);
+    verdict.log_messages = logged_before + later.len();
+    ids.extend(later);
+    verdict.rule_ids = ids;
+    verdict
+}
+
+fn logged_ids(tx: &crate::Transaction, from: usize) -> Vec<i64> {
+    tx.engine()
+        .messages()
+        .iter()
+        .skip(from)
+        .filter(|m| m.error_logged)
+        .map(|m| m.message.rule_id)
+        .collect()
+}
