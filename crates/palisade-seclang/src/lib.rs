@@ -66,6 +66,14 @@
 //!   by a mode per state. A commented-out `# SecRule … \` enters the `COMMENT` state, which
 //!   runs over the following lines that end with `\`.
 //!
+//! Three of the most frequent steps are written out by hand, for speed, where a combinator
+//! would cost a dispatch per byte: inline whitespace (`(blank+ | continuation)*`, a loop over
+//! the bytes, tested equal to the combinator form), plain text inside a value (a search for
+//! the next character that may end it, with `memchr` in quoted values), and the choice among
+//! the pieces of a value, which the first byte decides (`%`, `\` or plain text: the grammar
+//! is LL(1) there). With a few leaves that are plain byte tests (the end of a line, the rest
+//! of a line), these are the only hand-written parsers; the grammar above them is combinators.
+//!
 //! # How text is read
 //!
 //! The parser follows ModSecurity v3's scanner (`seclang-scanner.ll`) and grammar
@@ -132,8 +140,9 @@
 //! - `Include` nesting: 32; files per load: 10,000; bytes per load: 512 MiB.
 //!
 //! The parser keeps no recursion the input controls: the grammar is not recursive, and
-//! `Include` is followed with an explicit stack. Memory is proportional to the input: the line table (4 bytes a line) and the AST
-//! (about 9 times the size of CRS-like rules, measured on a 10 MB file).
+//! `Include` is followed with an explicit stack. Memory is proportional to the input: the line
+//! table (4 bytes a line) and the AST (about 9 times the size of CRS-like rules, measured on a
+//! 10 MB file).
 //!
 //! # The printer
 //!
