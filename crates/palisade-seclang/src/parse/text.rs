@@ -86,16 +86,35 @@ impl TextMode {
     }
 
     /// The length of the plain text at the start of `rest`: up to a `%`, a `\` or a character
-    /// that may end the value.
+    /// that may end the value. A lone `\` before a character that it cannot escape (not a `\`,
+    /// a `%` or a character that may end the value) is plain text too: it is a backslash run
+    /// followed by plain text, which the grammar would read as such one piece at a time
+    /// (regular expressions are full of them: `\d`, `\s`, `\(`).
     fn plain_len(self, rest: &[u8]) -> usize {
-        let found = match self {
-            TextMode::DoubleQuoted => memchr::memchr3(b'%', b'\\', b'"', rest),
-            TextMode::SingleQuoted => memchr::memchr3(b'%', b'\\', b'\'', rest),
-            _ => rest.iter().position(|&b| {
-                b == b'%' || b == b'\\' || self.hard_stop(b) || self.escapable(char::from(b))
-            }),
-        };
-        found.unwrap_or(rest.len())
+        let mut from = 0;
+        loop {
+            let tail = rest.get(from..).unwrap_or_default();
+            let found = match self {
+                TextMode::DoubleQuoted => memchr::memchr3(b'%', b'\\', b'"', tail),
+                TextMode::SingleQuoted => memchr::memchr3(b'%', b'\\', b'\'', tail),
+                _ => tail.iter().position(|&b| self.special(b)),
+            };
+            let Some(at) = found.map(|n| from + n) else {
+                return rest.len();
+            };
+            match rest.get(at..) {
+                Some([b'\\', next, ..]) if !self.special(*next) => {
+                    // A non-ASCII character's continuation bytes are not special either.
+                    from = at + 2;
+                }
+                _ => return at,
+            }
+        }
+    }
+
+    /// A byte that stops plain text: `%`, `\`, or one that may end the value.
+    fn special(self, b: u8) -> bool {
+        b == b'%' || b == b'\\' || self.hard_stop(b) || self.escapable(char::from(b))
     }
 }
 
@@ -290,6 +309,11 @@ mod tests {
         // An even run does not escape.
         let (m, _) = scan(r#"a\\" rest"#, TextMode::DoubleQuoted).unwrap();
         assert_eq!(m.to_string(), r"a\\");
+        // Backslashes before ordinary characters are plain text; escapes still count.
+        let (m, end) = scan(r#"\d+\s\"x\\" rest"#, TextMode::DoubleQuoted).unwrap();
+        assert_eq!((m.to_string().as_str(), end), (r#"\d+\s\"x\\"#, 10));
+        let (m, end) = scan("a\\é\\ b", TextMode::UnquotedOperator).unwrap();
+        assert_eq!((m.to_string().as_str(), end), ("a\\é\\ b", 7));
         // A backslash run at the start of the token does not escape either.
         let (m, end) = scan(r#"\"x"#, TextMode::DoubleQuoted).unwrap();
         assert_eq!((m.to_string().as_str(), end), (r"\", 1));
