@@ -86,10 +86,11 @@ impl TextMode {
     }
 
     /// The length of the plain text at the start of `rest`: up to a `%`, a `\` or a character
-    /// that may end the value. A lone `\` before a character that it cannot escape (not a `\`,
-    /// a `%` or a character that may end the value) is plain text too: it is a backslash run
-    /// followed by plain text, which the grammar would read as such one piece at a time
-    /// (regular expressions are full of them: `\d`, `\s`, `\(`).
+    /// that may end the value. A backslash run that escapes nothing is plain text too: one
+    /// before a character that it cannot escape (not a `%` or a character that may end the
+    /// value), or an even one before anything but a line break. The grammar reads such a run
+    /// the same, one piece at a time; this only saves the pieces (regular expressions are
+    /// full of them: `\d`, `\s`, `[\\/]`).
     fn plain_len(self, rest: &[u8]) -> usize {
         let mut from = 0;
         loop {
@@ -102,11 +103,14 @@ impl TextMode {
             let Some(at) = found.map(|n| from + n) else {
                 return rest.len();
             };
-            match rest.get(at..) {
-                Some([b'\\', next, ..]) if !self.special(*next) => {
-                    // A non-ASCII character's continuation bytes are not special either.
-                    from = at + 2;
-                }
+            let after = rest.get(at..).unwrap_or_default();
+            let run = after.iter().take_while(|&&b| b == b'\\').count();
+            match after.get(run) {
+                _ if run == 0 => return at,
+                // (A non-ASCII character's bytes are not special either.)
+                Some(&next) if !self.special(next) => from = at + run + 1,
+                Some(b'\n' | b'\r') => return at,
+                _ if run % 2 == 0 => from = at + run,
                 _ => return at,
             }
         }
@@ -312,6 +316,8 @@ mod tests {
         // Backslashes before ordinary characters are plain text; escapes still count.
         let (m, end) = scan(r#"\d+\s\"x\\" rest"#, TextMode::DoubleQuoted).unwrap();
         assert_eq!((m.to_string().as_str(), end), (r#"\d+\s\"x\\"#, 10));
+        let (m, end) = scan(r#"a\\\\" rest"#, TextMode::DoubleQuoted).unwrap();
+        assert_eq!((m.to_string().as_str(), end), (r"a\\\\", 5));
         let (m, end) = scan("a\\é\\ b", TextMode::UnquotedOperator).unwrap();
         assert_eq!((m.to_string().as_str(), end), ("a\\é\\ b", 7));
         // A backslash run at the start of the token does not escape either.
