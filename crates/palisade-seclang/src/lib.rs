@@ -69,10 +69,11 @@
 //! Three of the most frequent steps are written out by hand, for speed, where a combinator
 //! would cost a dispatch per byte: inline whitespace (`(blank+ | continuation)*`, a loop over
 //! the bytes, tested equal to the combinator form), plain text inside a value (a search for
-//! the next character that may end it, with `memchr` in quoted values), and the choice among
-//! the pieces of a value, which the first byte decides (`%`, `\` or plain text: the grammar
-//! is LL(1) there). With a few leaves that are plain byte tests (the end of a line, the rest
-//! of a line), these are the only hand-written parsers; the grammar above them is combinators.
+//! the next character that may end it, with `memchr` in quoted values, which also steps over
+//! backslash runs that escape nothing), and the choice among the pieces of a value, which the
+//! first byte decides (`%`, `\` or plain text: the grammar is LL(1) there). With a few leaves
+//! that are plain byte tests (the end of a line, the rest of a line), these are the only
+//! hand-written parsers; the grammar above them is combinators.
 //!
 //! # How text is read
 //!
