@@ -32,6 +32,49 @@
 //! );
 //! ```
 //!
+//! # The parser
+//!
+//! The parser is built from [nom](https://docs.rs/nom) 8 combinators over `&str`: the
+//! logical-line layer (blank lines, comments, continuations), directive names and their
+//! arguments, variable lists, operators, action lists with `setvar`, `ctl` and the typed values,
+//! and the `%{…}` macros inside values are each a nom parser, composed with `alt`, `opt`,
+//! `preceded`, `separated_list1`, `fold_many0`, `recognize`, `cut`, … The grammar has no
+//! recursion.
+//!
+//! Errors are a custom nom error type that carries the position (the input where the error
+//! is, a slice of the file's text) and the message, usually "expected …, found …" where the
+//! "found" part describes what is at the position. nom's `Error` means "this alternative does
+//! not apply" and costs nothing; `Failure` commits to a message for the rule author. The file
+//! loop above the directive parser reports a failure as a [`Diagnostic`], skips the rest of the
+//! logical line (and indented lines that look like the rest of the broken directive), and goes
+//! on with the next directive.
+//!
+//! ModSecurity's grammar is a flex scanner, whose choices nom does not make by itself; they
+//! are reproduced as follows:
+//! - *Longest match.* flex takes the pattern that matches the most text. Where two forms
+//!   compete (a selector: a key or a `/regex/`), a `longest` combinator runs both on the same
+//!   input and keeps the longer, the earlier on a tie.
+//! - *Backtracking inside a pattern.* `\/[^ |]+\/` matches up to the *last* `/` of the run:
+//!   the parser takes the run, then cuts it at its last delimiter.
+//! - *Escapes.* `\"` protects a quote only after another character of the same token, and in
+//!   values with macros only when the backslash run is odd (a token restarts after each
+//!   `%{…}`). The grammar says so directly: a value is `chunk (macro chunk)*`, a chunk starts
+//!   with backslashes that escape nothing, then plain text, escapes (an odd backslash run and
+//!   the protected character) and other backslash runs.
+//! - *Scanner states.* Which characters end a value depends on the scanner state it was read
+//!   in (`"…"`, `'…'`, an unquoted operator, a `setvar` key, …): one text parser, configured
+//!   by a mode per state. A commented-out `# SecRule … \` enters the `COMMENT` state, which
+//!   runs over the following lines that end with `\`.
+//!
+//! Three of the most frequent steps are written out by hand, for speed, where a combinator
+//! would cost a dispatch per byte: inline whitespace (`(blank+ | continuation)*`, a loop over
+//! the bytes, tested equal to the combinator form), plain text inside a value (a search for
+//! the next character that may end it, with `memchr` in quoted values, which also steps over
+//! backslash runs that escape nothing), and the choice among the pieces of a value, which the
+//! first byte decides (`%`, `\` or plain text: the grammar is LL(1) there). With a few leaves
+//! that are plain byte tests (the end of a line, the rest of a line), these are the only
+//! hand-written parsers; the grammar above them is combinators.
+//!
 //! # How text is read
 //!
 //! The parser follows ModSecurity v3's scanner (`seclang-scanner.ll`) and grammar
@@ -97,9 +140,10 @@
 //! - errors per file: 1,000, then the rest of the file is skipped;
 //! - `Include` nesting: 32; files per load: 10,000; bytes per load: 512 MiB.
 //!
-//! The parser keeps no recursion the input controls (`Include` is followed with an explicit
-//! stack). Memory is proportional to the input: the line table (4 bytes a line) and the AST
-//! (about 9 times the size of CRS-like rules, measured on a 10 MB file).
+//! The parser keeps no recursion the input controls: the grammar is not recursive, and
+//! `Include` is followed with an explicit stack. Memory is proportional to the input: the line
+//! table (4 bytes a line) and the AST (about 9 times the size of CRS-like rules, measured on a
+//! 10 MB file).
 //!
 //! # The printer
 //!

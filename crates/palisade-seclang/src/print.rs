@@ -356,7 +356,9 @@ fn action_forms(kind: &ActionKind) -> Vec<String> {
             ]
         }
         A::Phase(p) => vec![format!("{name}:{}", p.number())],
-        A::Rev(s) | A::Ver(s) => vec![format!("{name}:'{s}'")],
+        // `'x\'` does not close: a `rev` ending in `\` (read from a bare token) stays bare.
+        A::Rev(s) => vec![format!("{name}:'{s}'"), format!("{name}:{s}")],
+        A::Ver(s) => vec![format!("{name}:'{s}'")],
         A::SetVar(sv) => setvar_forms(sv),
         A::Severity(s) => match s.name() {
             Some(n) => vec![format!("{name}:'{n}'")],
@@ -428,6 +430,15 @@ mod tests {
         assert_eq!(
             round_trip("SecRule ARGS @rx a\"b \"id:1\"\n"),
             "SecRule ARGS @rx a\"b\t\"id:1\"\n"
+        );
+        // A `rev` ending in `\` stays bare (fuzz finding), at the end of the list or not.
+        assert_eq!(
+            round_trip("SecAction \"id:1,rev:abc\\,pass\"\n"),
+            "SecAction \"id:1,rev:abc\\,pass\"\n"
+        );
+        assert_eq!(
+            round_trip("SecAction \"id:1,rev:abc\\\"\n"),
+            "SecAction \"id:1,rev:abc\\\"\n"
         );
         // A regular expression with `|` is written in quotes.
         assert_eq!(

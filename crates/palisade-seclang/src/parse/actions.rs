@@ -1,20 +1,35 @@
-//! Action lists: `"id:1,phase:2,t:none,msg:'…',setvar:'tx.score=+%{tx.critical}'"`, or one
-//! unquoted action (`SecRule ARGS "@rx a" deny`).
+//! Action lists, as nom parsers: `"id:1,phase:2,t:none,msg:'…',setvar:'tx.score=+%{tx.critical}'"`,
+//! or one unquoted action (`SecRule ARGS "@rx a" deny`).
 //!
-//! Each action's value is read in the form ModSecurity's scanner gives it: predicates (`msg`,
-//! `logdata`, `tag`, `setenv`, …) quoted with `'…'`, `"…"` or unquoted; fixed forms for `id`,
-//! `phase`, `severity`, `skipAfter`, …; `setvar` with its own key/operation/value grammar.
+//! ```text
+//! list    = "\"" ws* ( "\"" | action (ws* "," ws* action)* ws* ("\"" | end-of-line) )
+//! action  = NAME (":" value)?          -- then `,`, `"`, whitespace or the end of the line
+//! ```
+//!
+//! An action's value is read in the form ModSecurity's scanner gives that action
+//! ([`action_values`](super::action_values)): predicates (`msg`, `logdata`, `tag`, `setenv`, …)
+//! quoted with `'…'`, `"…"` or unquoted; fixed forms for `id`, `phase`, `severity`,
+//! `skipAfter`, …; `setvar` and `ctl` with their own grammars. A list left without its closing
+//! `"` ends at the end of the line, with a warning, as in ModSecurity.
 
+use nom::Parser;
+use nom::character::complete::char;
+use nom::combinator::cut;
+use nom::multi::separated_list1;
+use nom::sequence::delimited;
 use palisade_transform::TransformId;
 
-use crate::ast::{
-    Action, ActionKind, AllowScope, InitCol, Phase, REJECTED_ACTIONS, SetVar, SetVarOp, Severity,
-    VariableName, XmlNs,
+use crate::Diagnostic;
+use crate::ast::{Action, ActionKind, AllowScope, REJECTED_ACTIONS};
+use crate::parse::Src;
+use crate::parse::action_values::{
+    digits_u16, digits_u32, initcol, phase, predicate, quoted_or_token, rule_id, severity,
+    skip_after, u32_value, xmlns,
 };
-use crate::parse::ctl::parse_ctl;
-use crate::parse::src::Src;
-use crate::parse::text::{TextMode, scan_text};
-use crate::{Diagnostic, MacroString};
+use crate::parse::ctl::ctl;
+use crate::parse::error::{PError, PResult};
+use crate::parse::lex::{continuation, is_line_end, word, ws0};
+use crate::parse::setvar::setvar;
 
 /// Where an action sits.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -25,156 +40,131 @@ pub(crate) enum Context {
     Unquoted,
 }
 
-/// Reads a quoted action list starting at `pos` (at the opening `"`). Returns the actions and
-/// the offset after the closing `"`. An empty list (`""`) is returned as it is; callers that
-/// need an action check.
-pub(crate) fn parse_quoted_actions(
-    src: &Src<'_>,
-    pos: usize,
+/// A quoted action list, from its opening `"` to after its closing one. An empty list (`""`)
+/// is returned as it is; callers that need an action check. Warnings go to `warnings`.
+pub(crate) fn quoted_actions<'a>(
+    src: &Src<'a>,
+    i: &'a str,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(Vec<Action>, usize), Diagnostic> {
-    let mut actions = Vec::new();
-    let mut p = src.skip_inline_ws(pos + 1);
-    if src.at(p) == Some(b'"') {
-        return Ok((actions, p + 1));
+) -> PResult<'a, Vec<Action>> {
+    let (p, _) = (char('"'), ws0).parse(i)?;
+    if let Some(after) = p.strip_prefix('"') {
+        return Ok((after, Vec::new()));
     }
-    loop {
-        if src.at_line_end(p) {
-            return Err(src
-                .error(p, format!("expected an action, found {}", src.describe(p)))
-                .with_note(
+    let item = |i: &'a str| {
+        if is_line_end(i) {
+            return PError::found(i, "expected an action, found ")
+                .note(
                     "continue the action list on the next line with a `\\` at the end of this one",
-                ));
+                )
+                .fail();
         }
-        let (action, end) = parse_action(src, p, Context::Quoted, warnings)?;
-        actions.push(action);
-        p = src.skip_inline_ws(end);
-        match src.at(p) {
-            Some(b',') => p = src.skip_inline_ws(p + 1),
-            Some(b'"') => return Ok((actions, p + 1)),
-            _ if src.at_line_end(p) => {
-                // ModSecurity ends an unclosed action list at the end of the line.
-                warnings.push(
-                    src.warning(
-                        p,
-                        format!(
-                            "the action list is not closed: expected `\"`, found {}",
-                            src.describe(p)
-                        ),
-                    )
-                    .with_note(
-                        "ModSecurity v3 ends the list here; continue it on the next line with a \
-                         `\\` at the end of this one",
-                    ),
-                );
-                return Ok((actions, p));
-            }
-            _ => {
-                return Err(src.error(
-                    p,
-                    format!(
-                        "expected `,` or the closing `\"` after the action, found {}",
-                        src.describe(p)
-                    ),
-                ));
-            }
-        }
+        let (rest, (a, w)) = action(src, i, Context::Quoted)?;
+        warnings.extend(w);
+        Ok((rest, a))
+    };
+    let (end, actions) = separated_list1(delimited(ws0, char(','), ws0), cut(item)).parse(p)?;
+    let (p, _) = ws0(end)?;
+    if let Some(after) = p.strip_prefix('"') {
+        return Ok((after, actions));
     }
+    if is_line_end(p) {
+        // ModSecurity ends an unclosed action list at the end of the line.
+        warnings.push(
+            PError::found(p, "the action list is not closed: expected `\"`, found ")
+                .note(
+                    "ModSecurity v3 ends the list here; continue it on the next line with a \
+                     `\\` at the end of this one",
+                )
+                .into_warning(src),
+        );
+        return Ok((p, actions));
+    }
+    PError::found(
+        p,
+        "expected `,` or the closing `\"` after the action, found ",
+    )
+    .fail()
 }
 
-/// Reads one unquoted action at `pos` (ModSecurity accepts a single action without quotes).
-pub(crate) fn parse_unquoted_action(
-    src: &Src<'_>,
-    pos: usize,
+/// One unquoted action (ModSecurity accepts a single action without quotes).
+pub(crate) fn unquoted_action<'a>(
+    src: &Src<'a>,
+    i: &'a str,
     warnings: &mut Vec<Diagnostic>,
-) -> Result<(Action, usize), Diagnostic> {
-    let (action, end) = parse_action(src, pos, Context::Unquoted, warnings)?;
-    if src.at(end) == Some(b',') {
-        return Err(src
-            .error(end, "more than one action must be quoted")
-            .with_note("write the actions as one quoted list: \"id:1,deny\""));
+) -> PResult<'a, Action> {
+    let (end, (a, w)) = action(src, i, Context::Unquoted)?;
+    if end.starts_with(',') {
+        return PError::text(end, "more than one action must be quoted")
+            .note("write the actions as one quoted list: \"id:1,deny\"")
+            .fail();
     }
-    Ok((action, end))
+    warnings.extend(w);
+    Ok((end, a))
 }
 
-/// Reads one action at `pos`. Returns it and the offset after it.
-pub(crate) fn parse_action(
-    src: &Src<'_>,
-    pos: usize,
+/// One action, with the warning it may give.
+pub(crate) fn action<'a>(
+    src: &Src<'a>,
+    i: &'a str,
     ctx: Context,
-    warnings: &mut Vec<Diagnostic>,
-) -> Result<(Action, usize), Diagnostic> {
-    let name_end = src.word_end(pos);
-    let word = src.slice(pos, name_end);
-    if word.is_empty() {
-        return Err(src.error(
-            pos,
-            format!("expected an action, found {}", src.describe(pos)),
-        ));
+) -> PResult<'a, (Action, Option<Diagnostic>)> {
+    let (name_end, w) = word(i)?;
+    if w.is_empty() {
+        return PError::found(i, "expected an action, found ").fail();
     }
-    let lower = word.to_ascii_lowercase();
-    let has_value = src.at(name_end) == Some(b':');
-    let v = name_end + 1; // where the value starts, when there is one
-    let span = src.span(pos);
-    let need_value = |what: &str| -> Diagnostic {
-        src.error(name_end, format!("`{word}` needs a value: `{word}:{what}`"))
+    let mut buf = [0u8; 16];
+    let lower = lowercase(w, &mut buf);
+    let value = name_end.strip_prefix(':');
+    let need_value =
+        |what: &str| PError::text(name_end, format!("`{w}` needs a value: `{w}:{what}`"));
+    let flag = |kind: ActionKind| match value {
+        Some(_) => PError::text(name_end, format!("`{w}` takes no value")).fail(),
+        None => Ok((name_end, kind)),
     };
-    let no_value = || -> Result<(), Diagnostic> {
-        if has_value {
-            Err(src.error(name_end, format!("`{word}` takes no value")))
-        } else {
-            Ok(())
+    let mut warning = None;
+    let (end, kind) = match (lower, value) {
+        ("auditlog", _) => flag(ActionKind::AuditLog)?,
+        ("block", _) => flag(ActionKind::Block)?,
+        ("capture", _) => flag(ActionKind::Capture)?,
+        ("chain", _) => flag(ActionKind::Chain)?,
+        ("deny", _) => flag(ActionKind::Deny)?,
+        ("drop", _) => flag(ActionKind::Drop)?,
+        ("log", _) => flag(ActionKind::Log)?,
+        ("multimatch", _) => flag(ActionKind::MultiMatch)?,
+        ("noauditlog", _) => flag(ActionKind::NoAuditLog)?,
+        ("nolog", _) => flag(ActionKind::NoLog)?,
+        ("pass", _) => flag(ActionKind::Pass)?,
+        ("allow", None) => (name_end, ActionKind::Allow(AllowScope::All)),
+        ("allow", Some(v)) => {
+            let (e, scope) = word(v)?;
+            let scope = match scope.to_ascii_lowercase().as_str() {
+                "request" => AllowScope::Request,
+                "phase" => AllowScope::Phase,
+                _ => {
+                    return PError::text(
+                        v,
+                        "Allow: if specified, the parameter must be: phase, request",
+                    )
+                    .fail();
+                }
+            };
+            (e, ActionKind::Allow(scope))
         }
-    };
-    let (kind, end) = match lower.as_str() {
-        "auditlog" => (no_value().map(|()| ActionKind::AuditLog)?, name_end),
-        "block" => (no_value().map(|()| ActionKind::Block)?, name_end),
-        "capture" => (no_value().map(|()| ActionKind::Capture)?, name_end),
-        "chain" => (no_value().map(|()| ActionKind::Chain)?, name_end),
-        "deny" => (no_value().map(|()| ActionKind::Deny)?, name_end),
-        "drop" => (no_value().map(|()| ActionKind::Drop)?, name_end),
-        "log" => (no_value().map(|()| ActionKind::Log)?, name_end),
-        "multimatch" => (no_value().map(|()| ActionKind::MultiMatch)?, name_end),
-        "noauditlog" => (no_value().map(|()| ActionKind::NoAuditLog)?, name_end),
-        "nolog" => (no_value().map(|()| ActionKind::NoLog)?, name_end),
-        "pass" => (no_value().map(|()| ActionKind::Pass)?, name_end),
-        "allow" => {
-            if has_value {
-                let e = src.word_end(v);
-                let scope = match src.slice(v, e).to_ascii_lowercase().as_str() {
-                    "request" => AllowScope::Request,
-                    "phase" => AllowScope::Phase,
-                    _ => {
-                        return Err(src.error(
-                            v,
-                            "Allow: if specified, the parameter must be: phase, request",
-                        ));
-                    }
-                };
-                (ActionKind::Allow(scope), e)
+        ("accuracy" | "maturity", Some(v)) => {
+            let (end, (text, quoted)) = quoted_or_token(v)?;
+            let label = if lower == "accuracy" {
+                "Accuracy"
             } else {
-                (ActionKind::Allow(AllowScope::All), name_end)
-            }
-        }
-        "accuracy" | "maturity" => {
-            if !has_value {
-                return Err(need_value("N"));
-            }
-            let (text, end, quoted) = quoted_or_token(src, v)?;
-            let n = parse_u32(&text).ok_or_else(|| {
-                let label = if lower == "accuracy" {
-                    "Accuracy"
-                } else {
-                    "Maturity"
-                };
-                src.error(v, format!("{label}: The input \"{text}\" is not a number."))
-            })?;
-            if !quoted && ctx == Context::Quoted && src.at(end) == Some(b',') {
-                warnings.push(src.warning(
-                    pos,
+                "Maturity"
+            };
+            let n = u32_value(v, text, label)?;
+            if !quoted && ctx == Context::Quoted && end.starts_with(',') {
+                warning = Some(Diagnostic::warning(
+                    src.span_of(i),
                     format!(
                         "ModSecurity v3 reads an unquoted `{lower}` value up to the next `'`, \
-                     swallowing the actions after it; quote it: {lower}:'{n}'"
+                         swallowing the actions after it; quote it: {lower}:'{n}'"
                     ),
                 ));
             }
@@ -183,159 +173,78 @@ pub(crate) fn parse_action(
             } else {
                 ActionKind::Maturity(n)
             };
-            (kind, end)
+            (end, kind)
         }
-        "exec" => {
-            if !has_value {
-                return Err(need_value("PATH"));
-            }
-            let (text, end, _) = quoted_or_token(src, v)?;
+        ("exec", Some(v)) => {
+            let (end, (text, _)) = quoted_or_token(v)?;
             if text.is_empty() {
-                return Err(need_value("PATH"));
+                return need_value("PATH").fail();
             }
-            (ActionKind::Exec(text), end)
+            (end, ActionKind::Exec(text.to_owned()))
         }
-        "id" => {
-            if !has_value {
-                return Err(need_value("N"));
-            }
-            let (text, end, _) = quoted_or_token(src, v)?;
-            (ActionKind::Id(parse_rule_id(src, v, &text)?), end)
+        ("id", Some(v)) => {
+            let (end, (text, _)) = quoted_or_token(v)?;
+            (end, ActionKind::Id(rule_id(v, text)?))
         }
-        "phase" => {
-            if !has_value {
-                return Err(need_value("N"));
-            }
-            let (text, end, quoted) = quoted_or_token(src, v)?;
-            let lower_text = text.to_ascii_lowercase();
-            if quoted && (lower_text == "request" || lower_text == "phase") {
-                return Err(src
-                    .error(v, format!("write `phase:{text}` without quotes"))
-                    .with_note(format!(
-                        "ModSecurity v3's scanner reads `phase:'{text}'` as `allow:{lower_text}`"
-                    )));
-            }
-            let phase = match lower_text.as_str() {
-                "request" => Phase::RequestBody,
-                "response" => Phase::ResponseBody,
-                "logging" => Phase::Logging,
-                t if !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit()) => t
-                    .parse::<u64>()
-                    .ok()
-                    .and_then(Phase::from_number)
-                    .ok_or_else(|| src.error(v, format!("Unknown phase: {text}")))?,
-                _ => {
-                    return Err(src.error(
-                        v,
-                        format!(
-                            "expected a phase (0-5, request, response or logging), found `{text}`"
-                        ),
-                    ));
-                }
-            };
-            (ActionKind::Phase(phase), end)
+        ("phase", Some(v)) => {
+            let (end, (text, quoted)) = quoted_or_token(v)?;
+            (end, ActionKind::Phase(phase(v, text, quoted)?))
         }
-        "rev" => {
-            if !has_value {
-                return Err(need_value("'…'"));
-            }
-            let (text, end, quoted) = quoted_or_token(src, v)?;
+        ("rev", Some(v)) => {
+            let (end, (text, quoted)) = quoted_or_token(v)?;
             // ModSecurity reads `rev` as `[^,']+`, quoted or not.
             if text.is_empty() || text.contains([',', '\'']) {
-                return Err(src.error(v, "expected a revision without `,` or `'` after `rev:`"));
+                return PError::text(v, "expected a revision without `,` or `'` after `rev:`")
+                    .fail();
             }
-            if !quoted && ctx == Context::Quoted && src.at(end) == Some(b'"') {
-                warnings.push(src.warning(
-                    pos,
+            if !quoted && ctx == Context::Quoted && end.starts_with('"') {
+                warning = Some(Diagnostic::warning(
+                    src.span_of(i),
                     "ModSecurity v3 reads an unquoted `rev` value past the closing `\"`; quote it: rev:'…'",
                 ));
             }
-            (ActionKind::Rev(text), end)
+            (end, ActionKind::Rev(text.to_owned()))
         }
-        "ver" => {
-            if !has_value {
-                return Err(need_value("'…'"));
+        ("ver", Some(v)) => {
+            if !v.starts_with('\'') {
+                return PError::text(v, "the value of `ver` must be quoted: ver:'…'").fail();
             }
-            if src.at(v) != Some(b'\'') {
-                return Err(src.error(v, "the value of `ver` must be quoted: ver:'…'"));
-            }
-            let (text, end, _) = quoted_or_token(src, v)?;
+            let (end, (text, _)) = quoted_or_token(v)?;
             if text.is_empty() {
-                return Err(need_value("'…'"));
+                return need_value("'…'").fail();
             }
-            (ActionKind::Ver(text), end)
+            (end, ActionKind::Ver(text.to_owned()))
         }
-        "severity" => {
-            if !has_value {
-                return Err(need_value("N"));
-            }
-            let (text, end, _) = quoted_or_token(src, v)?;
-            let sev = Severity::from_text(&text).ok_or_else(|| {
-                src.error(
-                    v,
-                    format!(
-                        "unknown severity `{text}`: expected 0-7 or EMERGENCY, ALERT, CRITICAL, \
-                         ERROR, WARNING, NOTICE, INFO, DEBUG"
-                    ),
-                )
-            })?;
-            (ActionKind::Severity(sev), end)
+        ("severity", Some(v)) => {
+            let (end, (text, _)) = quoted_or_token(v)?;
+            (end, ActionKind::Severity(severity(v, text)?))
         }
-        "skip" => {
-            if !has_value {
-                return Err(need_value("N"));
-            }
-            let e = digits_end(src, v);
-            let n = parse_u32(src.slice(v, e)).ok_or_else(|| {
-                src.error(
-                    v,
-                    format!("expected a number after `skip:`, found {}", src.describe(v)),
-                )
-            })?;
-            (ActionKind::Skip(n), e)
+        ("skip", Some(v)) => {
+            let (end, n) = digits_u32(v, "expected a number after `skip:`, found ")?;
+            (end, ActionKind::Skip(n))
         }
-        "status" => {
-            if !has_value {
-                return Err(need_value("N"));
-            }
-            let e = digits_end(src, v);
-            let n = src.slice(v, e).parse::<u16>().map_err(|_| {
-                src.error(
-                    v,
-                    format!(
-                        "expected an HTTP status after `status:`, found {}",
-                        src.describe(v)
-                    ),
-                )
-            })?;
-            (ActionKind::Status(n), e)
+        ("status", Some(v)) => {
+            let (end, n) = digits_u16(v, "expected an HTTP status after `status:`, found ")?;
+            (end, ActionKind::Status(n))
         }
-        "skipafter" => {
-            if !has_value {
-                return Err(need_value("MARKER"));
-            }
-            let e = token_end(src, v);
-            let raw = src.slice(v, e);
-            let marker = strip_single_quotes(src, v, raw)?;
+        ("skipafter", Some(v)) => {
+            let (end, marker) = skip_after(v)?;
             if marker.is_empty() {
-                return Err(need_value("MARKER"));
+                return need_value("MARKER").fail();
             }
-            (ActionKind::SkipAfter(marker.to_owned()), e)
+            (end, ActionKind::SkipAfter(marker.to_owned()))
         }
-        "xmlns" => {
-            if !has_value {
-                return Err(need_value("PREFIX=URI"));
-            }
-            let e = token_end(src, v);
-            (ActionKind::XmlNs(parse_xmlns(src, v, src.slice(v, e))?), e)
+        ("xmlns", Some(v)) => {
+            let (end, ns) = xmlns(v)?;
+            (end, ActionKind::XmlNs(ns))
         }
-        "msg" | "logdata" | "tag" | "redirect" | "setenv" | "setrsc" | "setsid" | "setuid"
-        | "expirevar" => {
-            if !has_value {
-                return Err(need_value("'…'"));
-            }
-            let (value, end) = predicate(src, v, word)?;
-            let kind = match lower.as_str() {
+        (
+            "msg" | "logdata" | "tag" | "redirect" | "setenv" | "setrsc" | "setsid" | "setuid"
+            | "expirevar",
+            Some(v),
+        ) => {
+            let (end, value) = predicate(v, w)?;
+            let kind = match lower {
                 "msg" => ActionKind::Msg(value),
                 "logdata" => ActionKind::LogData(value),
                 "tag" => ActionKind::Tag(value),
@@ -346,361 +255,154 @@ pub(crate) fn parse_action(
                 "setuid" => ActionKind::SetUid(value),
                 _ => ActionKind::ExpireVar(value),
             };
-            (kind, end)
+            (end, kind)
         }
-        "initcol" => {
-            if !has_value {
-                return Err(need_value("COLLECTION=KEY"));
-            }
-            let mut e = v;
-            while src.at(e).is_some_and(|c| c.is_ascii_alphabetic()) {
-                e += 1;
-            }
-            if src.at(e) != Some(b'=') || e == v {
-                return Err(src.error(
-                    v,
-                    format!(
-                        "expected `COLLECTION=KEY` after `initcol:`, found {}",
-                        src.describe(v)
-                    ),
-                ));
-            }
-            let collection = match src.slice(v, e) {
-                "ip" => VariableName::Ip,
-                "global" => VariableName::Global,
-                "resource" => VariableName::Resource,
-                _ => {
-                    return Err(src.error(
-                        v,
-                        "Something wrong with initcol: collection must be `ip', `global' or `resource'",
-                    ));
-                }
-            };
-            let (key, end) = predicate(src, e + 1, word)?;
-            (ActionKind::InitCol(InitCol { collection, key }), end)
+        ("initcol", Some(v)) => {
+            let (end, ic) = initcol(v, w)?;
+            (end, ActionKind::InitCol(ic))
         }
-        "setvar" => {
-            if !has_value {
-                return Err(need_value("COLLECTION.NAME=VALUE"));
-            }
-            let (sv, end) = parse_setvar(src, v)?;
-            (ActionKind::SetVar(sv), end)
+        ("setvar", Some(v)) => {
+            let (end, sv) = setvar(v)?;
+            (end, ActionKind::SetVar(sv))
         }
-        "t" => {
-            if !has_value {
-                return Err(need_value("TRANSFORMATION"));
-            }
-            let e = src.word_end(v);
-            let name = src.slice(v, e);
-            let id = TransformId::from_name(name).map_err(|_| {
-                if name.is_empty() {
-                    src.error(
-                        v,
-                        format!(
-                            "expected a transformation name after `t:`, found {}",
-                            src.describe(v)
-                        ),
-                    )
+        ("t", Some(v)) => {
+            let (end, name) = word(v)?;
+            let Ok(id) = TransformId::from_name(name) else {
+                return if name.is_empty() {
+                    PError::found(v, "expected a transformation name after `t:`, found ").fail()
                 } else {
-                    src.error(v, format!("unknown transformation `{name}`"))
-                }
-            })?;
-            (ActionKind::Transform(id), e)
+                    PError::text(v, format!("unknown transformation `{name}`")).fail()
+                };
+            };
+            (end, ActionKind::Transform(id))
         }
-        "ctl" => {
-            if !has_value {
-                return Err(need_value("OPTION=VALUE"));
-            }
-            let (ctl, end) = parse_ctl(src, v)?;
-            (ActionKind::Ctl(ctl), end)
+        ("ctl", Some(v)) => {
+            let (end, c) = ctl(src, v)?;
+            (end, ActionKind::Ctl(c))
+        }
+        (known, None) if takes_value(known) => {
+            return need_value(value_hint(known)).fail();
         }
         _ => {
             if let Some((_, msg_name)) = REJECTED_ACTIONS
                 .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(word))
+                .find(|(n, _)| n.eq_ignore_ascii_case(w))
             {
-                return Err(src.error(pos, format!("Action: {msg_name} is not yet supported.")));
+                return PError::text(i, format!("Action: {msg_name} is not yet supported.")).fail();
             }
-            return Err(src.error(pos, format!("unknown action `{word}`")));
+            return PError::text(i, format!("unknown action `{w}`")).fail();
         }
     };
-    check_action_end(src, end, ctx)?;
-    Ok((Action { span, kind }, end))
-}
-
-/// After an action: `,`, `"`, whitespace or a continuation (quoted lists), whitespace or the
-/// end of the line (a single unquoted action).
-fn check_action_end(src: &Src<'_>, end: usize, ctx: Context) -> Result<(), Diagnostic> {
-    let ok = match src.at(end) {
-        Some(b' ' | b'\t') => true,
-        Some(b',') => true,
-        Some(b'"') => ctx == Context::Quoted,
-        Some(b'\\') => src.continuation_at(end).is_some(),
-        _ => src.at_line_end(end),
-    };
-    if ok {
-        Ok(())
-    } else {
-        Err(src.error(
-            end,
-            format!("unexpected {} after the action", src.describe(end)),
-        ))
-    }
-}
-
-/// The end of a run of digits at `pos`.
-fn digits_end(src: &Src<'_>, mut pos: usize) -> usize {
-    while src.at(pos).is_some_and(|c| c.is_ascii_digit()) {
-        pos += 1;
-    }
-    pos
-}
-
-/// The end of a value token (no `,`, whitespace or `"`).
-pub(crate) fn token_end(src: &Src<'_>, mut pos: usize) -> usize {
-    while let Some(c) = src.at(pos) {
-        if matches!(c, b',' | b' ' | b'\t' | b'"' | b'\n' | b'\r') {
-            break;
-        }
-        pos += 1;
-    }
-    pos
-}
-
-fn parse_u32(text: &str) -> Option<u32> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    text.parse().ok()
-}
-
-/// A value either in single quotes (`'…'`, `\'` kept) or a token up to `,`, whitespace or
-/// `"`. Returns the text, the offset after it, and whether it was quoted.
-fn quoted_or_token(src: &Src<'_>, pos: usize) -> Result<(String, usize, bool), Diagnostic> {
-    if src.at(pos) == Some(b'\'') {
-        let q = src.at(pos);
-        let mut p = pos + 1;
-        loop {
-            match src.at(p) {
-                None => {
-                    return Err(src.error(pos, "unterminated value: the closing `'` is missing"));
-                }
-                Some(c) if Some(c) == q => {
-                    // `X\'` keeps going, as ModSecurity's scanner does.
-                    let escaped = p >= pos + 3
-                        && src.at(p - 1) == Some(b'\\')
-                        && src.at(p - 2) != Some(b'\\');
-                    if !escaped {
-                        break;
-                    }
-                }
-                _ => {}
-            }
-            p += 1;
-        }
-        Ok((src.slice(pos + 1, p).to_owned(), p + 1, true))
-    } else {
-        let e = token_end(src, pos);
-        Ok((src.slice(pos, e).to_owned(), e, false))
-    }
-}
-
-/// ModSecurity strips one pair of single quotes around some values (`skipAfter:'END'`).
-fn strip_single_quotes<'t>(src: &Src<'_>, pos: usize, raw: &'t str) -> Result<&'t str, Diagnostic> {
-    if let Some(rest) = raw.strip_prefix('\'') {
-        match rest.strip_suffix('\'') {
-            Some(inner) => Ok(inner),
-            None => Err(src.error(pos, "unbalanced `'` in the value")),
-        }
-    } else {
-        Ok(raw)
-    }
-}
-
-/// Validates a rule id as ModSecurity does (digits, no leading zero, exactly representable).
-fn parse_rule_id(src: &Src<'_>, pos: usize, text: &str) -> Result<u64, Diagnostic> {
-    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(src.error(
-            pos,
-            format!("expected a rule id (digits) after `id:`, found `{text}`"),
-        ));
-    }
-    if text.len() > 1 && text.starts_with('0') {
-        return Err(src.error(
-            pos,
-            format!("The input \"{text}\" does not seems to be a valid rule id."),
-        ));
-    }
-    let id: u64 = text
-        .parse()
-        .map_err(|_| src.error(pos, format!("rule id `{text}` is too large")))?;
-    // ModSecurity holds ids in a double and rejects those it cannot print back exactly.
-    #[allow(
-        clippy::cast_precision_loss,
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss
-    )]
-    let exact = (id as f64) as u64 == id;
-    if !exact {
-        return Err(src.error(
-            pos,
-            format!("rule id `{text}` is too large (ModSecurity v3 cannot represent it)"),
-        ));
-    }
-    if id == 0 {
-        return Err(src.error(
-            pos,
-            "rule id 0 is not valid: ModSecurity v3 reads `id:0` as a missing id",
-        ));
-    }
-    Ok(id)
-}
-
-/// Reads a predicate (`'…'`, `"…"` or unquoted up to `,`) at `pos`.
-fn predicate(src: &Src<'_>, pos: usize, action: &str) -> Result<(MacroString, usize), Diagnostic> {
-    let (value, end) = match src.at(pos) {
-        Some(b'\'') => {
-            let (value, end) = scan_text(src, pos + 1, TextMode::SingleQuoted)?;
-            if src.at(end) != Some(b'\'') {
-                return Err(src.error(
-                    pos,
-                    format!("unterminated value of `{action}`: the closing `'` is missing"),
-                ));
-            }
-            (value, end + 1)
-        }
-        Some(b'"') => {
-            let (value, end) = scan_text(src, pos + 1, TextMode::DoubleQuoted)?;
-            if src.at(end) != Some(b'"') {
-                return Err(src.error(
-                    pos,
-                    format!("unterminated value of `{action}`: the closing `\"` is missing"),
-                ));
-            }
-            (value, end + 1)
-        }
-        _ => scan_text(src, pos, TextMode::UnquotedPredicate)?,
-    };
-    if value.segments.is_empty() {
-        return Err(src.error(pos, format!("`{action}` needs a value")));
-    }
-    Ok((value, end))
-}
-
-/// Reads `setvar:` forms at `pos` (after `setvar:`).
-fn parse_setvar(src: &Src<'_>, pos: usize) -> Result<(SetVar, usize), Diagnostic> {
-    let mut p = pos;
-    let quoted = src.at(p) == Some(b'\'');
-    if quoted {
-        p += 1;
-    }
-    let delete = src.at(p) == Some(b'!');
-    if delete {
-        p += 1;
-    }
-    let name_end = src.word_end(p);
-    let name = src.slice(p, name_end);
-    let collection = VariableName::from_name(name)
-        .filter(|v| v.is_writable())
-        .ok_or_else(|| {
-            src.error(
-                p,
-                format!(
-                    "setvar can only write TX, IP, GLOBAL, RESOURCE, SESSION or USER, found {}",
-                    src.describe(p)
-                ),
-            )
-        })?;
-    if !matches!(src.at(name_end), Some(b'.' | b':')) {
-        return Err(src.error(
-            name_end,
-            format!("expected `.` and a variable name after `{name}`"),
-        ));
-    }
-    let key_start = name_end + 1;
-    let (key, key_end) = scan_text(src, key_start, TextMode::SetVarKey { quoted })?;
-    if key.segments.is_empty() {
-        return Err(src.error(
-            key_start,
-            format!(
-                "expected a variable name after `{name}.`, found {}",
-                src.describe(key_start)
-            ),
-        ));
-    }
-    p = key_end;
-    let (op, value) = if src.at(p) == Some(b'=') {
-        if delete {
-            return Err(src.error(p, "`setvar:!…` deletes a variable and takes no value"));
-        }
-        let (op, value_start) = match src.at(p + 1) {
-            Some(b'+') => (SetVarOp::Add, p + 2),
-            Some(b'-') => (SetVarOp::Sub, p + 2),
-            _ => (SetVarOp::Set, p + 1),
-        };
-        let (value, value_end) = scan_text(src, value_start, TextMode::SetVarValue { quoted })?;
-        if value.segments.is_empty() {
-            return Err(src.error(
-                value_start,
-                format!(
-                    "expected a value after `=` in setvar, found {}",
-                    src.describe(value_start)
-                ),
-            ));
-        }
-        p = value_end;
-        (op, value)
-    } else if delete {
-        (SetVarOp::Delete, MacroString::default())
-    } else {
-        (SetVarOp::Set, MacroString::literal("1"))
-    };
-    if quoted {
-        if src.at(p) != Some(b'\'') {
-            return Err(src.error(
-                p,
-                format!(
-                    "expected the closing `'` of setvar, found {}",
-                    src.describe(p)
-                ),
-            ));
-        }
-        p += 1;
-    }
+    action_end(end, ctx)?;
     Ok((
-        SetVar {
-            collection,
-            key,
-            op,
-            value,
-        },
-        p,
+        end,
+        (
+            Action {
+                span: src.span_of(i),
+                kind,
+            },
+            warning,
+        ),
     ))
 }
 
-/// Validates `xmlns:PREFIX=URI` as ModSecurity does.
-fn parse_xmlns(src: &Src<'_>, pos: usize, text: &str) -> Result<XmlNs, Diagnostic> {
-    let Some((prefix, href)) = text.split_once('=') else {
-        return Err(src.error(pos, "XMLS: Bad format, missing equals sign."));
+/// `word` in lower case, in `buf` (no allocation); empty when it does not fit, which no
+/// action name does.
+fn lowercase<'b>(word: &str, buf: &'b mut [u8; 16]) -> &'b str {
+    let Some(dst) = buf.get_mut(..word.len()) else {
+        return "";
     };
-    if prefix.is_empty() || href.is_empty() {
-        return Err(src.error(
-            pos,
-            "XMLS: XMLNS is invalid. Expecting a name=value format.",
-        ));
+    dst.copy_from_slice(word.as_bytes());
+    dst.make_ascii_lowercase();
+    std::str::from_utf8(dst).unwrap_or("")
+}
+
+/// Actions that need a value (`NAME:VALUE`).
+fn takes_value(lower: &str) -> bool {
+    !value_hint(lower).is_empty()
+}
+
+/// What the value of an action looks like, for "`id` needs a value: `id:N`"; empty for the
+/// actions that take no value or are unknown.
+fn value_hint(lower: &str) -> &'static str {
+    match lower {
+        "accuracy" | "maturity" | "id" | "phase" | "severity" | "skip" | "status" => "N",
+        "exec" => "PATH",
+        "rev" | "ver" | "msg" | "logdata" | "tag" | "redirect" | "setenv" | "setrsc" | "setsid"
+        | "setuid" | "expirevar" => "'…'",
+        "skipafter" => "MARKER",
+        "xmlns" => "PREFIX=URI",
+        "initcol" => "COLLECTION=KEY",
+        "setvar" => "COLLECTION.NAME=VALUE",
+        "t" => "TRANSFORMATION",
+        "ctl" => "OPTION=VALUE",
+        _ => "",
     }
-    let href = match href.strip_prefix('\'') {
-        Some(rest) if href.len() > 3 => rest.strip_suffix('\'').unwrap_or(rest),
-        _ => href,
-    };
-    if !href.starts_with("http://") {
-        return Err(src.error(
-            pos,
-            format!("XMLS: Missing xmlns href for prefix: `{href}'."),
-        ));
+}
+
+/// What may follow an action: `,`, `"` (in a quoted list), whitespace, a continuation or the
+/// end of the line.
+fn action_end(i: &str, ctx: Context) -> PResult<'_, ()> {
+    let ok = i.starts_with([' ', '\t', ','])
+        || (ctx == Context::Quoted && i.starts_with('"'))
+        || continuation(i).is_ok()
+        || is_line_end(i);
+    if ok {
+        Ok((i, ()))
+    } else {
+        PError::around(i, "unexpected ", " after the action").fail()
     }
-    Ok(XmlNs {
-        prefix: prefix.to_owned(),
-        uri: href.to_owned(),
-    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::FileId;
+
+    fn list(text: &str) -> Result<(Vec<Action>, Vec<Diagnostic>), String> {
+        let src = Src::new(text, FileId(0));
+        let mut w = Vec::new();
+        match quoted_actions(&src, src.text, &mut w) {
+            Ok((_, a)) => Ok((a, w)),
+            Err(e) => Err(crate::parse::error::into_error(e, src.text)
+                .into_diagnostic(&src)
+                .to_string()),
+        }
+    }
+
+    #[test]
+    fn lists_and_their_ends() {
+        let (a, w) = list("\"id:1, pass ,t:none\"").unwrap();
+        assert_eq!(a.len(), 3);
+        assert!(w.is_empty());
+        let (a, w) = list("\"id:1,pass\nx").unwrap();
+        assert_eq!((a.len(), w.len()), (2, 1));
+        assert_eq!(list("\"\"").unwrap().0.len(), 0);
+        assert_eq!(
+            list("\"id:1,\"").unwrap_err(),
+            "1:7: error: expected an action, found `\"`"
+        );
+        assert_eq!(
+            list("\"id:1 pass\"").unwrap_err(),
+            "1:7: error: expected `,` or the closing `\"` after the action, found `pass`"
+        );
+        assert_eq!(
+            list("\"id\"").unwrap_err(),
+            "1:4: error: `id` needs a value: `id:N`"
+        );
+        assert_eq!(
+            list("\"deny;\"").unwrap_err(),
+            "1:6: error: unexpected `;` after the action"
+        );
+    }
+
+    #[test]
+    fn warnings_for_what_modsecurity_misreads() {
+        let (_, w) = list("\"id:1,accuracy:5,pass\"").unwrap();
+        assert_eq!(w.len(), 1);
+        let (_, w) = list("\"id:1,rev:2\"").unwrap();
+        assert_eq!(w.len(), 1);
+        let (_, w) = list("\"id:1,rev:'2'\"").unwrap();
+        assert!(w.is_empty());
+    }
 }

@@ -1,10 +1,24 @@
-//! `ctl:OPTION=VALUE` actions, with the value forms ModSecurity v3's scanner accepts.
+//! `ctl:OPTION=VALUE` actions, as nom parsers, with the value forms ModSecurity v3's scanner
+//! accepts.
+//!
+//! ```text
+//! ctl    = OPTION "=" value
+//! value  = WORD                                   -- On/Off, engine modes, body processors
+//!        | ("+" | "-") PARTS                      -- auditLogParts
+//!        | REMOVE_RULE_BY                         -- ruleRemoveById, ruleRemoveByTag
+//!        | ID-or-TAG ";" variable                 -- ruleRemoveTarget…; the variable must end
+//!                                                 -- where REMOVE_RULE_BY characters do
+//! ```
 
-use crate::Diagnostic;
+use nom::Parser;
+use nom::bytes::complete::take_while;
+
 use crate::ast::{AuditEngineMode, AuditLogParts, BodyProcessor, Ctl, EngineMode, IdRange};
-use crate::parse::src::Src;
+use crate::parse::Src;
+use crate::parse::error::{PError, PResult};
+use crate::parse::lex::word;
 use crate::parse::values::parse_id_range;
-use crate::parse::variables::parse_variable;
+use crate::parse::variables::variable;
 
 /// `ctl:` options of ModSecurity v2 that v3 does not have.
 const UNAVAILABLE: [&str; 5] = [
@@ -15,214 +29,179 @@ const UNAVAILABLE: [&str; 5] = [
     "ruleRemoveByMsg",
 ];
 
-/// The end of a `ctl:ruleRemove…=` value: ModSecurity's `REMOVE_RULE_BY` characters.
-fn remove_rule_by_end(src: &Src<'_>, mut pos: usize) -> usize {
-    while let Some(c) = src.at(pos) {
-        if c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'_' | b'/' | b'.' | b'-' | b'*' | b':' | b';' | b']' | b'[' | b'$'
-            )
-        {
-            pos += 1;
-        } else {
-            break;
-        }
-    }
-    pos
+/// A character of a `ctl:ruleRemove…=` value: ModSecurity's `REMOVE_RULE_BY` characters.
+fn is_remove_rule_by(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, '_' | '/' | '.' | '-' | '*' | ':' | ';' | ']' | '[' | '$')
 }
 
-/// Reads the ctl option at `pos` (after `ctl:`). Returns it and the offset after it.
-pub(crate) fn parse_ctl(src: &Src<'_>, pos: usize) -> Result<(Ctl, usize), Diagnostic> {
-    let name_end = src.word_end(pos);
-    let name = src.slice(pos, name_end);
+/// A value among `choices` (case-insensitive), as a word; `expected` starts the message when it
+/// is none of them.
+fn choice<'a, T: Copy>(
+    v: &'a str,
+    choices: &[(&str, T)],
+    expected: &'static str,
+) -> PResult<'a, T> {
+    let (end, w) = word(v)?;
+    match choices.iter().find(|(n, _)| n.eq_ignore_ascii_case(w)) {
+        Some(&(_, t)) => Ok((end, t)),
+        None => PError::found(v, expected).fail(),
+    }
+}
+
+/// The option after `ctl:`.
+pub(crate) fn ctl<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Ctl> {
+    let (name_end, name) = word(i)?;
     if name.is_empty() {
-        return Err(src.error(
-            pos,
-            format!(
-                "expected a ctl option after `ctl:`, found {}",
-                src.describe(pos)
-            ),
-        ));
+        return PError::found(i, "expected a ctl option after `ctl:`, found ").fail();
     }
-    if src.at(name_end) != Some(b'=') {
-        if let Some(n) = UNAVAILABLE.iter().find(|n| n.eq_ignore_ascii_case(name)) {
-            return Err(src.error(pos, format!("ctl:{n} is not available in ModSecurity v3")));
-        }
-        return Err(src.error(
-            name_end,
-            format!(
-                "expected `=` after `ctl:{name}`, found {}",
-                src.describe(name_end)
-            ),
-        ));
-    }
-    let v = name_end + 1;
-    let word_end = src.word_end(v);
-    let word = src.slice(v, word_end);
-    let lower = name.to_ascii_lowercase();
-    let on_off = || -> Result<bool, Diagnostic> {
-        match word.to_ascii_lowercase().as_str() {
-            "on" => Ok(true),
-            "off" => Ok(false),
-            _ => Err(src.error(
-                v,
-                format!(
-                    "expected On or Off after `ctl:{name}=`, found {}",
-                    src.describe(v)
-                ),
-            )),
+    let unavailable = || {
+        UNAVAILABLE
+            .iter()
+            .find(|n| n.eq_ignore_ascii_case(name))
+            .map(|n| PError::text(i, format!("ctl:{n} is not available in ModSecurity v3")))
+    };
+    let Some(v) = name_end.strip_prefix('=') else {
+        return unavailable()
+            .unwrap_or_else(|| {
+                PError::found(name_end, format!("expected `=` after `ctl:{name}`, found "))
+            })
+            .fail();
+    };
+    let on_off = |v: &'a str| -> PResult<'a, bool> {
+        let (end, w) = word(v)?;
+        match w.to_ascii_lowercase().as_str() {
+            "on" => Ok((end, true)),
+            "off" => Ok((end, false)),
+            _ => PError::found(v, format!("expected On or Off after `ctl:{name}=`, found ")).fail(),
         }
     };
-    let ctl = match lower.as_str() {
-        "auditengine" => {
-            let mode = match word.to_ascii_lowercase().as_str() {
-                "on" => AuditEngineMode::On,
-                "off" => AuditEngineMode::Off,
-                "relevantonly" => AuditEngineMode::RelevantOnly,
-                _ => {
-                    return Err(src.error(
-                        v,
-                        format!(
-                            "expected On, Off or RelevantOnly after `ctl:auditEngine=`, found {}",
-                            src.describe(v)
-                        ),
-                    ));
-                }
-            };
-            (Ctl::AuditEngine(mode), word_end)
-        }
-        "ruleengine" => {
-            let mode = match word.to_ascii_lowercase().as_str() {
-                "on" => EngineMode::On,
-                "off" => EngineMode::Off,
-                "detectiononly" => EngineMode::DetectionOnly,
-                _ => {
-                    return Err(src.error(
-                        v,
-                        format!(
-                            "expected On, Off or DetectionOnly after `ctl:ruleEngine=`, found {}",
-                            src.describe(v)
-                        ),
-                    ));
-                }
-            };
-            (Ctl::RuleEngine(mode), word_end)
-        }
-        "requestbodyaccess" => (Ctl::RequestBodyAccess(on_off()?), word_end),
-        "forcerequestbodyvariable" => (Ctl::ForceRequestBodyVariable(on_off()?), word_end),
+    match name.to_ascii_lowercase().as_str() {
+        "auditengine" => choice(
+            v,
+            &[
+                ("On", AuditEngineMode::On),
+                ("Off", AuditEngineMode::Off),
+                ("RelevantOnly", AuditEngineMode::RelevantOnly),
+            ],
+            "expected On, Off or RelevantOnly after `ctl:auditEngine=`, found ",
+        )
+        .map(|(r, m)| (r, Ctl::AuditEngine(m))),
+        "ruleengine" => choice(
+            v,
+            &[
+                ("On", EngineMode::On),
+                ("Off", EngineMode::Off),
+                ("DetectionOnly", EngineMode::DetectionOnly),
+            ],
+            "expected On, Off or DetectionOnly after `ctl:ruleEngine=`, found ",
+        )
+        .map(|(r, m)| (r, Ctl::RuleEngine(m))),
+        "requestbodyaccess" => on_off(v).map(|(r, b)| (r, Ctl::RequestBodyAccess(b))),
+        "forcerequestbodyvariable" => on_off(v).map(|(r, b)| (r, Ctl::ForceRequestBodyVariable(b))),
         "requestbodyprocessor" => {
-            let bp = match word.to_ascii_lowercase().as_str() {
-                "json" => BodyProcessor::Json,
-                "xml" => BodyProcessor::Xml,
-                "urlencoded" => BodyProcessor::UrlEncoded,
-                "multipart" => {
-                    return Err(src.error(
-                        v,
-                        "ctl:requestBodyProcessor=MULTIPART is not available in ModSecurity v3",
-                    ));
-                }
-                _ => {
-                    return Err(src.error(
-                        v,
-                        format!(
-                            "expected JSON, XML or URLENCODED after `ctl:requestBodyProcessor=`, found {}",
-                            src.describe(v)
-                        ),
-                    ));
-                }
-            };
-            (Ctl::RequestBodyProcessor(bp), word_end)
-        }
-        "auditlogparts" => {
-            let add = match src.at(v) {
-                Some(b'+') => true,
-                Some(b'-') => false,
-                _ => {
-                    return Err(src.error(
-                        v,
-                        format!(
-                            "expected `+` or `-` and parts after `ctl:auditLogParts=`, found {}",
-                            src.describe(v)
-                        ),
-                    ));
-                }
-            };
-            let mut e = v + 1;
-            while src.at(e).is_some_and(|c| c.is_ascii_uppercase()) {
-                e += 1;
+            let (end, w) = word(v)?;
+            if w.eq_ignore_ascii_case("multipart") {
+                return PError::text(
+                    v,
+                    "ctl:requestBodyProcessor=MULTIPART is not available in ModSecurity v3",
+                )
+                .fail();
             }
-            let letters = src.slice(v + 1, e);
-            let parts = AuditLogParts::from_letters(letters).map_err(|c| {
-                src.error(v + 1, format!("`{c}` is not an audit log part (A-K, Z)"))
-            })?;
-            if parts.is_empty() {
-                return Err(src.error(v + 1, "expected audit log parts (A-K, Z)"));
-            }
-            (Ctl::AuditLogParts { add, parts }, e)
+            choice(
+                v,
+                &[
+                    ("JSON", BodyProcessor::Json),
+                    ("XML", BodyProcessor::Xml),
+                    ("URLENCODED", BodyProcessor::UrlEncoded),
+                ],
+                "expected JSON, XML or URLENCODED after `ctl:requestBodyProcessor=`, found ",
+            )
+            .map(|(_, bp)| (end, Ctl::RequestBodyProcessor(bp)))
         }
+        "auditlogparts" => audit_log_parts(v),
         "ruleremovebyid" => {
-            let e = remove_rule_by_end(src, v);
-            let text = src.slice(v, e);
-            let range = parse_id_range(text).map_err(|why| src.error(v, why))?;
-            (Ctl::RuleRemoveById(range), e)
+            let (end, text) = take_while(is_remove_rule_by).parse(v)?;
+            match parse_id_range(text) {
+                Ok(range) => Ok((end, Ctl::RuleRemoveById(range))),
+                Err(why) => PError::text(v, why).fail(),
+            }
         }
         "ruleremovebytag" => {
-            let e = remove_rule_by_end(src, v);
-            if e == v {
-                return Err(src.error(v, "expected a tag after `ctl:ruleRemoveByTag=`"));
+            let (end, text) = take_while(is_remove_rule_by).parse(v)?;
+            if text.is_empty() {
+                return PError::text(v, "expected a tag after `ctl:ruleRemoveByTag=`").fail();
             }
-            (Ctl::RuleRemoveByTag(src.slice(v, e).to_owned()), e)
+            Ok((end, Ctl::RuleRemoveByTag(text.to_owned())))
         }
-        "ruleremovetargetbyid" | "ruleremovetargetbytag" => {
-            let e = remove_rule_by_end(src, v);
-            let text = src.slice(v, e);
-            let by_id = lower == "ruleremovetargetbyid";
-            let Some(semi) = text.find(';') else {
-                let what = if by_id { "ID;VARIABLE" } else { "TAG;VARIABLE" };
-                return Err(src.error(v, format!("{text} is not a valid `{what}'")));
-            };
-            let target_start = v + semi + 1;
-            let (target, target_end) = parse_variable(src, target_start)?;
-            if target_end != e {
-                return Err(src.error(
-                    target_end,
-                    format!(
-                        "expected the end of the ctl target, found {}",
-                        src.describe(target_end)
-                    ),
-                ));
-            }
-            let head = text.get(..semi).unwrap_or("");
-            if by_id {
-                let id = match parse_id_range(head) {
-                    Ok(IdRange { start, end }) if start == end => start,
-                    _ => {
-                        return Err(
-                            src.error(v, format!("Not able to convert '{head}' into a number"))
-                        );
-                    }
-                };
-                (Ctl::RuleRemoveTargetById { id, target }, e)
-            } else {
-                if head.is_empty() {
-                    return Err(src.error(v, "expected a tag before `;`"));
-                }
-                (
-                    Ctl::RuleRemoveTargetByTag {
-                        tag: head.to_owned(),
-                        target,
-                    },
-                    e,
-                )
-            }
+        lower @ ("ruleremovetargetbyid" | "ruleremovetargetbytag") => {
+            remove_target(src, v, lower == "ruleremovetargetbyid")
         }
+        _ => unavailable()
+            .unwrap_or_else(|| PError::text(i, format!("unknown ctl option `{name}`")))
+            .fail(),
+    }
+}
+
+/// `+PARTS` or `-PARTS` of `ctl:auditLogParts=`.
+fn audit_log_parts(v: &str) -> PResult<'_, Ctl> {
+    let (letters_at, add) = match v.chars().next() {
+        Some('+') => (v.get(1..).unwrap_or(""), true),
+        Some('-') => (v.get(1..).unwrap_or(""), false),
         _ => {
-            if let Some(n) = UNAVAILABLE.iter().find(|n| n.eq_ignore_ascii_case(name)) {
-                return Err(src.error(pos, format!("ctl:{n} is not available in ModSecurity v3")));
-            }
-            return Err(src.error(pos, format!("unknown ctl option `{name}`")));
+            return PError::found(
+                v,
+                "expected `+` or `-` and parts after `ctl:auditLogParts=`, found ",
+            )
+            .fail();
         }
     };
-    Ok(ctl)
+    let (end, letters) = take_while(|c: char| c.is_ascii_uppercase()).parse(letters_at)?;
+    let parts = match AuditLogParts::from_letters(letters) {
+        Ok(p) => p,
+        Err(c) => {
+            return PError::text(
+                letters_at,
+                format!("`{c}` is not an audit log part (A-K, Z)"),
+            )
+            .fail();
+        }
+    };
+    if parts.is_empty() {
+        return PError::text(letters_at, "expected audit log parts (A-K, Z)").fail();
+    }
+    Ok((end, Ctl::AuditLogParts { add, parts }))
+}
+
+/// `ID;VARIABLE` or `TAG;VARIABLE` of `ctl:ruleRemoveTargetBy…=`.
+fn remove_target<'a>(src: &Src<'a>, v: &'a str, by_id: bool) -> PResult<'a, Ctl> {
+    let (end, text) = take_while(is_remove_rule_by).parse(v)?;
+    let Some((head, _)) = text.split_once(';') else {
+        let what = if by_id { "ID;VARIABLE" } else { "TAG;VARIABLE" };
+        return PError::text(v, format!("{text} is not a valid `{what}'")).fail();
+    };
+    // The variable is read from the text itself: it must end where the value does.
+    let target_at = v.get(head.len() + 1..).unwrap_or("");
+    let (target_end, target) = variable(src, target_at)?;
+    if target_end.len() != end.len() {
+        return PError::found(target_end, "expected the end of the ctl target, found ").fail();
+    }
+    if by_id {
+        return match parse_id_range(head) {
+            Ok(IdRange { start, end: last }) if start == last => {
+                Ok((end, Ctl::RuleRemoveTargetById { id: start, target }))
+            }
+            _ => PError::text(v, format!("Not able to convert '{head}' into a number")).fail(),
+        };
+    }
+    if head.is_empty() {
+        return PError::text(v, "expected a tag before `;`").fail();
+    }
+    Ok((
+        end,
+        Ctl::RuleRemoveTargetByTag {
+            tag: head.to_owned(),
+            target,
+        },
+    ))
 }

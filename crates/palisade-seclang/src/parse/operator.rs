@@ -1,117 +1,126 @@
-//! A rule's operator: `"@rx ^a"`, `"!@within %{tx.m}"`, `"^a"` (the implicit `@rx`), or the
-//! unquoted forms `@rx ^a` and `^a`.
+//! A rule's operator, as a nom parser: `"@rx ^a"`, `"!@within %{tx.m}"`, `"^a"` (the implicit
+//! `@rx`), or the unquoted forms `@rx ^a` and `^a`.
+//!
+//! ```text
+//! operator = "\"" body "\"" | body
+//! body     = "!"? ("@" NAME (" " argument)? | argument)     -- no `@`: the implicit @rx
+//! ```
 //!
 //! As in ModSecurity, exactly one space separates the operator's name from its argument (a
-//! second space belongs to the argument), and the argument is kept as written.
+//! second space belongs to the argument), and the argument is kept as written: a
+//! [`TextMode::DoubleQuoted`] value inside quotes, a [`TextMode::UnquotedOperator`] one
+//! without.
+
+use nom::Parser;
+use nom::bytes::complete::take_while;
+use nom::character::complete::char;
+use nom::combinator::opt;
 
 use crate::ast::{Operator, takes_argument};
-use crate::parse::src::Src;
-use crate::parse::text::{TextMode, scan_text};
-use crate::{Diagnostic, MacroString, OperatorName, OperatorSupport};
+use crate::parse::Src;
+use crate::parse::error::{PError, PResult};
+use crate::parse::lex::{is_line_end, word};
+use crate::parse::text::{TextMode, text};
+use crate::{MacroString, OperatorName, OperatorSupport};
 
-/// Reads the operator at `pos`. Returns it and the offset after it (after the closing quote
-/// when quoted).
-pub(crate) fn parse_operator(src: &Src<'_>, pos: usize) -> Result<(Operator, usize), Diagnostic> {
-    let quoted = src.at(pos) == Some(b'"');
-    let start = if quoted { pos + 1 } else { pos };
+/// The operator, quoted or not; after it, the input continues after the closing quote.
+pub(crate) fn operator<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Operator> {
+    let open = i;
+    let (start, quote) = opt(char('"')).parse(i)?;
+    let quoted = quote.is_some();
     let mode = if quoted {
         TextMode::DoubleQuoted
     } else {
         TextMode::UnquotedOperator
     };
-    let mut p = start;
-    let negated = src.at(p) == Some(b'!');
-    if negated {
-        p += 1;
-    }
-    let (name, argument, end) = if src.at(p) == Some(b'@') {
-        let name_end = src.word_end(p + 1);
-        let word = src.slice(p + 1, name_end);
-        let Some(name) = OperatorName::from_name(word) else {
-            return Err(if word.is_empty() {
-                src.error(p, "expected an operator name after `@`")
-            } else {
-                src.error(p, format!("unknown operator `@{word}`"))
-                    .with_note(
-                        "ModSecurity v3 would read the whole text as a regular expression; \
-                     write `@rx @…` if that is what you mean",
-                    )
-            });
-        };
-        if let OperatorSupport::Rejected(why) = name.support() {
-            return Err(src.error(p, why));
+    let (p, bang) = opt(char('!')).parse(start)?;
+    let (end, (name, argument)) = match char::<&str, PError<'a>>('@').parse(p) {
+        Ok((after_at, _)) => named(p, after_at, quoted, mode)?,
+        Err(_) => {
+            let (end, argument) = text(mode)(p)?;
+            if argument.segments.is_empty() {
+                return PError::found(p, "expected an operator, found ").fail();
+            }
+            (end, (OperatorName::Rx, argument))
         }
-        if takes_argument(name) {
-            match src.at(name_end) {
-                Some(b' ') => {}
-                Some(b'"') if quoted => {
-                    return Err(src.error(name_end, format!("`@{word}` needs an argument")));
-                }
-                _ if !quoted && (src.at_line_end(name_end) || src.at(name_end) == Some(b'\t')) => {
-                    return Err(src.error(name_end, format!("`@{word}` needs an argument")));
-                }
-                _ => {
-                    return Err(src.error(
-                        name_end,
-                        format!(
-                            "expected a space after `@{word}`, found {}",
-                            src.describe(name_end)
-                        ),
-                    ));
-                }
-            }
-            let (arg, end) = scan_text(src, name_end + 1, mode)?;
-            if arg.segments.is_empty() {
-                return Err(src.error(name_end + 1, format!("`@{word}` needs an argument")));
-            }
-            (name, arg, end)
-        } else {
-            let mut q = name_end;
-            while src.at(q) == Some(b' ') {
-                q += 1;
-            }
-            let ends = if quoted {
-                src.at(q) == Some(b'"')
-            } else {
-                q > name_end || src.at_line_end(q) || src.at(q) == Some(b'\t')
-            };
-            if !ends {
-                return Err(src
-                    .error(q, format!("`@{word}` takes no argument"))
-                    .with_note(
-                        "ModSecurity v3 would read the whole text as a regular expression",
-                    ));
-            }
-            let end = if quoted { q } else { name_end };
-            (name, MacroString::default(), end)
-        }
-    } else {
-        let (arg, end) = scan_text(src, p, mode)?;
-        if arg.segments.is_empty() {
-            return Err(src.error(
-                p,
-                format!("expected an operator, found {}", src.describe(p)),
-            ));
-        }
-        (OperatorName::Rx, arg, end)
     };
     let after = if quoted {
-        if src.at(end) != Some(b'"') {
-            return Err(src.error(pos, "unterminated operator: the closing `\"` is missing"));
+        match end.strip_prefix('"') {
+            Some(after) => after,
+            None => {
+                return PError::text(open, "unterminated operator: the closing `\"` is missing")
+                    .fail();
+            }
         }
-        end + 1
     } else {
         end
     };
     Ok((
+        after,
         Operator {
-            span: src.span(start),
-            negated,
+            span: src.span_of(start),
+            negated: bang.is_some(),
             name,
             argument,
         },
-        after,
     ))
+}
+
+/// `@name argument` from the `@` at `at` (`after_at` is the input after it).
+fn named<'a>(
+    at: &'a str,
+    after_at: &'a str,
+    quoted: bool,
+    mode: TextMode,
+) -> PResult<'a, (OperatorName, MacroString)> {
+    let (name_end, w) = word(after_at)?;
+    let Some(name) = OperatorName::from_name(w) else {
+        return if w.is_empty() {
+            PError::text(at, "expected an operator name after `@`").fail()
+        } else {
+            PError::text(at, format!("unknown operator `@{w}`"))
+                .note(
+                    "ModSecurity v3 would read the whole text as a regular expression; \
+                     write `@rx @…` if that is what you mean",
+                )
+                .fail()
+        };
+    };
+    if let OperatorSupport::Rejected(why) = name.support() {
+        return PError::text(at, why).fail();
+    }
+    if !takes_argument(name) {
+        let (q, spaces) = take_while(|c| c == ' ').parse(name_end)?;
+        let ends = if quoted {
+            q.starts_with('"')
+        } else {
+            !spaces.is_empty() || is_line_end(q) || q.starts_with('\t')
+        };
+        if !ends {
+            return PError::text(q, format!("`@{w}` takes no argument"))
+                .note("ModSecurity v3 would read the whole text as a regular expression")
+                .fail();
+        }
+        let end = if quoted { q } else { name_end };
+        return Ok((end, (name, MacroString::default())));
+    }
+    let Some(arg_start) = name_end.strip_prefix(' ') else {
+        let missing = if quoted {
+            name_end.starts_with('"')
+        } else {
+            is_line_end(name_end) || name_end.starts_with('\t')
+        };
+        return if missing {
+            PError::text(name_end, format!("`@{w}` needs an argument")).fail()
+        } else {
+            PError::found(name_end, format!("expected a space after `@{w}`, found ")).fail()
+        };
+    };
+    let (end, argument) = text(mode)(arg_start)?;
+    if argument.segments.is_empty() {
+        return PError::text(arg_start, format!("`@{w}` needs an argument")).fail();
+    }
+    Ok((end, (name, argument)))
 }
 
 #[cfg(test)]
@@ -119,8 +128,11 @@ mod tests {
     use super::*;
     use crate::FileId;
 
-    fn op(text: &str) -> Result<(Operator, usize), Diagnostic> {
-        parse_operator(&Src::new(text, FileId(0)), 0)
+    fn op(text: &str) -> Result<(Operator, usize), ()> {
+        let src = Src::new(text, FileId(0));
+        operator(&src, src.text)
+            .map(|(rest, o)| (o, text.len() - rest.len()))
+            .map_err(|_| ())
     }
 
     #[test]

@@ -1,17 +1,24 @@
-//! The text being parsed: bytes, positions, and the scanning primitives every parser uses
-//! (inline whitespace with backslash-newline continuations, words, line ends).
+//! The text being parsed and its line table: turns the position of a nom input (a suffix of
+//! the text) into a [`Span`], and describes what is at a position for "found …" in messages.
 //!
-//! Positions are byte offsets into the text; [`Src::span`] turns one into a [`Span`] (1-based
-//! line, 1-based column counted in characters) with a binary search in the line table.
+//! Parsers work on `&str` slices of the file's text; a slice's position is its byte offset in
+//! the text ([`Src::offset`]). [`Src::span`] turns an offset into a 1-based line and a 1-based
+//! column counted in characters, with a binary search in the line table.
+
+use core::cell::Cell;
 
 use crate::{Diagnostic, FileId, Span};
 
 /// A file's text with its line table.
 pub(crate) struct Src<'a> {
+    /// The text (cut to [`Src::MAX_LEN`] bytes).
     pub text: &'a str,
-    pub bytes: &'a [u8],
     /// Byte offsets of line starts (u32: texts are limited to 4 GiB, see [`Src::MAX_LEN`]).
     line_starts: Vec<u32>,
+    /// The line of the last span asked for: spans are mostly asked in text order, so the next
+    /// one is usually on the same line or the next.
+    last_line: Cell<usize>,
+    /// The file, for spans.
     pub file: FileId,
 }
 
@@ -34,40 +41,61 @@ impl<'a> Src<'a> {
         );
         Src {
             text,
-            bytes,
             line_starts,
+            last_line: Cell::new(0),
             file,
         }
     }
 
-    /// The byte at `pos`, if any.
-    #[inline]
-    pub fn at(&self, pos: usize) -> Option<u8> {
-        self.bytes.get(pos).copied()
+    pub fn len(&self) -> usize {
+        self.text.len()
     }
 
-    pub fn len(&self) -> usize {
-        self.bytes.len()
+    /// The text from byte offset `pos` (empty past the end or off a char boundary).
+    pub fn rest(&self, pos: usize) -> &'a str {
+        self.text.get(pos..).unwrap_or("")
+    }
+
+    /// The byte offset of `slice`, a slice of this text (the end of the text for a slice from
+    /// elsewhere).
+    pub fn offset(&self, slice: &str) -> usize {
+        let base = self.text.as_ptr() as usize;
+        (slice.as_ptr() as usize)
+            .checked_sub(base)
+            .filter(|&o| o <= self.text.len())
+            .unwrap_or(self.text.len())
     }
 
     /// The span of byte offset `pos` (clamped to the text, moved back to a char boundary).
     pub fn span(&self, pos: usize) -> Span {
-        let mut pos = pos.min(self.bytes.len());
+        let bytes = self.text.as_bytes();
+        let mut pos = pos.min(bytes.len());
         while pos > 0 && !self.text.is_char_boundary(pos) {
             pos -= 1;
         }
         let key = u32::try_from(pos).unwrap_or(u32::MAX);
-        let line_idx = match self.line_starts.binary_search(&key) {
-            Ok(i) => i,
-            Err(i) => i.saturating_sub(1),
+        let on_line = |i: usize| {
+            self.line_starts.get(i).is_some_and(|&s| s <= key)
+                && self.line_starts.get(i + 1).is_none_or(|&next| key < next)
         };
+        let last = self.last_line.get();
+        let line_idx = if on_line(last) {
+            last
+        } else if on_line(last + 1) {
+            last + 1
+        } else {
+            match self.line_starts.binary_search(&key) {
+                Ok(i) => i,
+                Err(i) => i.saturating_sub(1),
+            }
+        };
+        self.last_line.set(line_idx);
         let start = self
             .line_starts
             .get(line_idx)
             .map_or(0, |&s| usize::try_from(s).unwrap_or(0));
         // Characters = bytes that are not UTF-8 continuation bytes.
-        let column = self
-            .bytes
+        let column = bytes
             .get(start..pos)
             .map_or(0, |b| b.iter().filter(|&&c| (c & 0xC0) != 0x80).count())
             + 1;
@@ -78,6 +106,11 @@ impl<'a> Src<'a> {
         }
     }
 
+    /// The span of the start of `slice`, a slice of this text.
+    pub fn span_of(&self, slice: &str) -> Span {
+        self.span(self.offset(slice))
+    }
+
     /// The byte offset of a span of this file (the inverse of [`Src::span`]).
     pub fn offset_of(&self, span: Span) -> usize {
         let line = usize::try_from(span.line.max(1) - 1).unwrap_or(0);
@@ -86,7 +119,7 @@ impl<'a> Src<'a> {
             .get(line)
             .and_then(|&s| usize::try_from(s).ok())
         else {
-            return self.bytes.len();
+            return self.text.len();
         };
         let col = usize::try_from(span.column.max(1) - 1).unwrap_or(0);
         let rest = self.text.get(start..).unwrap_or("");
@@ -97,108 +130,18 @@ impl<'a> Src<'a> {
         Diagnostic::error(self.span(pos), message)
     }
 
-    pub fn warning(&self, pos: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(self.span(pos), message)
-    }
-
-    /// The text between two byte offsets (empty if they do not fall on char boundaries).
-    pub fn slice(&self, start: usize, end: usize) -> &'a str {
-        self.text.get(start..end).unwrap_or("")
-    }
-
-    /// If a backslash-newline continuation (`\` `\n` or `\` `\r\n`) starts at `pos`, the offset
-    /// after it.
-    #[inline]
-    pub fn continuation_at(&self, pos: usize) -> Option<usize> {
-        if self.at(pos) != Some(b'\\') {
-            return None;
-        }
-        match self.at(pos + 1) {
-            Some(b'\n') => Some(pos + 2),
-            Some(b'\r') if self.at(pos + 2) == Some(b'\n') => Some(pos + 3),
-            _ => None,
-        }
-    }
-
-    /// Skips spaces, tabs and backslash-newline continuations.
-    pub fn skip_inline_ws(&self, mut pos: usize) -> usize {
-        loop {
-            match self.at(pos) {
-                Some(b' ' | b'\t') => pos += 1,
-                Some(b'\\') => match self.continuation_at(pos) {
-                    Some(p) => pos = p,
-                    None => return pos,
-                },
-                _ => return pos,
-            }
-        }
-    }
-
-    /// True when `pos` is at a line end (`\n`, `\r\n`) or at the end of the text.
-    pub fn at_line_end(&self, pos: usize) -> bool {
-        match self.at(pos) {
-            None | Some(b'\n') => true,
-            Some(b'\r') => matches!(self.at(pos + 1), None | Some(b'\n')),
-            _ => false,
-        }
-    }
-
-    /// The offset of the end of the physical line holding `pos` (at its `\n`, or the text's end).
-    pub fn line_end(&self, pos: usize) -> usize {
-        match self
-            .bytes
-            .get(pos..)
-            .and_then(|b| b.iter().position(|&c| c == b'\n'))
-        {
-            Some(i) => pos + i,
-            None => self.bytes.len(),
-        }
-    }
-
-    /// The offset just after the logical line holding `pos`: physical lines that end with a
-    /// backslash continue onto the next.
-    pub fn logical_line_end(&self, mut pos: usize) -> usize {
-        loop {
-            let end = self.line_end(pos);
-            let mut before = end;
-            if before > 0 && self.at(before - 1) == Some(b'\r') {
-                before -= 1;
-            }
-            let continued = before > 0 && self.at(before - 1) == Some(b'\\');
-            if end >= self.bytes.len() {
-                return end;
-            }
-            if !continued {
-                return end + 1;
-            }
-            pos = end + 1;
-        }
-    }
-
-    /// The end of a word of ASCII letters, digits and `_` starting at `pos`.
-    pub fn word_end(&self, mut pos: usize) -> usize {
-        while let Some(c) = self.at(pos) {
-            if c.is_ascii_alphanumeric() || c == b'_' {
-                pos += 1;
-            } else {
-                break;
-            }
-        }
-        pos
-    }
-
     /// A short, printable description of what is at `pos`, for "found …" in messages.
     pub fn describe(&self, pos: usize) -> String {
-        if pos >= self.bytes.len() {
+        let rest = self.rest(pos);
+        if rest.is_empty() {
             return "end of file".to_owned();
         }
-        if self.at_line_end(pos) {
+        if super::lex::is_line_end(rest) {
             return "end of line".to_owned();
         }
-        if matches!(self.at(pos), Some(b' ' | b'\t')) {
+        if rest.starts_with([' ', '\t']) {
             return "whitespace".to_owned();
         }
-        let rest = self.text.get(pos..).unwrap_or("");
         let word: String = rest
             .chars()
             .take_while(|c| c.is_alphanumeric() || *c == '_')
@@ -226,8 +169,25 @@ mod tests {
         assert_eq!((s.file, s.line, s.column), (FileId(3), 2, 2));
         assert_eq!(src.span(0).line, 1);
         assert_eq!(src.span(100).line, 3);
-        assert_eq!(src.logical_line_end(3), src.len());
-        assert_eq!(src.logical_line_end(0), 3);
-        assert_eq!(src.skip_inline_ws(6), 8);
+        // The same spans in any order (the last line is cached).
+        for pos in [8, 0, 3, 9, 4, 2, 7] {
+            assert_eq!(src.span(pos), Src::new(src.text, FileId(3)).span(pos));
+            let (a, b) = (src.span(pos), Src::new(src.text, FileId(3)).span(pos));
+            assert_eq!((a.line, a.column), (b.line, b.column), "{pos}");
+        }
+        assert_eq!(src.offset(src.rest(3)), 3);
+        assert_eq!(src.rest(4), "");
+        assert_eq!(src.offset("elsewhere"), src.len());
+        assert_eq!(src.offset_of(src.span(5)), 5);
+    }
+
+    #[test]
+    fn describes_what_is_at_a_position() {
+        let src = Src::new("ab \u{1}\r\n", FileId(0));
+        assert_eq!(src.describe(0), "`ab`");
+        assert_eq!(src.describe(2), "whitespace");
+        assert_eq!(src.describe(3), "`\\u{1}`");
+        assert_eq!(src.describe(4), "end of line");
+        assert_eq!(src.describe(6), "end of file");
     }
 }

@@ -1,5 +1,5 @@
 //! Values with macros: operator arguments, `msg:'…'`, `setvar` keys and values, … read the way
-//! ModSecurity v3's scanner reads them.
+//! ModSecurity v3's scanner reads them, as nom parsers.
 //!
 //! ModSecurity keeps escapes as written (`\"`, `\'`, `\%{` stay in the text, backslash
 //! included) and only recognises them when the backslash run is odd and preceded by another
@@ -7,10 +7,29 @@
 //! one of the scanner's `FREE_TEXT_…_MACRO_EXPANSION` patterns: which character ends the value,
 //! which of those an escape can protect, and whether a `%` that does not start a macro is
 //! allowed.
+//!
+//! The grammar, for a mode:
+//!
+//! ```text
+//! text    = chunk (macro chunk)*
+//! chunk   = backslashes? (plain | escape | backslashes | bare-%)*    -- leading `\`s escape nothing
+//! escape  = odd-backslashes (escapable | "%{")
+//! macro   = "%{" NAME ((":" | ".") KEY)? "}" ("%" not before "{")?   -- the trailing `%` is dropped
+//! ```
+
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::complete::{tag, take_till};
+use nom::character::complete::{anychar, char};
+use nom::combinator::{cond, cut, flat_map, not, opt, recognize, verify};
+use nom::error::{ErrorKind, ParseError};
+use nom::multi::{fold_many0, many0_count, many1_count};
+use nom::sequence::{preceded, terminated};
 
 use crate::ast::{VariableName, VariableSupport};
-use crate::parse::src::Src;
-use crate::{Diagnostic, MacroRef, MacroSegment, MacroString};
+use crate::parse::error::{PError, PResult};
+use crate::parse::lex::{backslashes, newline, word};
+use crate::{MacroRef, MacroSegment, MacroString};
 
 /// Where a value sits; decides what ends it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -21,10 +40,10 @@ pub(crate) enum TextMode {
     SingleQuoted,
     /// An unquoted predicate (`tag:foo`): ends at `,` or an unescaped `"`.
     UnquotedPredicate,
-    /// An unquoted operator (`SecRule ARGS @rx foo`): ends at an unescaped space, or at a tab
-    /// or line end; no bare `%`.
+    /// An unquoted operator (`SecRule ARGS @rx foo`): ends at an unescaped space, or at a tab,
+    /// a line end or a continuation; no bare `%`.
     UnquotedOperator,
-    /// A `setvar` key: ends at an unescaped `=`, or at `,` or `"` (and `'` when quoted).
+    /// A `setvar` key: ends at an unescaped `=`, or at `,`, `"` or `\n` (and `'` when quoted).
     SetVarKey {
         /// Inside `setvar:'…'`.
         quoted: bool,
@@ -38,13 +57,13 @@ pub(crate) enum TextMode {
 
 impl TextMode {
     /// Characters that end the value unless escaped.
-    fn escapable(self, c: u8) -> bool {
+    fn escapable(self, c: char) -> bool {
         match self {
-            TextMode::DoubleQuoted | TextMode::UnquotedPredicate => c == b'"',
-            TextMode::SingleQuoted => c == b'\'',
-            TextMode::UnquotedOperator => c == b' ',
-            TextMode::SetVarKey { .. } => c == b'=',
-            TextMode::SetVarValue { quoted } => c == b'=' || (quoted && c == b'\''),
+            TextMode::DoubleQuoted | TextMode::UnquotedPredicate => c == '"',
+            TextMode::SingleQuoted => c == '\'',
+            TextMode::UnquotedOperator => c == ' ',
+            TextMode::SetVarKey { .. } => c == '=',
+            TextMode::SetVarValue { quoted } => c == '=' || (quoted && c == '\''),
         }
     }
 
@@ -61,195 +80,229 @@ impl TextMode {
         }
     }
 
-    /// The length of the run of plain bytes at the start of `rest` (bytes that are neither
-    /// `%` nor a stop of the mode), when a fast search applies to the mode.
-    fn plain_run(self, rest: &[u8]) -> Option<usize> {
-        let first = |found: Option<usize>| found.unwrap_or(rest.len());
-        Some(match self {
-            TextMode::DoubleQuoted => first(memchr::memchr2(b'%', b'"', rest)),
-            TextMode::SingleQuoted => first(memchr::memchr2(b'%', b'\'', rest)),
-            TextMode::UnquotedPredicate => first(memchr::memchr3(b'%', b'"', b',', rest))
-                .min(first(memchr::memchr2(b'\n', b'\r', rest))),
-            _ => return None,
-        })
-    }
-
     /// Whether a `%` not followed by `{` is plain text.
     fn bare_percent_ok(self) -> bool {
         !matches!(self, TextMode::SingleQuoted | TextMode::UnquotedOperator)
     }
-}
 
-/// True when the character at `pos` is escaped: an odd run of backslashes precedes it, and the
-/// run itself is preceded by a character of the same token (which starts at `token_start`).
-fn escaped(src: &Src<'_>, pos: usize, token_start: usize) -> bool {
-    let mut k = 0;
-    while pos > token_start + k && src.at(pos - k - 1) == Some(b'\\') {
-        k += 1;
-    }
-    k % 2 == 1 && pos - k > token_start
-}
-
-/// Reads a value from `start` up to (not including) what ends it in `mode`, or the end of the
-/// text. Returns the value and the offset where it stopped.
-pub(crate) fn scan_text(
-    src: &Src<'_>,
-    start: usize,
-    mode: TextMode,
-) -> Result<(MacroString, usize), Diagnostic> {
-    let mut out = MacroString::default();
-    let mut token_start = start;
-    let mut run_start = start;
-    let mut pos = start;
-    while let Some(c) = src.at(pos) {
-        // Jump over plain text to the next byte that can matter in this mode.
-        if let Some(skip) = mode.plain_run(src.bytes.get(pos..).unwrap_or(&[]))
-            && skip > 0
-        {
-            pos += skip;
-            continue;
-        }
-        if c == b'%' {
-            if src.at(pos + 1) == Some(b'{') {
-                if escaped(src, pos, token_start) {
-                    pos += 2;
-                    continue;
-                }
-                push_literal(&mut out, src.slice(run_start, pos));
-                let (mref, end) = parse_macro(src, pos)?;
-                out.segments.push(MacroSegment::Macro(mref));
-                pos = end;
-                token_start = end;
-                run_start = end;
-                continue;
+    /// The length of the plain text at the start of `rest`: up to a `%`, a `\` or a character
+    /// that may end the value. A backslash run that escapes nothing is plain text too: one
+    /// before a character that it cannot escape (not a `%` or a character that may end the
+    /// value), or an even one before anything but a line break. The grammar reads such a run
+    /// the same, one piece at a time; this only saves the pieces (regular expressions are
+    /// full of them: `\d`, `\s`, `[\\/]`).
+    fn plain_len(self, rest: &[u8]) -> usize {
+        let mut from = 0;
+        loop {
+            let tail = rest.get(from..).unwrap_or_default();
+            let found = match self {
+                TextMode::DoubleQuoted => memchr::memchr3(b'%', b'\\', b'"', tail),
+                TextMode::SingleQuoted => memchr::memchr3(b'%', b'\\', b'\'', tail),
+                _ => tail.iter().position(|&b| self.special(b)),
+            };
+            let Some(at) = found.map(|n| from + n) else {
+                return rest.len();
+            };
+            let after = rest.get(at..).unwrap_or_default();
+            let run = after.iter().take_while(|&&b| b == b'\\').count();
+            match after.get(run) {
+                _ if run == 0 => return at,
+                // (A non-ASCII character's bytes are not special either.)
+                Some(&next) if !self.special(next) => from = at + run + 1,
+                Some(b'\n' | b'\r') => return at,
+                _ if run % 2 == 0 => from = at + run,
+                _ => return at,
             }
-            if !mode.bare_percent_ok() {
-                return Err(src
-                    .error(pos, "expected `%{` to start a macro, found a bare `%`")
-                    .with_note(
-                        "ModSecurity v3 accepts `%` here only as the start of a `%{…}` macro; \
-                         write the value unquoted or in double quotes to keep a literal `%`",
-                    ));
-            }
-            pos += 1;
-            continue;
         }
-        if mode.hard_stop(c) {
-            break;
-        }
-        // An unquoted operator ends at a backslash-newline continuation.
-        if mode == TextMode::UnquotedOperator && c == b'\\' && src.continuation_at(pos).is_some() {
-            break;
-        }
-        if mode.escapable(c) {
-            if escaped(src, pos, token_start) {
-                pos += 1;
-                continue;
-            }
-            break;
-        }
-        pos += 1;
     }
-    push_literal(&mut out, src.slice(run_start, pos));
-    Ok((out, pos))
-}
 
-fn push_literal(out: &mut MacroString, text: &str) {
-    if text.is_empty() {
-        return;
-    }
-    if let Some(MacroSegment::Literal(last)) = out.segments.last_mut() {
-        last.push_str(text);
-    } else {
-        out.segments.push(MacroSegment::Literal(text.to_owned()));
+    /// A byte that stops plain text: `%`, `\`, or one that may end the value.
+    fn special(self, b: u8) -> bool {
+        b == b'%' || b == b'\\' || self.hard_stop(b) || self.escapable(char::from(b))
     }
 }
 
-/// Reads the macro `%{NAME}` or `%{NAME.KEY}` starting at `pos` (at `%`). Returns it and the
-/// offset after `}`.
-pub(crate) fn parse_macro(src: &Src<'_>, pos: usize) -> Result<(MacroRef, usize), Diagnostic> {
-    let name_start = pos + 2;
-    let name_end = src.word_end(name_start);
-    let name = src.slice(name_start, name_end);
+/// Plain text (at least one character) in `mode`.
+fn plain(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
+    move |i: &str| {
+        let n = mode.plain_len(i.as_bytes());
+        match (i.get(n..), i.get(..n)) {
+            (Some(rest), Some(taken)) if n > 0 => Ok((rest, taken)),
+            _ => Err(nom::Err::Error(PError::from_error_kind(
+                i,
+                ErrorKind::TakeWhile1,
+            ))),
+        }
+    }
+}
+
+/// A run of backslashes; in an unquoted operator, without a `\` that starts a continuation
+/// (which ends the operator).
+fn run(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
+    move |i: &str| {
+        if mode == TextMode::UnquotedOperator {
+            recognize(many1_count(terminated(char('\\'), not(newline)))).parse(i)
+        } else {
+            backslashes(i)
+        }
+    }
+}
+
+/// A run of backslashes (see [`run`]) and, when the run is odd, the character it protects if
+/// there is one (a character that would end the value, or the `%{` of a macro).
+fn backslashes_or_escape(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
+    move |i: &str| {
+        recognize(flat_map(run(mode), |r: &str| {
+            cond(r.len() % 2 == 1, opt(protected(mode)))
+        }))
+        .parse(i)
+    }
+}
+
+/// What an escape protects: `%{`, or a character that would end the value in `mode`.
+fn protected(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
+    move |i: &str| {
+        alt((
+            tag("%{"),
+            recognize(verify(anychar, |&c| mode.escapable(c))),
+        ))
+        .parse(i)
+    }
+}
+
+/// A `%` that does not start a macro: plain text, or an error where ModSecurity refuses it.
+fn bare_percent(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
+    move |i: &str| {
+        let (rest, pct) = terminated(tag("%"), not(char('{'))).parse(i)?;
+        if mode.bare_percent_ok() {
+            return Ok((rest, pct));
+        }
+        PError::text(i, "expected `%{` to start a macro, found a bare `%`")
+            .note(
+                "ModSecurity v3 accepts `%` here only as the start of a `%{…}` macro; \
+                 write the value unquoted or in double quotes to keep a literal `%`",
+            )
+            .fail()
+    }
+}
+
+/// One piece of a chunk after its start: plain text, an escape, a backslash run or a bare `%`.
+/// The first byte decides which (LL(1)): at a character that ends the value, only one parser
+/// is tried.
+fn piece(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
+    move |i: &str| match i.as_bytes().first() {
+        Some(b'%') => bare_percent(mode)(i),
+        Some(b'\\') => backslashes_or_escape(mode)(i),
+        _ => plain(mode)(i),
+    }
+}
+
+/// The literal text between macros.
+fn chunk(mode: TextMode) -> impl Fn(&str) -> PResult<'_, &str> {
+    move |i: &str| recognize((opt(run(mode)), many0_count(piece(mode)))).parse(i)
+}
+
+/// A value in `mode`, up to (not including) what ends it, or the end of the text. An empty
+/// value has no segments.
+pub(crate) fn text(mode: TextMode) -> impl Fn(&str) -> PResult<'_, MacroString> {
+    move |i: &str| {
+        let (i, first) = chunk(mode).parse(i)?;
+        let mut first = Some(first);
+        let (rest, segments) = fold_many0(
+            (macro_ref, chunk(mode)),
+            || {
+                let mut segments = Vec::new();
+                push_literal(&mut segments, first.take().unwrap_or(""));
+                segments
+            },
+            |mut segments, (m, lit)| {
+                segments.push(MacroSegment::Macro(m));
+                push_literal(&mut segments, lit);
+                segments
+            },
+        )
+        .parse(i)?;
+        Ok((rest, MacroString { segments }))
+    }
+}
+
+fn push_literal(segments: &mut Vec<MacroSegment>, text: &str) {
+    if !text.is_empty() {
+        segments.push(MacroSegment::Literal(text.to_owned()));
+    }
+}
+
+/// The macro `%{NAME}` or `%{NAME.KEY}`; a `%` right after its `}` is dropped (unless it starts
+/// the next macro), as ModSecurity's scanner drops it: `%{tx.score}%` reads as `%{tx.score}`.
+pub(crate) fn macro_ref(i: &str) -> PResult<'_, MacroRef> {
+    terminated(
+        preceded(tag("%{"), cut(macro_body)),
+        opt((char('%'), not(char('{')))),
+    )
+    .parse(i)
+}
+
+/// `NAME.KEY}` of a macro.
+fn macro_body(i: &str) -> PResult<'_, MacroRef> {
+    let name_at = i;
+    let (i, name) = word(i)?;
     if name.is_empty() {
-        return Err(src.error(
-            name_start,
-            format!(
-                "expected a variable name after `%{{`, found {}",
-                src.describe(name_start)
-            ),
-        ));
+        return PError::found(name_at, "expected a variable name after `%{`, found ").fail();
     }
     let Some(var) = VariableName::from_name(name) else {
-        return Err(src.error(
-            name_start,
+        return PError::text(
+            name_at,
             format!("unknown variable `{name}` in macro `%{{{name}…}}`"),
-        ));
+        )
+        .fail();
     };
     if let VariableSupport::Rejected(why) = var.support() {
-        return Err(src.error(name_start, why));
+        return PError::text(name_at, why).fail();
     }
-    let mut p = name_end;
-    let mut key = None;
-    if matches!(src.at(p), Some(b'.' | b':')) {
-        if !var.is_collection() {
-            return Err(src.error(
-                p,
+    let (i, key) = match i.strip_prefix(['.', ':']) {
+        None => (i, None),
+        Some(_) if !var.is_collection() => {
+            return PError::text(
+                i,
                 format!("`{name}` is not a collection: `%{{{name}}}` takes no key"),
-            ));
+            )
+            .fail();
         }
-        let key_start = p + 1;
-        let mut q = key_start;
-        while let Some(c) = src.at(q) {
-            if matches!(c, b'"' | b'|' | b',' | b'\n' | b'\r' | b' ' | b'\t' | b'}') {
-                break;
+        Some(key_at) => {
+            let (i, key) =
+                take_till(|c| matches!(c, '"' | '|' | ',' | '\n' | '\r' | ' ' | '\t' | '}'))
+                    .parse(key_at)?;
+            if key.is_empty() {
+                return PError::found(key_at, format!("expected a key after `%{{{name}.`, found "))
+                    .fail();
             }
-            q += 1;
+            (i, Some(key.to_owned()))
         }
-        if q == key_start {
-            return Err(src.error(
-                key_start,
-                format!(
-                    "expected a key after `%{{{name}.`, found {}",
-                    src.describe(key_start)
-                ),
-            ));
-        }
-        key = Some(src.slice(key_start, q).to_owned());
-        p = q;
-    }
-    if src.at(p) != Some(b'}') {
-        return Err(src.error(
-            p,
-            format!(
-                "expected `}}` to close the macro `%{{{name}…`, found {}",
-                src.describe(p)
-            ),
-        ));
-    }
-    // ModSecurity's scanner swallows a `%` right after a macro's `}` (unless it starts the
-    // next macro): `%{tx.score}%` reads as `%{tx.score}`.
-    let mut end = p + 1;
-    if src.at(end) == Some(b'%') && src.at(end + 1) != Some(b'{') {
-        end += 1;
-    }
+    };
+    let (i, _) = char('}').parse(i).or_else(|_: nom::Err<PError<'_>>| {
+        PError::found(
+            i,
+            format!("expected `}}` to close the macro `%{{{name}…`, found "),
+        )
+        .fail()
+    })?;
     Ok((
+        i,
         MacroRef {
             collection: name.to_owned(),
             key,
         },
-        end,
     ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::FileId;
 
-    fn scan(text: &str, mode: TextMode) -> Result<(MacroString, usize), Diagnostic> {
-        let src = Src::new(text, FileId(0));
-        scan_text(&src, 0, mode)
+    fn scan(t: &str, mode: TextMode) -> Result<(MacroString, usize), ()> {
+        text(mode)(t)
+            .map(|(rest, m)| (m, t.len() - rest.len()))
+            .map_err(|_| ())
     }
 
     #[test]
@@ -260,9 +313,21 @@ mod tests {
         // An even run does not escape.
         let (m, _) = scan(r#"a\\" rest"#, TextMode::DoubleQuoted).unwrap();
         assert_eq!(m.to_string(), r"a\\");
+        // Backslashes before ordinary characters are plain text; escapes still count.
+        let (m, end) = scan(r#"\d+\s\"x\\" rest"#, TextMode::DoubleQuoted).unwrap();
+        assert_eq!((m.to_string().as_str(), end), (r#"\d+\s\"x\\"#, 10));
+        let (m, end) = scan(r#"a\\\\" rest"#, TextMode::DoubleQuoted).unwrap();
+        assert_eq!((m.to_string().as_str(), end), (r"a\\\\", 5));
+        let (m, end) = scan("a\\é\\ b", TextMode::UnquotedOperator).unwrap();
+        assert_eq!((m.to_string().as_str(), end), ("a\\é\\ b", 7));
         // A backslash run at the start of the token does not escape either.
         let (m, end) = scan(r#"\"x"#, TextMode::DoubleQuoted).unwrap();
         assert_eq!((m.to_string().as_str(), end), (r"\", 1));
+        // An unquoted operator ends at a continuation, after the backslashes before it.
+        let (m, end) = scan("a\\\\\\\nb", TextMode::UnquotedOperator).unwrap();
+        assert_eq!((m.to_string().as_str(), end), ("a\\\\", 3));
+        let (m, _) = scan("a\\ b c", TextMode::UnquotedOperator).unwrap();
+        assert_eq!(m.to_string(), "a\\ b");
     }
 
     #[test]
@@ -271,6 +336,9 @@ mod tests {
         assert_eq!(m.segments.len(), 3);
         assert_eq!(m.to_string(), "x %{tx.a} \\%{tx.b}");
         assert_eq!(end, 18);
+        // After a macro the token restarts: a backslash there escapes nothing.
+        let (m, _) = scan("%{tx.a}\\%{tx.b}'", TextMode::SingleQuoted).unwrap();
+        assert_eq!(m.segments.len(), 3);
         assert!(scan("%{bogus}", TextMode::SingleQuoted).is_err());
         assert!(scan("%{tx.a b}", TextMode::SingleQuoted).is_err());
         assert!(scan("%{REMOTE_ADDR.x}", TextMode::SingleQuoted).is_err());
@@ -289,5 +357,13 @@ mod tests {
         assert!(scan("100% sure'", TextMode::SingleQuoted).is_err());
         let (m, _) = scan("100% sure,", TextMode::UnquotedPredicate).unwrap();
         assert_eq!(m.to_string(), "100% sure");
+    }
+
+    #[test]
+    fn setvar_keys_stop_at_a_newline_and_values_do_not() {
+        let (_, end) = scan("a\nb", TextMode::SetVarKey { quoted: false }).unwrap();
+        assert_eq!(end, 1);
+        let (_, end) = scan("a\nb", TextMode::SetVarValue { quoted: false }).unwrap();
+        assert_eq!(end, 3);
     }
 }

@@ -1,338 +1,281 @@
-//! The argument forms of engine directives: keywords (`On|Off`), numbers, paths, tokens, text
-//! to the end of the line, quoted text, ID ranges — each as ModSecurity v3's scanner reads it.
+//! The argument forms of engine directives, as nom parsers: keywords (`On|Off`), numbers,
+//! paths, tokens, text to the end of the line, quoted text, ID ranges — each as ModSecurity
+//! v3's scanner reads it.
 
-use crate::Diagnostic;
+use nom::Parser;
+use nom::bytes::complete::{take_till, take_while};
+use nom::character::complete::{char, digit1};
+use nom::combinator::{all_consuming, map_opt, opt, rest};
+use nom::sequence::preceded;
+
 use crate::ast::IdRange;
-use crate::parse::src::Src;
+use crate::parse::error::{PError, PResult, or_fail};
+use crate::parse::lex::{digits, is_line_end, lone_escaped, till_newline, word, ws0};
 
-/// Requires the separator between a directive's name and its first argument (spaces, tabs or a
-/// continuation) and returns where the argument starts. `what` describes the argument for the
-/// error when there is none.
-pub(crate) fn expect_argument(
-    src: &Src<'_>,
-    name_end: usize,
-    directive: &str,
-    what: &str,
-) -> Result<usize, Diagnostic> {
-    let p = src.skip_inline_ws(name_end);
-    if src.at_line_end(p) || src.at(p) == Some(b'#') && p > name_end {
-        return Err(src.error(
-            p,
-            format!("`{directive}` needs {what}, found {}", src.describe(p)),
-        ));
+/// The separator between a directive's name and its first argument (spaces, tabs or a
+/// continuation), up to where the argument starts. `what` describes the argument for the error
+/// when there is none.
+pub(crate) fn argument<'a>(i: &'a str, directive: &str, what: &str) -> PResult<'a, ()> {
+    let (p, ws) = ws0(i)?;
+    if is_line_end(p) || p.starts_with('#') && !ws.is_empty() {
+        return PError::found(p, format!("`{directive}` needs {what}, found ")).fail();
     }
-    if p == name_end && src.at(p) != Some(b'"') {
-        return Err(src.error(
+    if ws.is_empty() && !p.starts_with('"') {
+        return PError::found(
             p,
-            format!(
-                "expected whitespace after `{directive}`, found {}",
-                src.describe(p)
-            ),
-        ));
+            format!("expected whitespace after `{directive}`, found "),
+        )
+        .fail();
     }
-    Ok(p)
+    Ok((p, ()))
 }
 
-/// Requires the end of the directive at `pos`: optional whitespace and a `#` comment, then the
-/// end of the line. Returns the offset of the next line.
-pub(crate) fn end_of_directive(src: &Src<'_>, pos: usize) -> Result<usize, Diagnostic> {
-    let p = src.skip_inline_ws(pos);
-    if src.at(p) == Some(b'#') {
-        let e = src.line_end(p);
-        return Ok((e + 1).min(src.len()));
+/// The end of a directive: optional whitespace and a `#` comment, then the end of the line,
+/// which is taken with its `\n`.
+pub(crate) fn end_of_directive(i: &str) -> PResult<'_, ()> {
+    let (p, _) = ws0(i)?;
+    if !p.starts_with('#') && !is_line_end(p) {
+        return PError::found(p, "expected the end of the line, found ").fail();
     }
-    if src.at_line_end(p) {
-        let e = src.line_end(p);
-        return Ok((e + 1).min(src.len()));
-    }
-    Err(src.error(
-        p,
-        format!("expected the end of the line, found {}", src.describe(p)),
-    ))
+    let (rest, _) = (till_newline, opt(char('\n'))).parse(p)?;
+    Ok((rest, ()))
 }
 
-/// A keyword among `choices` (case-insensitive).
-pub(crate) fn keyword<T: Copy>(
-    src: &Src<'_>,
-    pos: usize,
-    choices: &[(&str, T)],
-    directive: &str,
-) -> Result<(T, usize), Diagnostic> {
-    let end = src.word_end(pos);
-    let word = src.slice(pos, end);
-    if let Some((_, v)) = choices.iter().find(|(n, _)| n.eq_ignore_ascii_case(word)) {
-        return Ok((*v, end));
-    }
+/// "A, B or C".
+fn alternatives<T>(choices: &[(&str, T)]) -> String {
     let names: Vec<&str> = choices.iter().map(|(n, _)| *n).collect();
-    let expected = match names.as_slice() {
+    match names.as_slice() {
         [a, b] => format!("{a} or {b}"),
         [rest @ .., last] => format!("{} or {last}", rest.join(", ")),
         [] => String::new(),
+    }
+}
+
+/// A keyword among `choices` (case-insensitive).
+pub(crate) fn keyword<'a, T: Copy>(
+    i: &'a str,
+    choices: &[(&str, T)],
+    directive: &str,
+) -> PResult<'a, T> {
+    let lookup = |w: &str| {
+        choices
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(w))
+            .map(|&(_, v)| v)
     };
-    Err(src.error(
-        pos,
-        format!(
-            "expected {expected} after `{directive}`, found {}",
-            src.describe(pos)
-        ),
-    ))
+    or_fail(map_opt(word, lookup), |at| {
+        PError::found(
+            at,
+            format!(
+                "expected {} after `{directive}`, found ",
+                alternatives(choices)
+            ),
+        )
+    })
+    .parse(i)
 }
 
 /// `On` or `Off`.
-pub(crate) fn on_off(
-    src: &Src<'_>,
-    pos: usize,
-    directive: &str,
-) -> Result<(bool, usize), Diagnostic> {
-    keyword(src, pos, &[("On", true), ("Off", false)], directive)
+pub(crate) fn on_off<'a>(i: &'a str, directive: &str) -> PResult<'a, bool> {
+    keyword(i, &[("On", true), ("Off", false)], directive)
+}
+
+/// Digits, in `"…"` when `quoted_ok` and the input starts with `"`. Returns the digits (maybe
+/// none), the input they start at, and whether they were quoted.
+fn digits_maybe_quoted(i: &str, quoted_ok: bool) -> PResult<'_, (&str, &str, bool)> {
+    let (start, quoted) = match i.strip_prefix('"') {
+        Some(r) if quoted_ok => (r, true),
+        _ => (i, false),
+    };
+    let (end, ds) = digits(start)?;
+    Ok((end, (ds, start, quoted)))
+}
+
+/// The closing `"` of a quoted number.
+fn closing_quote(i: &str) -> PResult<'_, char> {
+    or_fail(char('"'), |at| PError::found(at, "expected `\"`, found ")).parse(i)
 }
 
 /// A decimal number (`quoted_ok`: also `"N"`).
-pub(crate) fn number(
-    src: &Src<'_>,
-    pos: usize,
-    directive: &str,
-    quoted_ok: bool,
-) -> Result<(u64, usize), Diagnostic> {
-    let (start, quoted) = if quoted_ok && src.at(pos) == Some(b'"') {
-        (pos + 1, true)
-    } else {
-        (pos, false)
+pub(crate) fn number<'a>(i: &'a str, directive: &str, quoted_ok: bool) -> PResult<'a, u64> {
+    let (end, (ds, start, quoted)) = digits_maybe_quoted(i, quoted_ok)?;
+    if ds.is_empty() {
+        return PError::found(i, format!("expected a number after `{directive}`, found ")).fail();
+    }
+    let Ok(n) = ds.parse::<u64>() else {
+        return PError::text(start, format!("the number `{ds}` is too large")).fail();
     };
-    let mut end = start;
-    while src.at(end).is_some_and(|c| c.is_ascii_digit()) {
-        end += 1;
-    }
-    let digits = src.slice(start, end);
-    if digits.is_empty() {
-        return Err(src.error(
-            pos,
-            format!(
-                "expected a number after `{directive}`, found {}",
-                src.describe(pos)
-            ),
-        ));
-    }
-    let n: u64 = digits
-        .parse()
-        .map_err(|_| src.error(start, format!("the number `{digits}` is too large")))?;
-    if quoted {
-        if src.at(end) != Some(b'"') {
-            return Err(src.error(end, format!("expected `\"`, found {}", src.describe(end))));
-        }
-        end += 1;
-    }
-    Ok((n, end))
+    let (end, _) = if quoted {
+        closing_quote(end)?
+    } else {
+        (end, '"')
+    };
+    Ok((end, n))
 }
 
 /// An octal number (file modes), as `strtol(…, 8)` reads it.
-pub(crate) fn octal(
-    src: &Src<'_>,
-    pos: usize,
-    directive: &str,
-    quoted_ok: bool,
-) -> Result<(u32, usize), Diagnostic> {
-    let (start, quoted) = if quoted_ok && src.at(pos) == Some(b'"') {
-        (pos + 1, true)
-    } else {
-        (pos, false)
-    };
-    let mut end = start;
-    while src.at(end).is_some_and(|c| c.is_ascii_digit()) {
-        end += 1;
-    }
-    let digits = src.slice(start, end);
-    let n = u32::from_str_radix(digits, 8).map_err(|_| {
-        src.error(
-            pos,
-            format!(
-                "expected an octal mode (like 0640) after `{directive}`, found {}",
-                src.describe(pos)
-            ),
+pub(crate) fn octal<'a>(i: &'a str, directive: &str, quoted_ok: bool) -> PResult<'a, u32> {
+    let (end, (ds, _, quoted)) = digits_maybe_quoted(i, quoted_ok)?;
+    let Ok(n) = u32::from_str_radix(ds, 8) else {
+        return PError::found(
+            i,
+            format!("expected an octal mode (like 0640) after `{directive}`, found "),
         )
-    })?;
-    if quoted {
-        if src.at(end) != Some(b'"') {
-            return Err(src.error(end, format!("expected `\"`, found {}", src.describe(end))));
-        }
-        end += 1;
-    }
-    Ok((n, end))
+        .fail();
+    };
+    let (end, _) = if quoted {
+        closing_quote(end)?
+    } else {
+        (end, '"')
+    };
+    Ok((end, n))
 }
 
-fn is_path_byte(c: u8) -> bool {
-    c.is_ascii_alphanumeric() || matches!(c, b'_' | b'/' | b'.' | b'-' | b'*' | b':')
+fn is_path_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '_' | '/' | '.' | '-' | '*' | ':')
 }
 
 /// A path: letters, digits and `_ / . - * :` (ModSecurity's `CONFIG_VALUE_PATH`), quoted with
 /// `"…"` or not (`quoted_ok`).
-pub(crate) fn path(
-    src: &Src<'_>,
-    pos: usize,
-    directive: &str,
-    quoted_ok: bool,
-) -> Result<(String, usize), Diagnostic> {
-    let (start, quoted) = if quoted_ok && src.at(pos) == Some(b'"') {
-        (pos + 1, true)
-    } else {
-        (pos, false)
+pub(crate) fn path<'a>(i: &'a str, directive: &str, quoted_ok: bool) -> PResult<'a, String> {
+    let (start, quoted) = match i.strip_prefix('"') {
+        Some(r) if quoted_ok => (r, true),
+        _ => (i, false),
     };
-    let mut end = start;
-    while src.at(end).is_some_and(is_path_byte) {
-        end += 1;
-    }
-    if end == start {
-        return Err(src.error(
+    let (end, text) = take_while(is_path_char).parse(start)?;
+    if text.is_empty() {
+        return PError::found(
             start,
-            format!(
-                "expected a path after `{directive}`, found {}",
-                src.describe(start)
-            ),
-        ));
+            format!("expected a path after `{directive}`, found "),
+        )
+        .fail();
     }
-    let stops_ok = if quoted {
-        src.at(end) == Some(b'"')
+    let after = if quoted {
+        end.strip_prefix('"')
+    } else if end.starts_with([' ', '\t', '#']) || is_line_end(end) {
+        Some(end)
     } else {
-        matches!(src.at(end), Some(b' ' | b'\t' | b'#')) || src.at_line_end(end)
+        None
     };
-    if !stops_ok {
-        return Err(src
-            .error(end, format!("unexpected {} in the path", src.describe(end)))
-            .with_note(
-                "ModSecurity v3 accepts only letters, digits and `_ / . - * :` in this path",
-            ));
+    match after {
+        Some(after) => Ok((after, text.to_owned())),
+        None => PError::around(end, "unexpected ", " in the path")
+            .note("ModSecurity v3 accepts only letters, digits and `_ / . - * :` in this path")
+            .fail(),
     }
-    let text = src.slice(start, end).to_owned();
-    Ok((text, if quoted { end + 1 } else { end }))
 }
 
 /// The rest of the physical line (ModSecurity's `FREE_TEXT_NEW_LINE`: no `"` or `|`), trailing
-/// whitespace removed. Returns the text and the offset of the line end.
-pub(crate) fn rest_of_line(
-    src: &Src<'_>,
-    pos: usize,
-    directive: &str,
-) -> Result<(String, usize), Diagnostic> {
-    let end = src.line_end(pos);
-    let text = src.slice(pos, end);
-    if let Some(i) = text.find(['"', '|']) {
-        return Err(src
-            .error(
-                pos + i,
-                format!(
-                    "unexpected {} in the value of `{directive}`",
-                    src.describe(pos + i)
-                ),
-            )
-            .with_note(
-                "ModSecurity v3 reads this value to the end of the line, without `\"` or `|`",
-            ));
+/// whitespace removed. The input after it is at the line end.
+pub(crate) fn rest_of_line<'a>(i: &'a str, directive: &str) -> PResult<'a, String> {
+    let (end, line) = till_newline(i)?;
+    if let Some(k) = line.find(['"', '|']) {
+        return PError::around(
+            line.get(k..).unwrap_or(""),
+            "unexpected ",
+            format!(" in the value of `{directive}`"),
+        )
+        .note("ModSecurity v3 reads this value to the end of the line, without `\"` or `|`")
+        .fail();
     }
-    let trimmed = text.trim_end_matches([' ', '\t', '\r']);
+    let trimmed = line.trim_end_matches([' ', '\t', '\r']);
     if trimmed.is_empty() {
-        return Err(src.error(pos, format!("`{directive}` needs a value")));
+        return PError::text(i, format!("`{directive}` needs a value")).fail();
     }
-    Ok((trimmed.to_owned(), end))
+    Ok((end, trimmed.to_owned()))
 }
 
-/// A token without `,`, whitespace or `"` (ModSecurity's `NEW_LINE_FREE_TEXT`), bare or in
-/// `"…"`.
-pub(crate) fn token(
-    src: &Src<'_>,
-    pos: usize,
-    directive: &str,
-) -> Result<(String, usize), Diagnostic> {
-    let quoted = src.at(pos) == Some(b'"');
-    let start = if quoted { pos + 1 } else { pos };
-    let mut end = start;
-    while let Some(c) = src.at(end) {
-        if matches!(c, b',' | b' ' | b'\t' | b'"' | b'\n' | b'\r') {
-            break;
-        }
-        end += 1;
+/// A character that ends a token.
+pub(crate) fn ends_token(c: char) -> bool {
+    matches!(c, ',' | ' ' | '\t' | '"' | '\n' | '\r')
+}
+
+/// A token: text without `,`, whitespace or `"` (possibly empty).
+pub(crate) fn bare_token(i: &str) -> PResult<'_, &str> {
+    take_till(ends_token).parse(i)
+}
+
+/// A token (ModSecurity's `NEW_LINE_FREE_TEXT`), bare or in `"…"`.
+pub(crate) fn token<'a>(i: &'a str, directive: &str) -> PResult<'a, String> {
+    let (start, quote) = opt(char('"')).parse(i)?;
+    let (end, text) = bare_token(start)?;
+    if text.is_empty() {
+        return PError::found(start, format!("`{directive}` needs a value, found ")).fail();
     }
-    if end == start {
-        return Err(src.error(
-            start,
-            format!("`{directive}` needs a value, found {}", src.describe(start)),
-        ));
-    }
-    let text = src.slice(start, end).to_owned();
-    if quoted {
-        if src.at(end) != Some(b'"') {
-            return Err(src
-                .error(
-                    end,
-                    format!("expected the closing `\"`, found {}", src.describe(end)),
-                )
-                .with_note("ModSecurity v3 accepts no `,` or whitespace in this value"));
-        }
-        end += 1;
-    }
-    Ok((text, end))
+    let (end, _) = if quote.is_some() {
+        or_fail(char('"'), |at| {
+            PError::found(at, "expected the closing `\"`, found ")
+                .note("ModSecurity v3 accepts no `,` or whitespace in this value")
+        })
+        .parse(end)?
+    } else {
+        (end, '"')
+    };
+    Ok((end, text.to_owned()))
 }
 
 /// `"…"` text (ModSecurity's `FREE_TEXT`: anything but `"`, with `X\"` kept).
-pub(crate) fn quoted_text(
-    src: &Src<'_>,
-    pos: usize,
-    directive: &str,
-) -> Result<(String, usize), Diagnostic> {
-    if src.at(pos) != Some(b'"') {
-        return Err(src.error(
-            pos,
-            format!(
-                "expected a quoted value after `{directive}`, found {}",
-                src.describe(pos)
-            ),
-        ));
+pub(crate) fn quoted_text<'a>(i: &'a str, directive: &str) -> PResult<'a, String> {
+    let (start, _) = or_fail(char('"'), |at| {
+        PError::found(
+            at,
+            format!("expected a quoted value after `{directive}`, found "),
+        )
+    })
+    .parse(i)?;
+    let (end, text) = lone_escaped('"', |_| false)(start)?;
+    let Some(after) = end.strip_prefix('"') else {
+        return PError::text(i, "unterminated value: the closing `\"` is missing").fail();
+    };
+    if text.is_empty() {
+        return PError::text(i, format!("`{directive}` needs a value")).fail();
     }
-    let mut p = pos + 1;
-    loop {
-        match src.at(p) {
-            None => {
-                return Err(src.error(pos, "unterminated value: the closing `\"` is missing"));
-            }
-            Some(b'"') => {
-                let escaped =
-                    p >= pos + 3 && src.at(p - 1) == Some(b'\\') && src.at(p - 2) != Some(b'\\');
-                if !escaped {
-                    break;
-                }
-            }
-            _ => {}
-        }
-        p += 1;
-    }
-    if p == pos + 1 {
-        return Err(src.error(pos, format!("`{directive}` needs a value")));
-    }
-    Ok((src.slice(pos + 1, p).to_owned(), p + 1))
+    Ok((after, text.to_owned()))
+}
+
+/// A rule id: digits only, within 64 bits.
+fn id_number(s: &str) -> Result<u64, String> {
+    all_consuming(digit1::<&str, PError<'_>>)
+        .parse(s)
+        .ok()
+        .and_then(|(_, d)| d.parse().ok())
+        .ok_or_else(|| format!("Not a number: {s}"))
 }
 
 /// A rule ID or an inclusive range `FIRST-LAST` (as ModSecurity's rule exceptions read them).
 pub(crate) fn parse_id_range(text: &str) -> Result<IdRange, String> {
-    let num = |s: &str| -> Result<u64, String> {
-        if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("Not a number: {s}"));
-        }
-        s.parse().map_err(|_| format!("Not a number: {s}"))
-    };
-    match text.split_once('-') {
-        Some((a, b)) => {
-            let (start, end) = (num(a)?, num(b)?);
+    let parts = (
+        take_till::<_, &str, PError<'_>>(|c| c == '-'),
+        opt(preceded(char('-'), rest)),
+    )
+        .parse(text);
+    match parts {
+        Ok((_, (a, Some(b)))) => {
+            let (start, end) = (id_number(a)?, id_number(b)?);
             if start > end {
                 return Err(format!("Invalid range: {text}"));
             }
             Ok(IdRange { start, end })
         }
-        None => {
-            if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(format!("Not a number or range: {text}"));
-            }
-            Ok(IdRange::single(num(text)?))
+        _ => match all_consuming(digit1::<&str, PError<'_>>).parse(text) {
+            Ok(_) => id_number(text).map(IdRange::single),
+            Err(_) => Err(format!("Not a number or range: {text}")),
+        },
+    }
+}
+
+/// Removes one pair of surrounding `"…"`, then one pair of `'…'` (ModSecurity's
+/// `removeBracketsIfNeeded`).
+pub(crate) fn strip_quotes(text: &str) -> &str {
+    let mut t = text;
+    for q in ['"', '\''] {
+        if t.len() > 1
+            && let Some(inner) = t.strip_prefix(q).and_then(|r| r.strip_suffix(q))
+        {
+            t = inner;
         }
     }
+    t
 }
 
 #[cfg(test)]
@@ -343,8 +286,43 @@ mod tests {
     fn id_ranges() {
         assert_eq!(parse_id_range("5"), Ok(IdRange::single(5)));
         assert_eq!(parse_id_range("9-10"), Ok(IdRange { start: 9, end: 10 }));
-        assert!(parse_id_range("10-9").is_err());
-        assert!(parse_id_range("abc").is_err());
-        assert!(parse_id_range("1-").is_err());
+        assert_eq!(
+            parse_id_range("10-9"),
+            Err("Invalid range: 10-9".to_owned())
+        );
+        assert_eq!(
+            parse_id_range("abc"),
+            Err("Not a number or range: abc".to_owned())
+        );
+        assert_eq!(parse_id_range("1-"), Err("Not a number: ".to_owned()));
+        assert_eq!(parse_id_range("1-2-3"), Err("Not a number: 2-3".to_owned()));
+    }
+
+    #[test]
+    fn strip_quotes_like_modsecurity() {
+        assert_eq!(strip_quotes("\"'a'\""), "a");
+        assert_eq!(strip_quotes("'a'"), "a");
+        assert_eq!(strip_quotes("\""), "\"");
+        assert_eq!(strip_quotes("\"a"), "\"a");
+    }
+
+    #[test]
+    fn paths_and_tokens() {
+        assert_eq!(
+            path("a/b.conf x", "Include", true),
+            Ok((" x", "a/b.conf".into()))
+        );
+        assert_eq!(path("\"a\"x", "Include", true), Ok(("x", "a".into())));
+        assert!(path("a b", "Include", false).is_ok());
+        assert!(path("a;b", "Include", false).is_err());
+        assert_eq!(token("\"ab\" c", "SecMarker"), Ok((" c", "ab".into())));
+        assert!(token("\"a b\"", "SecMarker").is_err());
+        assert_eq!(number("12 x", "D", false), Ok((" x", 12)));
+        assert_eq!(octal("\"0640\"", "D", true), Ok(("", 0o640)));
+        assert!(octal("\"0640", "D", true).is_err());
+        assert_eq!(
+            quoted_text(r#""a\"b" x"#, "D"),
+            Ok((" x", r#"a\"b"#.into()))
+        );
     }
 }

@@ -1,212 +1,184 @@
-//! Target lists: `ARGS|!ARGS:foo|&REQUEST_HEADERS|ARGS:/^id_/|XML:/*`, quoted or not.
+//! Target lists: `ARGS|!ARGS:foo|&REQUEST_HEADERS|ARGS:/^id_/|XML:/*`, quoted or not, as nom
+//! parsers.
 //!
-//! A selector after `:` (or `.`) is read as ModSecurity's scanner reads it: the longest of a key
-//! (up to `"`, `|`, `,`, `}` or whitespace; `\"` allowed inside) and a `/regex/` (no space, `=`,
-//! `|`, tab or `"` inside; `'/regex/'` allows `|`), the regular expression winning a tie.
+//! ```text
+//! list     = variable (("|" | ",") variable)*
+//! variable = ("!" | "&")? NAME ((":" | ".") selector)?
+//! selector = longest of  key                          -- up to `"`, `|`, `,`, `}`, whitespace
+//!                        "/" regex "/"                 -- no space, `=`, `|`, tab or `"` inside
+//!                        "'/" regex "/'"               -- `|` allowed
+//! ```
+//!
+//! A selector is read as ModSecurity's scanner reads it: the longest of a key and a regular
+//! expression ([`longest`]), the regular expression winning a tie; a `/regex/` ends at the last
+//! `/` its characters allow (flex's backtracking): `ARGS:/a/b` is the key `/a/b`.
 
-use crate::Diagnostic;
+use nom::Parser;
+use nom::branch::alt;
+use nom::bytes::complete::tag;
+use nom::character::complete::{char, one_of};
+use nom::combinator::{cut, map, opt, verify};
+use nom::error::{ErrorKind, ParseError};
+use nom::multi::separated_list1;
+use nom::sequence::preceded;
+
 use crate::ast::{Selector, Variable, VariableName, VariableSupport};
-use crate::parse::src::Src;
+use crate::parse::Src;
+use crate::parse::error::{PError, PResult};
+use crate::parse::lex::{continuation, is_line_end, lone_escaped, longest, till_byte, word};
 
 /// How a list of variables ends.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ListEnd {
-    /// Unquoted: at whitespace or the end of the line.
+    /// Unquoted: at whitespace, a continuation or the end of the line.
     Whitespace,
     /// Quoted: at `"`.
     Quote,
 }
 
-/// Reads a `|`- (or `,`-) separated list of variables starting at `pos`. Returns the list and
-/// the offset where it ends (at the whitespace or at the closing `"`, not consumed).
-pub(crate) fn parse_variable_list(
-    src: &Src<'_>,
-    mut pos: usize,
+/// A `|`- (or `,`-) separated list of variables, up to (not including) the whitespace or the
+/// closing `"` that ends it.
+pub(crate) fn variable_list<'a>(
+    src: &Src<'a>,
+    i: &'a str,
     end: ListEnd,
-) -> Result<(Vec<Variable>, usize), Diagnostic> {
-    let mut vars = Vec::new();
-    loop {
-        let (var, after) = parse_variable(src, pos)?;
-        vars.push(var);
-        pos = after;
-        match src.at(pos) {
-            Some(b'|' | b',') => pos += 1,
-            Some(b'"') if end == ListEnd::Quote => return Ok((vars, pos)),
-            Some(b' ' | b'\t') if end == ListEnd::Whitespace => return Ok((vars, pos)),
-            Some(b'\\') if end == ListEnd::Whitespace && src.continuation_at(pos).is_some() => {
-                return Ok((vars, pos));
-            }
-            _ if end == ListEnd::Whitespace && src.at_line_end(pos) => return Ok((vars, pos)),
-            _ => {
-                let expected = match end {
-                    ListEnd::Quote => "`|` or the closing `\"`",
-                    ListEnd::Whitespace => "`|` or whitespace",
-                };
-                return Err(src.error(
-                    pos,
-                    format!(
-                        "expected {expected} after the variable, found {}",
-                        src.describe(pos)
-                    ),
-                ));
-            }
+) -> PResult<'a, Vec<Variable>> {
+    let (i, vars) = separated_list1(one_of("|,"), cut(|i| variable(src, i))).parse(i)?;
+    let ends = match end {
+        ListEnd::Quote => i.starts_with('"'),
+        ListEnd::Whitespace => {
+            i.starts_with([' ', '\t']) || continuation(i).is_ok() || is_line_end(i)
         }
+    };
+    if !ends {
+        let expected = match end {
+            ListEnd::Quote => "expected `|` or the closing `\"` after the variable, found ",
+            ListEnd::Whitespace => "expected `|` or whitespace after the variable, found ",
+        };
+        return PError::found(i, expected).fail();
     }
+    Ok((i, vars))
 }
 
-/// Reads one variable (`!` or `&` prefix, name, optional selector) starting at `pos`.
-pub(crate) fn parse_variable(src: &Src<'_>, pos: usize) -> Result<(Variable, usize), Diagnostic> {
-    let start = pos;
-    let mut p = pos;
-    let mut negated = false;
-    let mut count = false;
-    match src.at(p) {
-        Some(b'!') => {
-            negated = true;
-            p += 1;
-        }
-        Some(b'&') => {
-            count = true;
-            p += 1;
-        }
-        _ => {}
-    }
-    if (negated || count) && matches!(src.at(p), Some(b'!' | b'&')) {
-        return Err(src.error(
-            p,
+/// One variable: `!` or `&`, a name, a selector.
+pub(crate) fn variable<'a>(src: &Src<'a>, i: &'a str) -> PResult<'a, Variable> {
+    let start = i;
+    let (i, prefix) = opt(one_of("!&")).parse(i)?;
+    if prefix.is_some() && i.starts_with(['!', '&']) {
+        return PError::text(
+            i,
             "a variable can be excluded (`!`) or counted (`&`), not both",
-        ));
+        )
+        .fail();
     }
-    let name_end = src.word_end(p);
-    let name = src.slice(p, name_end);
+    let (after, name) = word(i)?;
     if name.is_empty() {
-        return Err(src.error(p, format!("expected a variable, found {}", src.describe(p))));
+        return PError::found(i, "expected a variable, found ").fail();
     }
     let Some(var) = VariableName::from_name(name) else {
-        return Err(src.error(p, format!("unknown variable `{name}`")));
+        return PError::text(i, format!("unknown variable `{name}`")).fail();
     };
     if let VariableSupport::Rejected(why) = var.support() {
-        return Err(src.error(p, why));
+        return PError::text(i, why).fail();
     }
-    let mut selector = None;
-    let mut after = name_end;
-    if matches!(src.at(name_end), Some(b':' | b'.')) {
-        if !var.is_collection() {
-            return Err(src.error(
-                name_end,
+    let (rest, selector) = match after.strip_prefix([':', '.']) {
+        None => (after, None),
+        Some(_) if !var.is_collection() => {
+            return PError::text(
+                after,
                 format!("`{name}` is not a collection: it takes no `:key`"),
-            ));
+            )
+            .fail();
         }
-        let (sel, end) = parse_selector(src, name_end + 1, var, name)?;
-        selector = Some(sel);
-        after = end;
-    }
+        Some(sel) => {
+            let (rest, s) = selector(sel, var, name)?;
+            (rest, Some(s))
+        }
+    };
     Ok((
+        rest,
         Variable {
-            span: src.span(start),
-            negated,
-            count,
+            span: src.span_of(start),
+            negated: prefix == Some('!'),
+            count: prefix == Some('&'),
             name: var,
             selector,
         },
-        after,
     ))
 }
 
-/// The length of a key (ModSecurity's `DICT_ELEMENT_WITH_EQUALS`) starting at `pos`.
-fn key_len(src: &Src<'_>, pos: usize) -> usize {
-    let mut p = pos;
-    while let Some(c) = src.at(p) {
-        match c {
-            b'"' => {
-                // `X\"` (X not a backslash) belongs to the key.
-                let escaped =
-                    p >= pos + 2 && src.at(p - 1) == Some(b'\\') && src.at(p - 2) != Some(b'\\');
-                if !escaped {
-                    break;
-                }
-            }
-            b'|' | b',' | b'\n' | b'\r' | b' ' | b'\t' | b'}' => break,
-            _ => {}
-        }
-        p += 1;
+/// The selector after `NAME:`.
+fn selector<'a>(i: &'a str, var: VariableName, name: &str) -> PResult<'a, Selector> {
+    let regex = map(regex, |inner: &str| match var {
+        VariableName::Xml => Selector::XPath(inner.to_owned()),
+        VariableName::Env => Selector::Key(inner.to_owned()),
+        _ => Selector::Regex(inner.to_owned()),
+    });
+    let key = map(verify(key, |k: &str| !k.is_empty()), |k: &str| match var {
+        VariableName::Xml => Selector::XPath(k.to_owned()),
+        _ => Selector::Key(k.to_owned()),
+    });
+    match longest(regex, key)(i) {
+        Err(nom::Err::Error(_)) => PError::found(
+            i,
+            format!("expected a key or `/regex/` after `{name}:`, found "),
+        )
+        .fail(),
+        other => other,
     }
-    p - pos
 }
 
-/// The end of a run of characters allowed inside `/regex/` (`pipe` allows `|`, as `'/…/'`
-/// does).
-fn regex_run_end(src: &Src<'_>, pos: usize, pipe: bool) -> usize {
-    let mut p = pos;
-    while let Some(c) = src.at(p) {
-        if matches!(c, b' ' | b'=' | b'\t' | b'"' | b'\n' | b'\r') || (c == b'|' && !pipe) {
-            break;
-        }
-        p += 1;
-    }
-    p
+/// A key (ModSecurity's `DICT_ELEMENT_WITH_EQUALS`): up to `|`, `,`, `}`, whitespace or a `"`
+/// that is not escaped as `X\"`.
+fn key(i: &str) -> PResult<'_, &str> {
+    lone_escaped('"', |c| {
+        matches!(c, '|' | ',' | '\n' | '\r' | ' ' | '\t' | '}')
+    })(i)
 }
 
-/// Reads the selector after `NAME:` at `pos`.
-fn parse_selector(
-    src: &Src<'_>,
-    pos: usize,
-    var: VariableName,
-    name: &str,
-) -> Result<(Selector, usize), Diagnostic> {
-    let klen = key_len(src, pos);
-    // (inner start, inner end, token end) of a regular expression, if one is there.
-    let mut regex: Option<(usize, usize, usize)> = None;
-    if src.at(pos) == Some(b'\'') && src.at(pos + 1) == Some(b'/') {
-        let run_end = regex_run_end(src, pos + 2, true);
-        // The last `/'` inside the run, with at least one character before it.
-        let mut q = run_end;
-        while q >= pos + 4 {
-            if src.at(q - 2) == Some(b'/') && src.at(q - 1) == Some(b'\'') && q - 2 > pos + 2 {
-                regex = Some((pos + 2, q - 2, q));
-                break;
-            }
-            q -= 1;
-        }
-    } else if src.at(pos) == Some(b'/') {
-        let run_end = regex_run_end(src, pos + 1, false);
-        let mut q = run_end;
-        while q >= pos + 3 {
-            if src.at(q - 1) == Some(b'/') && q - 1 > pos + 1 {
-                regex = Some((pos + 1, q - 1, q));
-                break;
-            }
-            q -= 1;
-        }
-    }
-    if let Some((inner_start, inner_end, end)) = regex
-        && end - pos >= klen
-    {
-        {
-            let inner = src.slice(inner_start, inner_end).to_owned();
-            let sel = match var {
-                VariableName::Xml => Selector::XPath(inner),
-                VariableName::Env => Selector::Key(inner),
-                _ => Selector::Regex(inner),
-            };
-            return Ok((sel, end));
+/// `/regex/` or `'/regex/'`; the regular expression between the delimiters.
+fn regex(i: &str) -> PResult<'_, &str> {
+    alt((
+        preceded(
+            tag("'/"),
+            up_to_last("/'", |b| {
+                matches!(b, b' ' | b'=' | b'\t' | b'"' | b'\n' | b'\r')
+            }),
+        ),
+        preceded(
+            char('/'),
+            up_to_last("/", |b| {
+                matches!(b, b' ' | b'=' | b'\t' | b'"' | b'\n' | b'\r' | b'|')
+            }),
+        ),
+    ))
+    .parse(i)
+}
+
+/// Within the run of characters up to a `stop`, the text before the last `close` (at least one
+/// character); the input continues after that `close`. This is what flex does with a pattern
+/// such as `\/[^ |]+\/`: the longest prefix of the run that ends with the delimiter.
+fn up_to_last<'a>(
+    close: &'static str,
+    stop: impl Fn(u8) -> bool,
+) -> impl Fn(&'a str) -> PResult<'a, &'a str> {
+    let run = till_byte(stop);
+    move |i: &'a str| {
+        let (_, run) = run(i)?;
+        match run.rfind(close) {
+            Some(k) if k > 0 => match (i.get(..k), i.get(k + close.len()..)) {
+                (Some(inner), Some(rest)) => Ok((rest, inner)),
+                _ => Err(nom::Err::Error(PError::from_error_kind(
+                    i,
+                    ErrorKind::TakeUntil,
+                ))),
+            },
+            _ => Err(nom::Err::Error(PError::from_error_kind(
+                i,
+                ErrorKind::TakeUntil,
+            ))),
         }
     }
-    if klen == 0 {
-        return Err(src.error(
-            pos,
-            format!(
-                "expected a key or `/regex/` after `{name}:`, found {}",
-                src.describe(pos)
-            ),
-        ));
-    }
-    let key = src.slice(pos, pos + klen).to_owned();
-    let sel = match var {
-        VariableName::Xml => Selector::XPath(key),
-        _ => Selector::Key(key),
-    };
-    Ok((sel, pos + klen))
 }
 
 #[cfg(test)]
@@ -214,9 +186,11 @@ mod tests {
     use super::*;
     use crate::FileId;
 
-    fn list(text: &str) -> Result<Vec<Variable>, Diagnostic> {
+    fn list(text: &str) -> Result<Vec<Variable>, ()> {
         let src = Src::new(text, FileId(0));
-        parse_variable_list(&src, 0, ListEnd::Whitespace).map(|(v, _)| v)
+        variable_list(&src, src.text, ListEnd::Whitespace)
+            .map(|(_, v)| v)
+            .map_err(|_| ())
     }
 
     #[test]
@@ -230,6 +204,10 @@ mod tests {
         assert_eq!(v[3].selector, Some(Selector::XPath("/*".into())));
         assert_eq!(v[4].selector, Some(Selector::Key("/a/b".into())));
         assert_eq!(v[5].selector, Some(Selector::Regex("a|b".into())));
+        let v = list("XML:/x/|ENV:/y/|ARGS:/a/b/ x").unwrap();
+        assert_eq!(v[0].selector, Some(Selector::XPath("x".into())));
+        assert_eq!(v[1].selector, Some(Selector::Key("y".into())));
+        assert_eq!(v[2].selector, Some(Selector::Regex("a/b".into())));
     }
 
     #[test]
@@ -241,5 +219,6 @@ mod tests {
         assert!(list("WEBSERVER_ERROR_LOG").is_err());
         assert!(list("ARGS:").is_err());
         assert!(list("TX:%{tx.a}").is_err());
+        assert!(list("ARGS;x").is_err());
     }
 }
