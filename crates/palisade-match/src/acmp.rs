@@ -146,6 +146,11 @@ impl Acmp {
         Acmp { nodes, phrases }
     }
 
+    /// The phrases, as given.
+    pub(crate) fn phrases(&self) -> &[Vec<u8>] {
+        &self.phrases
+    }
+
     fn text(&self, node: u32) -> &[u8] {
         let n = &self.nodes[node as usize];
         let text = &self.phrases[n.text_phrase as usize][..n.text_len as usize];
