@@ -59,7 +59,7 @@ impl Evaluate for Rx {
             return Literals::Any;
         }
         match self.source.fixed() {
-            Some(re) => regex_literals(re.hir()),
+            Some(re) => regex_literals(&re.hir()),
             None => Literals::Any,
         }
     }

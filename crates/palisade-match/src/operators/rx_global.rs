@@ -102,7 +102,7 @@ impl Evaluate for RxGlobal {
             return Literals::Any;
         }
         match self.source.fixed() {
-            Some(re) => regex_literals(re.hir()),
+            Some(re) => regex_literals(&re.hir()),
             None => Literals::Any,
         }
     }

@@ -426,7 +426,7 @@ mod tests {
     fn lits(pattern: &str) -> Literals {
         let re = PcreRegex::new(pattern.as_bytes(), false, &RegexLimits::default())
             .unwrap_or_else(|e| panic!("{pattern}: {e}"));
-        regex_literals(re.hir())
+        regex_literals(&re.hir())
     }
 
     fn strings(pattern: &str) -> Vec<String> {
