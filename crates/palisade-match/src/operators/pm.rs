@@ -21,6 +21,8 @@
 //! common case: an `aho-corasick` DFA over the phrases for sets of up to [`PM_DFA_MAX`]
 //! phrases, the prefilter's compact [`LiteralDfa`] over the phrases' first bytes above.
 
+use std::sync::Arc;
+
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use palisade_seclang::{MacroString, resolve_relative};
 
@@ -208,15 +210,18 @@ impl Pm {
     }
 
     /// `@pm ARG`.
-    pub(crate) fn from_argument(arg: &MacroString) -> Result<Self, OperatorErrorKind> {
-        Pm::new(split_phrases(literal_text(arg).as_bytes()))
+    pub(crate) fn from_argument(
+        arg: &MacroString,
+        ctx: &CompileContext<'_>,
+    ) -> Result<Arc<Self>, OperatorErrorKind> {
+        Pm::shared(split_phrases(literal_text(arg).as_bytes()), ctx)
     }
 
     /// `@pmFromFile PATH`.
     pub(crate) fn from_file(
         arg: &MacroString,
         ctx: &CompileContext<'_>,
-    ) -> Result<Self, OperatorErrorKind> {
+    ) -> Result<Arc<Self>, OperatorErrorKind> {
         let param = literal_text(arg);
         if param.starts_with("https://") {
             return Err(OperatorErrorKind::NeedsNetwork(format!(
@@ -228,7 +233,23 @@ impl Pm {
             .source()
             .read(&path)
             .map_err(|error| OperatorErrorKind::File { path, error })?;
-        Pm::new(file_phrases(&data))
+        Pm::shared(file_phrases(&data), ctx)
+    }
+
+    /// The matcher for `phrases`, shared through the context's cache when it has one.
+    fn shared(
+        phrases: Vec<Vec<u8>>,
+        ctx: &CompileContext<'_>,
+    ) -> Result<Arc<Self>, OperatorErrorKind> {
+        match ctx.cache() {
+            Some(cache) => cache.pm(phrases, Pm::new),
+            None => Pm::new(phrases).map(Arc::new),
+        }
+    }
+
+    /// The phrases, as given.
+    pub(crate) fn phrases(&self) -> &[Vec<u8>] {
+        self.acmp.phrases()
     }
 }
 

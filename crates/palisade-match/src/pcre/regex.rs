@@ -392,6 +392,11 @@ impl PcreRegex {
         &self.pattern
     }
 
+    /// Whether the pattern was compiled caseless (`PCRE2_CASELESS`).
+    pub fn caseless(&self) -> bool {
+        self.caseless
+    }
+
     /// Number of capture groups including group 0.
     pub fn group_count(&self) -> usize {
         self.groups
