@@ -28,20 +28,17 @@ fn input_letter(b: u8) -> Letter {
     Letter::from(b.to_ascii_lowercase())
 }
 
-#[derive(Clone, Debug)]
-struct Node {
+/// A trie node while the matcher is built.
+struct BuildNode {
     /// Children sorted by letter.
     children: Vec<(Letter, u32)>,
     fail: u32,
-    /// The first phrase-ending node on the failure chain (acmp's `o_match`).
-    has_output: bool,
     is_last: bool,
-    /// The node's text: `text_len` bytes of phrase `text_phrase`.
     text_phrase: u32,
     text_len: u32,
 }
 
-impl Node {
+impl BuildNode {
     fn child(&self, letter: Letter) -> Option<u32> {
         self.children
             .binary_search_by_key(&letter, |&(l, _)| l)
@@ -50,10 +47,28 @@ impl Node {
     }
 }
 
+/// A node of the built matcher; its children are `edges[first_edge..first_edge + edge_count]`
+/// (one shared array instead of a vector per node: a third of the memory for CRS's data
+/// files).
+#[derive(Clone, Debug)]
+struct Node {
+    first_edge: u32,
+    edge_count: u32,
+    fail: u32,
+    /// The node's text: `text_len` bytes of phrase `text_phrase`.
+    text_phrase: u32,
+    text_len: u32,
+    /// The first phrase-ending node on the failure chain (acmp's `o_match`).
+    has_output: bool,
+    is_last: bool,
+}
+
 /// A compiled phrase set with acmp's exact behaviour.
 #[derive(Clone, Debug)]
 pub(crate) struct Acmp {
     nodes: Vec<Node>,
+    /// Children of every node, sorted by letter within a node.
+    edges: Vec<(Letter, u32)>,
     phrases: Vec<Vec<u8>>,
 }
 
@@ -63,10 +78,9 @@ impl Acmp {
     /// Builds the matcher from phrases in the order ModSecurity adds them. Empty phrases are
     /// ignored (acmp adds nothing for them).
     pub(crate) fn new(phrases: Vec<Vec<u8>>) -> Self {
-        let mut nodes = vec![Node {
+        let mut nodes = vec![BuildNode {
             children: Vec::new(),
             fail: ROOT,
-            has_output: false,
             is_last: false,
             text_phrase: 0,
             text_len: 0,
@@ -79,10 +93,9 @@ impl Acmp {
                     Some(c) => c,
                     None => {
                         let id = nodes.len() as u32;
-                        nodes.push(Node {
+                        nodes.push(BuildNode {
                             children: Vec::new(),
                             fail: ROOT,
-                            has_output: false,
                             is_last: false,
                             text_phrase: pi as u32,
                             text_len: (i + 1) as u32,
@@ -132,18 +145,51 @@ impl Acmp {
             }
             level = next;
         }
-        // Output links: the first phrase end on the failure chain, root excluded.
-        for id in 1..nodes.len() {
-            let mut om = nodes[id].fail;
-            while om != ROOT {
-                if nodes[om as usize].is_last {
-                    nodes[id].has_output = true;
-                    break;
+        // Output links: the first phrase end on the failure chain, root excluded; children
+        // moved into one array.
+        let mut built = Vec::with_capacity(nodes.len());
+        let mut edges = Vec::with_capacity(nodes.len().saturating_sub(1));
+        for (id, node) in nodes.iter().enumerate() {
+            let mut has_output = false;
+            if id != ROOT as usize {
+                let mut om = node.fail;
+                while om != ROOT {
+                    if nodes[om as usize].is_last {
+                        has_output = true;
+                        break;
+                    }
+                    om = nodes[om as usize].fail;
                 }
-                om = nodes[om as usize].fail;
             }
+            built.push(Node {
+                first_edge: edges.len() as u32,
+                edge_count: node.children.len() as u32,
+                fail: node.fail,
+                text_phrase: node.text_phrase,
+                text_len: node.text_len,
+                has_output,
+                is_last: node.is_last,
+            });
+            edges.extend_from_slice(&node.children);
         }
-        Acmp { nodes, phrases }
+        Acmp {
+            nodes: built,
+            edges,
+            phrases,
+        }
+    }
+
+    fn child(&self, node: u32, letter: Letter) -> Option<u32> {
+        let n = &self.nodes[node as usize];
+        let kids = &self.edges[n.first_edge as usize..(n.first_edge + n.edge_count) as usize];
+        kids.binary_search_by_key(&letter, |&(l, _)| l)
+            .ok()
+            .map(|i| kids[i].1)
+    }
+
+    /// The phrases, as given.
+    pub(crate) fn phrases(&self) -> &[Vec<u8>] {
+        &self.phrases
     }
 
     fn text(&self, node: u32) -> &[u8] {
@@ -160,7 +206,7 @@ impl Acmp {
             let letter = input_letter(b);
             let mut go_to;
             loop {
-                go_to = self.nodes[node as usize].child(letter);
+                go_to = self.child(node, letter);
                 if let Some(g) = go_to
                     && self.nodes[g as usize].is_last
                 {

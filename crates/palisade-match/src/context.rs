@@ -2,12 +2,67 @@
 //! [`EvalContext`] (a [`MacroExpander`] and an optional [`Captures`] sink) when it runs.
 
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use palisade_seclang::{MacroSegment, MacroString, RuleSource};
 
 use crate::operators::geo_lookup::{GeoDatabase, GeoRecord};
-use crate::pcre::{PcreError, RegexLimits};
+use crate::operators::pm::Pm;
+use crate::pcre::{PcreError, PcreRegex, RegexLimits};
+
+/// Compiled operator parts shared by the rules of one ruleset: `@pm`/`@pmFromFile` with the
+/// same phrases (CRS v4 reads `unix-shell.data` and `lfi-os-files.data` twice each) and
+/// fixed `@rx`/`@rxGlobal` patterns written more than once (24 copies in CRS v4) are compiled
+/// once. Give the same cache to every [`CompileContext`] of a ruleset
+/// ([`CompileContext::with_cache`]) and drop it after loading; the compiled operators keep
+/// what they share.
+#[derive(Debug, Default)]
+pub struct CompileCache {
+    pm: Mutex<Vec<Arc<Pm>>>,
+    regex: Mutex<Vec<(RegexLimits, Arc<PcreRegex>)>>,
+}
+
+impl CompileCache {
+    /// An empty cache.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The `@pm` matcher for `phrases`: a shared one if an identical phrase list was compiled.
+    pub(crate) fn pm<E>(
+        &self,
+        phrases: Vec<Vec<u8>>,
+        build: impl FnOnce(Vec<Vec<u8>>) -> Result<Pm, E>,
+    ) -> Result<Arc<Pm>, E> {
+        let mut cache = self.pm.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(pm) = cache.iter().find(|pm| pm.phrases() == phrases.as_slice()) {
+            return Ok(Arc::clone(pm));
+        }
+        let pm = Arc::new(build(phrases)?);
+        cache.push(Arc::clone(&pm));
+        Ok(pm)
+    }
+
+    /// The regex `PcreRegex::new(pattern, false, limits)`: a shared one if it was compiled.
+    pub(crate) fn regex(
+        &self,
+        pattern: &[u8],
+        limits: &RegexLimits,
+    ) -> Result<Arc<PcreRegex>, PcreError> {
+        // `PcreRegex::new` compiles an empty pattern as `.*` and keeps that text.
+        let stored: &[u8] = if pattern.is_empty() { b".*" } else { pattern };
+        let mut cache = self.regex.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((_, re)) = cache
+            .iter()
+            .find(|(l, re)| l == limits && !re.caseless() && re.pattern() == stored)
+        {
+            return Ok(Arc::clone(re));
+        }
+        let re = Arc::new(PcreRegex::new(pattern, false, limits)?);
+        cache.push((*limits, Arc::clone(&re)));
+        Ok(re)
+    }
+}
 
 /// Everything an operator may need while it is compiled.
 #[derive(Clone)]
@@ -16,6 +71,7 @@ pub struct CompileContext<'a> {
     rule_file: Option<&'a Path>,
     geo: Option<Arc<GeoDatabase>>,
     limits: RegexLimits,
+    cache: Option<&'a CompileCache>,
 }
 
 impl<'a> CompileContext<'a> {
@@ -26,6 +82,7 @@ impl<'a> CompileContext<'a> {
             rule_file: None,
             geo: None,
             limits: RegexLimits::default(),
+            cache: None,
         }
     }
 
@@ -46,6 +103,17 @@ impl<'a> CompileContext<'a> {
     pub fn with_limits(mut self, limits: RegexLimits) -> Self {
         self.limits = limits;
         self
+    }
+
+    /// Shares compiled parts with the other operators compiled with the same cache.
+    pub fn with_cache(mut self, cache: &'a CompileCache) -> Self {
+        self.cache = Some(cache);
+        self
+    }
+
+    /// The cache of shared compiled parts, if any.
+    pub(crate) fn cache(&self) -> Option<&'a CompileCache> {
+        self.cache
     }
 
     /// The source data files are read from.
@@ -265,5 +333,30 @@ impl<'a> EvalContext<'a> {
     pub fn with_geo(mut self, slot: &'a mut Option<GeoRecord>) -> Self {
         self.geo = Some(slot);
         self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_shares_identical_phrase_sets_and_patterns() {
+        let cache = CompileCache::new();
+        let phrases = |p: &[&str]| p.iter().map(|s| s.as_bytes().to_vec()).collect::<Vec<_>>();
+        let a = cache.pm(phrases(&["select", "union"]), Pm::new).unwrap();
+        let b = cache.pm(phrases(&["select", "union"]), Pm::new).unwrap();
+        let c = cache.pm(phrases(&["select"]), Pm::new).unwrap();
+        assert!(Arc::ptr_eq(&a, &b) && !Arc::ptr_eq(&a, &c));
+
+        let limits = RegexLimits::default();
+        let x = cache.regex(b"a+b", &limits).unwrap();
+        let y = cache.regex(b"a+b", &limits).unwrap();
+        let z = cache.regex(b"a+c", &limits).unwrap();
+        assert!(Arc::ptr_eq(&x, &y) && !Arc::ptr_eq(&x, &z));
+        // The empty pattern is `.*`, not the pattern `.*` compiled caseless or another text.
+        let e = cache.regex(b"", &limits).unwrap();
+        assert!(Arc::ptr_eq(&e, &cache.regex(b".*", &limits).unwrap()));
+        assert!(e.is_match(b"anything"));
     }
 }

@@ -57,7 +57,8 @@ pub mod pcre;
 pub mod prefilter;
 
 pub use context::{
-    Captures, CompileContext, EvalContext, EvalNote, MacroExpander, NoMacros, literal_text,
+    Captures, CompileCache, CompileContext, EvalContext, EvalNote, MacroExpander, NoMacros,
+    literal_text,
 };
 pub use error::{OperatorError, OperatorErrorKind};
 pub use operator::Operator;

@@ -33,6 +33,17 @@ pub(crate) trait Evaluate: Send + Sync + fmt::Debug {
     }
 }
 
+/// A compiled part shared between rules ([`crate::CompileCache`]).
+impl<T: Evaluate> Evaluate for Arc<T> {
+    fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        T::evaluate(self, input, ctx)
+    }
+
+    fn literals(&self) -> Literals {
+        T::literals(self)
+    }
+}
+
 /// `@unconditionalMatch` and `@noMatch`.
 #[derive(Debug)]
 struct Constant(bool);
@@ -129,11 +140,13 @@ impl Operator {
             ))
         };
         match name {
-            OperatorName::Rx => Ok(Box::new(Rx::new(arg, limits).map_err(regex_error(arg))?)),
-            OperatorName::RxGlobal => Ok(Box::new(
-                RxGlobal::new(arg, limits).map_err(regex_error(arg))?,
+            OperatorName::Rx => Ok(Box::new(
+                Rx::new(arg, limits, ctx.cache()).map_err(regex_error(arg))?,
             )),
-            OperatorName::Pm => Ok(Box::new(Pm::from_argument(arg)?)),
+            OperatorName::RxGlobal => Ok(Box::new(
+                RxGlobal::new(arg, limits, ctx.cache()).map_err(regex_error(arg))?,
+            )),
+            OperatorName::Pm => Ok(Box::new(Pm::from_argument(arg, ctx)?)),
             OperatorName::PmFromFile => Ok(Box::new(Pm::from_file(arg, ctx)?)),
             OperatorName::IpMatch => Ok(Box::new(IpMatch::from_list(arg)?)),
             OperatorName::IpMatchFromFile => Ok(Box::new(IpMatch::from_file(arg, ctx)?)),

@@ -140,7 +140,7 @@ fn never_drops_a_match_on_generated_inputs() {
                 (0..6)
                     .map(|_| {
                         let mut v = Vec::new();
-                        sample(re.hir(), &mut rng, &mut v);
+                        sample(&re.hir(), &mut rng, &mut v);
                         v
                     })
                     .collect()

@@ -79,6 +79,8 @@ struct Compiler<'a> {
     directive_rules: usize,
     transform: crate::transform::TransformSettings,
     geo: Option<Arc<palisade_match::GeoDatabase>>,
+    /// Compiled operator parts shared by identical arguments (dropped after compiling).
+    cache: palisade_match::CompileCache,
 }
 
 /// Compiles directives into a ruleset, or returns every error found.
@@ -101,6 +103,7 @@ pub fn compile(input: &CompileInput<'_>) -> Result<Ruleset, Vec<CompileError>> {
         directive_rules: 0,
         transform: crate::transform::TransformSettings::default(),
         geo: None,
+        cache: palisade_match::CompileCache::new(),
     };
     for d in input.directives {
         c.first_pass(d);
@@ -876,7 +879,8 @@ impl Compiler<'_> {
                 with_namespaces(&mut r.targets, &xmlns);
             }
             let rule_file = self.input.files.get(span.file).map(|f| f.path.clone());
-            let mut ctx = palisade_match::CompileContext::new(self.input.source);
+            let mut ctx =
+                palisade_match::CompileContext::new(self.input.source).with_cache(&self.cache);
             if let Some(p) = rule_file.as_deref() {
                 ctx = ctx.with_rule_file(p);
             }

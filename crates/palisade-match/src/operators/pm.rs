@@ -17,8 +17,11 @@
 //! lines and lines whose first non-white-space byte is `#` skipped, nothing else trimmed.
 //!
 //! Matching is ModSecurity's own Aho-Corasick ([`crate::acmp`]), whose quirks decide some
-//! inputs; an `aho-corasick` automaton over the same phrases rejects inputs that contain no
-//! phrase at all first, which is the common case.
+//! inputs; a quick check first rejects inputs that contain no phrase at all, which is the
+//! common case: an `aho-corasick` DFA over the phrases for sets of up to [`PM_DFA_MAX`]
+//! phrases, the prefilter's compact [`LiteralDfa`] over the phrases' first bytes above.
+
+use std::sync::Arc;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use palisade_seclang::{MacroString, resolve_relative};
@@ -28,6 +31,7 @@ use crate::context::{CompileContext, EvalContext, literal_text};
 use crate::error::OperatorErrorKind;
 use crate::operator::Evaluate;
 use crate::prefilter::Literals;
+use crate::prefilter::dfa::LiteralDfa;
 
 use super::numeric::is_c_space;
 
@@ -35,8 +39,41 @@ use super::numeric::is_c_space;
 pub(crate) struct Pm {
     acmp: Acmp,
     /// Phrases that can match (ASCII only), for a fast negative answer.
-    quick: Option<AhoCorasick>,
-    literals: Vec<Vec<u8>>,
+    quick: Option<Quick>,
+}
+
+/// The most phrases for which the quick check is a full `aho-corasick` DFA. Its size grows
+/// with phrases × byte classes (with ASCII case folding, 44 MB for CRS's data files, most of
+/// it for the four files of 700–2,100 phrases); larger sets use the prefilter's compact
+/// [`LiteralDfa`] over the phrases' first bytes instead.
+const PM_DFA_MAX: usize = 100;
+
+/// The quick negative check before acmp.
+#[derive(Debug)]
+enum Quick {
+    /// Exact: some phrase occurs (ASCII case-insensitively).
+    Exact(AhoCorasick),
+    /// A superset: some phrase's first [`MAX_LITERAL`](crate::prefilter::dfa::MAX_LITERAL)
+    /// bytes occur.
+    Prefix(Box<LiteralDfa>),
+}
+
+impl Quick {
+    fn is_match(&self, input: &[u8]) -> bool {
+        match self {
+            Quick::Exact(ac) => ac.is_match(input),
+            Quick::Prefix(dfa) => dfa.contains_any(input),
+        }
+    }
+}
+
+/// The phrases that can match (acmp never matches a phrase with a byte ≥ 0x80), lower-cased.
+fn matchable(phrases: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    phrases
+        .iter()
+        .filter(|p| !p.is_empty() && p.is_ascii())
+        .map(|p| p.to_ascii_lowercase())
+        .collect()
 }
 
 /// v3.0.9's `parse_pm_content`; `None` where v3 falls back to the raw argument.
@@ -149,40 +186,42 @@ fn is_comment(line: &[u8]) -> bool {
 impl Pm {
     pub(crate) fn new(phrases: Vec<Vec<u8>>) -> Result<Self, OperatorErrorKind> {
         // Phrases with bytes ≥ 0x80 can never match in acmp; the quick check ignores them.
-        let literals: Vec<Vec<u8>> = phrases
-            .iter()
-            .filter(|p| !p.is_empty() && p.is_ascii())
-            .map(|p| p.to_ascii_lowercase())
-            .collect();
+        let literals = matchable(&phrases);
         let quick = if literals.is_empty() {
             None
-        } else {
-            Some(
+        } else if literals.len() <= PM_DFA_MAX {
+            Some(Quick::Exact(
                 AhoCorasick::builder()
                     .ascii_case_insensitive(true)
                     .match_kind(MatchKind::Standard)
-                    .kind(Some(AhoCorasickKind::DFA).filter(|_| literals.len() <= 5000))
+                    .kind(Some(AhoCorasickKind::DFA))
                     .build(&literals)
                     .map_err(|e| OperatorErrorKind::InvalidArgument(e.to_string()))?,
-            )
+            ))
+        } else {
+            let pairs: Vec<(Vec<u8>, Vec<u32>)> =
+                literals.into_iter().map(|l| (l, vec![0])).collect();
+            Some(Quick::Prefix(Box::new(LiteralDfa::new(&pairs))))
         };
         Ok(Pm {
             acmp: Acmp::new(phrases),
             quick,
-            literals,
         })
     }
 
     /// `@pm ARG`.
-    pub(crate) fn from_argument(arg: &MacroString) -> Result<Self, OperatorErrorKind> {
-        Pm::new(split_phrases(literal_text(arg).as_bytes()))
+    pub(crate) fn from_argument(
+        arg: &MacroString,
+        ctx: &CompileContext<'_>,
+    ) -> Result<Arc<Self>, OperatorErrorKind> {
+        Pm::shared(split_phrases(literal_text(arg).as_bytes()), ctx)
     }
 
     /// `@pmFromFile PATH`.
     pub(crate) fn from_file(
         arg: &MacroString,
         ctx: &CompileContext<'_>,
-    ) -> Result<Self, OperatorErrorKind> {
+    ) -> Result<Arc<Self>, OperatorErrorKind> {
         let param = literal_text(arg);
         if param.starts_with("https://") {
             return Err(OperatorErrorKind::NeedsNetwork(format!(
@@ -194,7 +233,23 @@ impl Pm {
             .source()
             .read(&path)
             .map_err(|error| OperatorErrorKind::File { path, error })?;
-        Pm::new(file_phrases(&data))
+        Pm::shared(file_phrases(&data), ctx)
+    }
+
+    /// The matcher for `phrases`, shared through the context's cache when it has one.
+    fn shared(
+        phrases: Vec<Vec<u8>>,
+        ctx: &CompileContext<'_>,
+    ) -> Result<Arc<Self>, OperatorErrorKind> {
+        match ctx.cache() {
+            Some(cache) => cache.pm(phrases, Pm::new),
+            None => Pm::new(phrases).map(Arc::new),
+        }
+    }
+
+    /// The phrases, as given.
+    pub(crate) fn phrases(&self) -> &[Vec<u8>] {
+        self.acmp.phrases()
     }
 }
 
@@ -216,10 +271,11 @@ impl Evaluate for Pm {
     }
 
     fn literals(&self) -> Literals {
-        if self.literals.is_empty() {
+        let literals = matchable(self.acmp.phrases());
+        if literals.is_empty() {
             Literals::Never
         } else {
-            Literals::one_of(self.literals.clone())
+            Literals::one_of(literals)
         }
     }
 }

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 
 use palisade_seclang::MacroString;
 
-use crate::context::{EvalContext, EvalNote, literal_text};
+use crate::context::{CompileCache, EvalContext, EvalNote, literal_text};
 use crate::pcre::{PcreError, PcreRegex, RegexLimits};
 
 /// How many expanded patterns a macro regex keeps compiled.
@@ -28,7 +28,11 @@ pub(crate) enum RegexSource {
 
 impl RegexSource {
     /// Compiles a fixed argument now; keeps a macro argument for match time.
-    pub(crate) fn new(arg: &MacroString, limits: &RegexLimits) -> Result<Self, PcreError> {
+    pub(crate) fn new(
+        arg: &MacroString,
+        limits: &RegexLimits,
+        cache: Option<&CompileCache>,
+    ) -> Result<Self, PcreError> {
         if arg.has_macros() {
             Ok(RegexSource::Dynamic {
                 template: arg.clone(),
@@ -37,11 +41,10 @@ impl RegexSource {
             })
         } else {
             let text = literal_text(arg);
-            Ok(RegexSource::Static(Arc::new(PcreRegex::new(
-                text.as_bytes(),
-                false,
-                limits,
-            )?)))
+            Ok(RegexSource::Static(match cache {
+                Some(cache) => cache.regex(text.as_bytes(), limits)?,
+                None => Arc::new(PcreRegex::new(text.as_bytes(), false, limits)?),
+            }))
         }
     }
 

@@ -12,7 +12,7 @@
 use palisade_seclang::MacroString;
 
 use super::regex_source::RegexSource;
-use crate::context::{EvalContext, literal_text};
+use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
 use crate::prefilter::{Literals, regex_literals};
@@ -24,10 +24,14 @@ pub(crate) struct RxGlobal {
 }
 
 impl RxGlobal {
-    pub(crate) fn new(arg: &MacroString, limits: &RegexLimits) -> Result<Self, PcreError> {
+    pub(crate) fn new(
+        arg: &MacroString,
+        limits: &RegexLimits,
+        cache: Option<&CompileCache>,
+    ) -> Result<Self, PcreError> {
         let always = !arg.has_macros() && literal_text(arg).is_empty();
         Ok(RxGlobal {
-            source: RegexSource::new(arg, limits)?,
+            source: RegexSource::new(arg, limits, cache)?,
             always,
         })
     }
@@ -102,7 +106,7 @@ impl Evaluate for RxGlobal {
             return Literals::Any;
         }
         match self.source.fixed() {
-            Some(re) => regex_literals(re.hir()),
+            Some(re) => regex_literals(&re.hir()),
             None => Literals::Any,
         }
     }

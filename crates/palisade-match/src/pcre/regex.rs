@@ -244,16 +244,39 @@ struct Lookahead {
 
 /// A compiled pattern. Cheap to share (`Send + Sync`); searches allocate only when captures
 /// are asked for.
+///
+/// The pattern's HIR is not kept (for CRS v4 it took 13 MB, more than the automata of some
+/// patterns): what searches need of it is kept as two facts, and [`hir`](Self::hir)
+/// derives it again on demand.
 #[derive(Clone, Debug)]
 pub struct PcreRegex {
     pattern: Box<[u8]>,
+    caseless: bool,
     main: Engine,
     lookahead: Option<Lookahead>,
     /// Groups of the main part, including group 0.
     main_groups: usize,
     /// All groups of the pattern, including group 0.
     groups: usize,
-    hir: Hir,
+    /// The longest match of the main part, if bounded.
+    max_len: Option<usize>,
+    /// Whether the main part tells the start of the haystack from a position inside it.
+    looks_left: bool,
+}
+
+/// What [`PcreRegex`] keeps of the HIR of its main part.
+fn hir_facts(hir: &Hir) -> (Option<usize>, bool) {
+    let props = hir.properties();
+    let looks = props.look_set();
+    let looks_left = [
+        Look::Start,
+        Look::StartLF,
+        Look::WordAscii,
+        Look::WordAsciiNegate,
+    ]
+    .into_iter()
+    .any(|l| looks.contains(l));
+    (props.maximum_len(), looks_left)
 }
 
 /// The largest length accepted for the body of a trailing lookahead.
@@ -334,8 +357,10 @@ impl PcreRegex {
                     ),
                 });
             }
+            let (max_len, looks_left) = hir_facts(&p_hir);
             return Ok(PcreRegex {
                 pattern: pattern.into(),
+                caseless,
                 main,
                 lookahead: Some(Lookahead {
                     re: q,
@@ -344,17 +369,21 @@ impl PcreRegex {
                 }),
                 main_groups: p_groups,
                 groups: total_groups,
-                hir: p_hir,
+                max_len,
+                looks_left,
             });
         }
         let (main, hir) = Engine::new(&parsed.root, 0, limits)?;
+        let (max_len, looks_left) = hir_facts(&hir);
         Ok(PcreRegex {
             pattern: pattern.into(),
+            caseless,
             main,
             lookahead: None,
             main_groups: total_groups,
             groups: total_groups,
-            hir,
+            max_len,
+            looks_left,
         })
     }
 
@@ -363,34 +392,46 @@ impl PcreRegex {
         &self.pattern
     }
 
+    /// Whether the pattern was compiled caseless (`PCRE2_CASELESS`).
+    pub fn caseless(&self) -> bool {
+        self.caseless
+    }
+
     /// Number of capture groups including group 0.
     pub fn group_count(&self) -> usize {
         self.groups
     }
 
     /// The HIR of the pattern (of the part before a trailing lookahead, if there is one):
-    /// every match of the whole pattern contains a match of it.
-    pub fn hir(&self) -> &Hir {
-        &self.hir
+    /// every match of the whole pattern contains a match of it. It is derived again from the
+    /// pattern (a parse and a lowering, well under the cost of compiling), as the compiled
+    /// regex does not keep it.
+    pub fn hir(&self) -> Hir {
+        // The error case cannot happen (the same pattern compiled before); the empty
+        // pattern is a sound stand-in for every use, as every match contains it.
+        self.derive_hir().unwrap_or_else(|_| Hir::empty())
+    }
+
+    fn derive_hir(&self) -> Result<Hir, PcreError> {
+        let source = &self.pattern[..];
+        let effective = &source[..memchr::memchr(0, source).unwrap_or(source.len())];
+        let parsed = parse(effective, self.caseless)?;
+        if parsed.root.has_lookaround() {
+            let (p_node, _, _) = split_trailing_lookahead(parsed.root)?;
+            return lower(&p_node, 0);
+        }
+        lower(&parsed.root, 0)
     }
 
     /// The longest possible match, if bounded.
     pub fn max_len(&self) -> Option<usize> {
-        self.hir.properties().maximum_len()
+        self.max_len
     }
 
     /// True when the pattern can tell the start of the haystack from a position inside it
     /// (`^`, `\A`, `\b`, `\B`): then searching a suffix differs from searching at an offset.
     pub fn looks_left(&self) -> bool {
-        let looks = self.hir.properties().look_set();
-        [
-            Look::Start,
-            Look::StartLF,
-            Look::WordAscii,
-            Look::WordAsciiNegate,
-        ]
-        .into_iter()
-        .any(|l| looks.contains(l))
+        self.looks_left
     }
 
     /// Whether the pattern matches anywhere in `hay`.

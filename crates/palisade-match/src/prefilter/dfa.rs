@@ -17,7 +17,7 @@ pub const MAX_LITERAL: usize = 4;
 
 /// A DFA finding every occurrence of a set of literals.
 #[derive(Clone, Debug)]
-pub(crate) struct LiteralDfa {
+pub struct LiteralDfa {
     /// Byte → class (ASCII letters share their lower-case class; unused bytes are class 0).
     classes: [u8; 256],
     stride: usize,
@@ -43,7 +43,7 @@ struct TrieNode {
 
 impl LiteralDfa {
     /// Builds the automaton from (literal, slots) pairs; literals must be non-empty.
-    pub(crate) fn new(literals: &[(Vec<u8>, Vec<u32>)]) -> Self {
+    pub fn new(literals: &[(Vec<u8>, Vec<u32>)]) -> Self {
         let mut used = [false; 256];
         for (lit, _) in literals {
             for &b in lit.iter().take(MAX_LITERAL) {
@@ -150,7 +150,7 @@ impl LiteralDfa {
     /// Calls `mark` with the slots of every literal occurring in `value` (a slot may be
     /// reported more than once).
     #[inline]
-    pub(crate) fn scan(&self, value: &[u8], mark: impl FnMut(u32)) {
+    pub fn scan(&self, value: &[u8], mark: impl FnMut(u32)) {
         match &self.trans {
             Trans::Small(t) => self.run(t, value, mark),
             Trans::Large(t) => self.run(t, value, mark),
@@ -174,8 +174,31 @@ impl LiteralDfa {
         }
     }
 
+    /// True when some literal (cut to [`MAX_LITERAL`] bytes) occurs in `value`; stops at the
+    /// first occurrence.
+    #[inline]
+    pub fn contains_any(&self, value: &[u8]) -> bool {
+        match &self.trans {
+            Trans::Small(t) => self.first(t, value),
+            Trans::Large(t) => self.first(t, value),
+        }
+    }
+
+    #[inline]
+    fn first<T: Copy + Into<u32>>(&self, trans: &[T], value: &[u8]) -> bool {
+        let mut state = 0usize;
+        for &b in value {
+            let c = usize::from(self.classes[usize::from(b)]);
+            state = trans[state * self.stride + c].into() as usize;
+            if self.out[state] != 0 {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Heap bytes used by the tables.
-    pub(crate) fn memory(&self) -> usize {
+    pub fn memory(&self) -> usize {
         let trans = match &self.trans {
             Trans::Small(t) => t.len() * 2,
             Trans::Large(t) => t.len() * 4,
@@ -184,7 +207,7 @@ impl LiteralDfa {
     }
 
     /// Number of states.
-    pub(crate) fn states(&self) -> usize {
+    pub fn states(&self) -> usize {
         self.out.len()
     }
 }
@@ -218,5 +241,7 @@ mod tests {
         // Cut to MAX_LITERAL bytes: still found (a superset, which is sound).
         let long = LiteralDfa::new(&[(b"0123456789abcdef".to_vec(), vec![7])]);
         assert_eq!(found(&long, b"01234567"), vec![7]);
+        assert!(dfa.contains_any(b"xxBc") && dfa.contains_any(b"<SCRIPT"));
+        assert!(!dfa.contains_any(b"nothing here") && !dfa.contains_any(b""));
     }
 }

@@ -69,14 +69,21 @@ impl Literals {
 fn minimize(set: BTreeSet<Vec<u8>>) -> Vec<Vec<u8>> {
     let mut by_len: Vec<Vec<u8>> = set.into_iter().collect();
     by_len.sort_by_key(Vec::len);
-    let mut kept: Vec<Vec<u8>> = Vec::new();
+    // A string is dropped when one of its substrings was kept. For short strings (all of a
+    // regex's, at most MAX_LEN bytes) looking their substrings up costs far less than
+    // searching them for every kept string.
+    let mut kept: BTreeSet<Vec<u8>> = BTreeSet::new();
     for s in by_len {
-        if !kept.iter().any(|k| memchr::memmem::find(&s, k).is_some()) {
-            kept.push(s);
+        let contains_kept = if s.len() <= 2 * MAX_LEN {
+            (0..s.len()).any(|i| (i + 1..=s.len()).any(|j| kept.contains(&s[i..j])))
+        } else {
+            kept.iter().any(|k| memchr::memmem::find(&s, k).is_some())
+        };
+        if !contains_kept {
+            kept.insert(s);
         }
     }
-    kept.sort();
-    kept
+    kept.into_iter().collect()
 }
 
 /// Largest number of strings in any set.
@@ -91,6 +98,9 @@ const MAX_LEN: usize = 32;
 
 type Set = BTreeSet<Vec<u8>>;
 
+/// The sets of one node. An exact set is also the node's prefix, suffix and inner set: it is
+/// stored once (`prefix`, `suffix` and `inner` are `None` then) and read through the
+/// accessors, which saves three copies of every set the analysis builds.
 #[derive(Clone, Debug, Default)]
 struct Info {
     exact: Option<Set>,
@@ -102,15 +112,25 @@ struct Info {
 impl Info {
     fn exact(set: Set) -> Info {
         Info {
-            exact: Some(set.clone()),
-            prefix: Some(set.clone()),
-            suffix: Some(set.clone()),
-            inner: Some(set),
+            exact: Some(set),
+            ..Info::default()
         }
     }
 
     fn unknown() -> Info {
         Info::default()
+    }
+
+    fn prefix(&self) -> Option<&Set> {
+        self.exact.as_ref().or(self.prefix.as_ref())
+    }
+
+    fn suffix(&self) -> Option<&Set> {
+        self.exact.as_ref().or(self.suffix.as_ref())
+    }
+
+    fn inner(&self) -> Option<&Set> {
+        self.exact.as_ref().or(self.inner.as_ref())
     }
 }
 
@@ -208,6 +228,28 @@ fn is_common(s: &[u8]) -> bool {
 /// A set worth keeping: one with a score, or the empty set (never matches).
 fn usable(x: Set) -> Option<Set> {
     (x.is_empty() || score(&x).is_some()).then_some(x)
+}
+
+/// [`better`] over borrowed sets.
+fn better_ref<'a>(a: Option<&'a Set>, b: Option<&'a Set>) -> Option<&'a Set> {
+    match (a, b) {
+        (Some(a), Some(b)) => {
+            if a.is_empty() {
+                return Some(a);
+            }
+            if b.is_empty() {
+                return Some(b);
+            }
+            match (score(a), score(b)) {
+                (Some(sa), Some(sb)) => Some(if sb > sa { b } else { a }),
+                (Some(_), None) => Some(a),
+                (None, Some(_)) => Some(b),
+                (None, None) => None,
+            }
+        }
+        (Some(x), None) | (None, Some(x)) => (x.is_empty() || score(x).is_some()).then_some(x),
+        (None, None) => None,
+    }
 }
 
 fn better(a: Option<Set>, b: Option<Set>) -> Option<Set> {
@@ -316,8 +358,8 @@ fn analyze(hir: &Hir) -> Info {
             }
             Info {
                 exact: None,
-                prefix: union(&|i: &Info| i.prefix.clone()).map(trim_prefixes),
-                suffix: union(&|i: &Info| i.suffix.clone()).map(trim_suffixes),
+                prefix: union(&|i: &Info| i.prefix().cloned()).map(trim_prefixes),
+                suffix: union(&|i: &Info| i.suffix().cloned()).map(trim_suffixes),
                 inner: union(&best_required).map(trim_prefixes),
             }
         }
@@ -326,11 +368,11 @@ fn analyze(hir: &Hir) -> Info {
 
 /// The best set every match must contain.
 fn best_required(info: &Info) -> Option<Set> {
-    let mut best = info.inner.clone();
-    for s in [&info.exact, &info.prefix, &info.suffix] {
-        best = better(best, s.clone());
+    let mut best = info.inner();
+    for s in [info.exact.as_ref(), info.prefix(), info.suffix()] {
+        best = better_ref(best, s);
     }
-    best
+    best.cloned()
 }
 
 fn concat(items: &[Info]) -> Info {
@@ -426,7 +468,7 @@ mod tests {
     fn lits(pattern: &str) -> Literals {
         let re = PcreRegex::new(pattern.as_bytes(), false, &RegexLimits::default())
             .unwrap_or_else(|e| panic!("{pattern}: {e}"));
-        regex_literals(re.hir())
+        regex_literals(&re.hir())
     }
 
     fn strings(pattern: &str) -> Vec<String> {
