@@ -11,6 +11,9 @@
 //! Checked against g++ 12's libstdc++ (Debian bookworm, the platform of the reference
 //! libmodsecurity 3.0.9) on random key sequences with repeats, case variants and erasures.
 
+#[cfg(test)]
+mod reference;
+
 const NIL: u32 = u32::MAX;
 const BEFORE_BEGIN: u32 = u32::MAX - 1;
 
