@@ -1,6 +1,9 @@
 //! Request collections (`ARGS`, `REQUEST_HEADERS`, `REQUEST_COOKIES`, `FILES`, …): entries of
 //! key and value slots in the transaction's [`ValueTable`], visited in ModSecurity's order.
 
+use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+
 use super::keys::KeyId;
 use super::stl_order::{Reserve, StlOrder, key_hash};
 use super::values::{Slot, ValueTable};
@@ -18,12 +21,46 @@ pub struct Entry {
 
 /// A multimap of entries with case-insensitive keys, in insertion order plus ModSecurity's
 /// visiting order.
+///
+/// Each distinct key (ASCII case-insensitively) is a class: a keyed hash of its lowercased
+/// bytes finds the class, the class gives its newest entry and each entry the previous one of
+/// its class, so adding an entry, selecting a key (`ARGS:name`) and the visiting order cost
+/// O(1) amortised per entry whatever the keys are.
 #[derive(Clone, Debug)]
 pub struct RequestCollection {
     entries: Vec<Entry>,
     order: StlOrder,
     visit: Vec<u32>,
     visit_valid: bool,
+    /// Keyed hash of the lowercased key → the newest class with that hash.
+    class_by_hash: HashMap<u64, u32>,
+    /// Class → an earlier class with the same keyed hash, or `NONE`.
+    class_same_hash: Vec<u32>,
+    /// Class → its newest entry.
+    class_newest: Vec<u32>,
+    /// Entry → the previous entry of its class, or `NONE`.
+    entry_older: Vec<u32>,
+    /// Interned key id → the class of the first entry added with it.
+    class_by_id: HashMap<KeyId, u32>,
+    hasher: RandomState,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// A key's bytes, hashed ASCII-lowercased.
+struct Caseless<'a>(&'a [u8]);
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut buf = [0u8; 64];
+        for chunk in self.0.chunks(buf.len()) {
+            let lower = &mut buf[..chunk.len()];
+            lower.copy_from_slice(chunk);
+            lower.make_ascii_lowercase();
+            state.write(lower);
+        }
+        state.write_usize(self.0.len());
+    }
 }
 
 impl Default for RequestCollection {
@@ -33,6 +70,12 @@ impl Default for RequestCollection {
             order: StlOrder::new(Reserve::Ten),
             visit: Vec::new(),
             visit_valid: true,
+            class_by_hash: HashMap::new(),
+            class_same_hash: Vec::new(),
+            class_newest: Vec::new(),
+            entry_older: Vec::new(),
+            class_by_id: HashMap::new(),
+            hasher: RandomState::new(),
         }
     }
 }
@@ -44,19 +87,77 @@ impl RequestCollection {
         self.order.clear();
         self.visit.clear();
         self.visit_valid = true;
+        self.class_by_hash.clear();
+        self.class_same_hash.clear();
+        self.class_newest.clear();
+        self.entry_older.clear();
+        self.class_by_id.clear();
+    }
+
+    /// The class of `key` (whose keyed hash is `hash`), if an entry has it.
+    fn class_of(&self, values: &ValueTable, hash: u64, key: &[u8]) -> Option<u32> {
+        let mut c = *self.class_by_hash.get(&hash)?;
+        while c != NONE {
+            let same = self
+                .class_newest
+                .get(c as usize)
+                .and_then(|&e| self.entries.get(e as usize))
+                .is_some_and(|e| values.get(e.key).eq_ignore_ascii_case(key));
+            if same {
+                return Some(c);
+            }
+            c = self
+                .class_same_hash
+                .get(c as usize)
+                .copied()
+                .unwrap_or(NONE);
+        }
+        None
     }
 
     /// Adds an entry (`AnchoredSetVariable::set`).
     pub fn add(&mut self, values: &ValueTable, key: Slot, value: Slot, key_id: KeyId) {
         let k = values.get(key);
-        let entries = &self.entries;
-        self.order.insert(key_hash(k), |i| {
-            entries
-                .get(i as usize)
-                .is_some_and(|e| values.get(e.key).eq_ignore_ascii_case(k))
-        });
+        let hash = self.hasher.hash_one(Caseless(k));
+        let index = u32::try_from(self.entries.len()).unwrap_or(NONE - 1);
+        let (class, older) = match self.class_of(values, hash, k) {
+            Some(c) => (
+                c,
+                self.class_newest.get(c as usize).copied().unwrap_or(NONE),
+            ),
+            None => {
+                let c = u32::try_from(self.class_newest.len()).unwrap_or(NONE - 1);
+                let same_hash = self.class_by_hash.insert(hash, c).unwrap_or(NONE);
+                self.class_same_hash.push(same_hash);
+                self.class_newest.push(index);
+                (c, NONE)
+            }
+        };
+        if key_id != KeyId::NONE {
+            self.class_by_id.entry(key_id).or_insert(class);
+        }
+        self.order.insert(key_hash(k), class);
+        if let Some(n) = self.class_newest.get_mut(class as usize) {
+            *n = index;
+        }
+        self.entry_older.push(older);
         self.entries.push(Entry { key, value, key_id });
         self.visit_valid = false;
+    }
+
+    /// Entry indices of one class, the newest first.
+    fn class_entries(&self, class: Option<u32>) -> impl Iterator<Item = u32> + '_ {
+        let mut at = class
+            .and_then(|c| self.class_newest.get(c as usize).copied())
+            .unwrap_or(NONE);
+        std::iter::from_fn(move || {
+            if at == NONE {
+                return None;
+            }
+            let i = at;
+            at = self.entry_older.get(i as usize).copied().unwrap_or(NONE);
+            Some(i)
+        })
     }
 
     /// The entries in insertion order.
@@ -97,19 +198,36 @@ impl RequestCollection {
         if self.visit_valid {
             self.visit.first().copied()
         } else {
-            self.order.iter().last()
+            self.order.last()
         }
     }
 
     /// Entry indices whose key has id `key` (`ARGS:name`), in ModSecurity's order: the most
-    /// recently added first.
+    /// recently added first. O(entries selected); [`KeyId::NONE`] selects every entry whose key
+    /// no rule names, by a scan.
     pub fn keyed(&self, key: KeyId) -> impl Iterator<Item = u32> + '_ {
-        self.entries
+        let scan = if key == KeyId::NONE {
+            self.entries.len()
+        } else {
+            0
+        };
+        let class = self.class_by_id.get(&key).copied();
+        let indexed = self
+            .class_entries(class.filter(|_| key != KeyId::NONE))
+            .filter(move |&i| {
+                self.entries
+                    .get(i as usize)
+                    .is_some_and(|e| e.key_id == key)
+            });
+        let scanned = self
+            .entries
             .iter()
             .enumerate()
             .rev()
+            .take(scan)
             .filter(move |(_, e)| e.key_id == key)
-            .map(|(i, _)| i as u32)
+            .map(|(i, _)| i as u32);
+        indexed.chain(scanned)
     }
 
     /// Like [`RequestCollection::keyed`] for a key no rule interned, compared by bytes.
@@ -118,12 +236,8 @@ impl RequestCollection {
         values: &'a ValueTable,
         key: &'a [u8],
     ) -> impl Iterator<Item = u32> + 'a {
-        self.entries
-            .iter()
-            .enumerate()
-            .rev()
-            .filter(move |(_, e)| values.get(e.key).eq_ignore_ascii_case(key))
-            .map(|(i, _)| i as u32)
+        let hash = self.hasher.hash_one(Caseless(key));
+        self.class_entries(self.class_of(values, hash, key))
     }
 
     /// One entry.
@@ -154,5 +268,41 @@ mod tests {
         // libstdc++ iterates b, A, a (a and b hash to buckets 97 % 11 and 98 % 11; A goes
         // before a); ModSecurity prepends each, so rules see a, A, b.
         assert_eq!(c.visit_order(), &[0, 2, 1]);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// Selecting a key through the index gives what a scan of every entry gives: the
+        /// entries whose key equals it ASCII case-insensitively (or has its id), newest first;
+        /// the first visited entry is the head of the visiting order.
+        #[test]
+        fn index_selects_as_a_scan_does(
+            keys in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(b"aAbB1_".to_vec()), 0..4),
+                0..300,
+            ),
+            probe in proptest::collection::vec(proptest::sample::select(b"aAbB1_".to_vec()), 0..4),
+        ) {
+            let mut v = ValueTable::default();
+            let mut c = RequestCollection::default();
+            let id_of = |k: &[u8]| if k.eq_ignore_ascii_case(b"ab") { KeyId(7) } else { KeyId::NONE };
+            for k in &keys {
+                let ks = v.push(k);
+                let vs = v.push(b"x");
+                c.add(&v, ks, vs, id_of(k));
+            }
+            let scan = |want: &dyn Fn(&Entry) -> bool| -> Vec<u32> {
+                (0..c.len() as u32).rev().filter(|&i| c.entry(i).is_some_and(want)).collect()
+            };
+            let got: Vec<u32> = c.keyed_bytes(&v, &probe).collect();
+            proptest::prop_assert_eq!(got, scan(&|e| v.get(e.key).eq_ignore_ascii_case(&probe)));
+            for id in [KeyId(7), KeyId::NONE, KeyId(3)] {
+                let got: Vec<u32> = c.keyed(id).collect();
+                proptest::prop_assert_eq!(got, scan(&|e| e.key_id == id));
+            }
+            let first = c.first_visited();
+            proptest::prop_assert_eq!(first, c.visit_order().first().copied());
+        }
     }
 }

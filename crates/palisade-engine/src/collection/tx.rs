@@ -6,6 +6,8 @@
 use super::keys::{KeyId, KeyInterner, caseless_hash};
 use super::stl_order::{Reserve, StlOrder, key_hash};
 
+// A key's id is its class in the order: ids are caseless (`id_for`) and dense.
+
 /// One variable.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MutVar {
@@ -105,15 +107,7 @@ impl MutCollection {
             v.value.extend_from_slice(value);
             return;
         }
-        let node_key = &self.node_key;
-        let vars = &self.vars;
-        let node = self.order.insert(key_hash(key), |n| {
-            node_key
-                .get(n as usize)
-                .and_then(|&k| vars.get(k as usize))
-                .and_then(Option::as_ref)
-                .is_some_and(|v| v.key.eq_ignore_ascii_case(key))
-        });
+        let node = self.order.insert(key_hash(key), id.0);
         self.node_key.push(id.0);
         self.vars[idx] = Some(MutVar {
             key: key.to_vec(),
@@ -136,12 +130,11 @@ impl MutCollection {
         let Some(slot) = self.vars.get_mut(id.0 as usize) else {
             return;
         };
-        let Some(v) = slot.take() else { return };
+        if slot.take().is_none() {
+            return;
+        }
         self.live -= 1;
-        let node_key = &self.node_key;
-        self.order.erase(key_hash(&v.key), |n| {
-            node_key.get(n as usize) == Some(&id.0)
-        });
+        self.order.erase(id.0);
     }
 
     /// Variable ids in the order ModSecurity visits a whole-collection target (`TX`,
