@@ -1,5 +1,6 @@
 //! Dispatch from a [`TransformId`] to its transformation: [`apply`] on a borrowed value, and the
-//! in-place [`apply_owned`] that [`Chain`](crate::Chain) uses once it owns a value.
+//! in-place [`apply_owned`] that [`Chain`](crate::Chain) uses once it owns a value, and
+//! [`apply_into`], which writes a changed value into a buffer the caller reuses.
 
 use std::borrow::Cow;
 
@@ -89,6 +90,58 @@ pub fn apply_owned(id: TransformId, buf: Vec<u8>, ctx: &TransformContext) -> Vec
         _ => match apply(id, &buf, ctx) {
             Cow::Owned(out) => out,
             Cow::Borrowed(_) => buf,
+        },
+    }
+}
+
+/// Applies one transformation to `input`, writing the result into `out` when it differs from
+/// `input`.
+///
+/// Returns `true` when the value changed: `out` then holds exactly the result (whatever it held
+/// before is replaced). Returns `false` when the result equals `input`: `out`'s contents are
+/// then unspecified (usually untouched). A caller that keeps one `out` across calls allocates
+/// nothing once its capacity suffices, except for the transformations that build a new value
+/// anyway (`base64Decode`, `md5`, `urlEncode`, …). The result is the one [`apply`] returns.
+pub fn apply_into(
+    id: TransformId,
+    input: &[u8],
+    ctx: &TransformContext,
+    out: &mut Vec<u8>,
+) -> bool {
+    use TransformId as T;
+    match id {
+        T::None => false,
+        T::CmdLine => t::cmd_line::cmd_line_into(input, out),
+        T::CompressWhitespace => t::compress_whitespace::compress_whitespace_into(input, out),
+        T::CssDecode => t::css_decode::css_decode_into(input, out),
+        T::EscapeSeqDecode => t::escape_seq_decode::escape_seq_decode_into(input, out),
+        T::HexDecode => t::hex_decode::hex_decode_into(input, out),
+        T::HtmlEntityDecode => t::html_entity_decode::html_entity_decode_into(input, out),
+        T::JsDecode => t::js_decode::js_decode_into(input, out),
+        T::Lowercase => t::lowercase::lowercase_into(input, out),
+        T::NormalisePath => t::normalise_path::normalise_path_into(input, out),
+        T::NormalisePathWin => t::normalise_path_win::normalise_path_win_into(input, out),
+        T::ParityEven7bit => t::parity_even_7bit::parity_even_7bit_into(input, out),
+        T::ParityOdd7bit => t::parity_odd_7bit::parity_odd_7bit_into(input, out),
+        T::ParityZero7bit => t::parity_zero_7bit::parity_zero_7bit_into(input, out),
+        T::RemoveCommentsChar => t::remove_comments_char::remove_comments_char_into(input, out),
+        T::RemoveNulls => t::remove_nulls::remove_nulls_into(input, out),
+        T::RemoveWhitespace => t::remove_whitespace::remove_whitespace_into(input, out),
+        T::ReplaceComments => t::replace_comments::replace_comments_into(input, out),
+        T::ReplaceNulls => t::replace_nulls::replace_nulls_into(input, out),
+        T::SqlHexDecode => t::sql_hex_decode::sql_hex_decode_into(input, out),
+        T::Trim => t::trim::trim_into(input, out),
+        T::TrimLeft => t::trim_left::trim_left_into(input, out),
+        T::TrimRight => t::trim_right::trim_right_into(input, out),
+        T::Uppercase => t::uppercase::uppercase_into(input, out),
+        T::UrlDecode => t::url_decode::url_decode_into(input, out),
+        T::UrlDecodeUni => t::url_decode_uni::url_decode_uni_into(input, ctx.unicode_map(), out),
+        _ => match apply(id, input, ctx) {
+            Cow::Owned(v) if v.as_slice() != input => {
+                *out = v;
+                true
+            }
+            _ => false,
         },
     }
 }

@@ -33,7 +33,7 @@ mod id;
 pub mod transformations;
 mod unicode_map;
 
-pub use apply::{apply, apply_owned};
+pub use apply::{apply, apply_into, apply_owned};
 pub use chain::Chain;
 pub use context::TransformContext;
 pub use id::{TransformId, UnknownTransform};

@@ -1,13 +1,16 @@
 //! Property tests over arbitrary bytes for every transformation and for chains: no panic; a
 //! decoder's output is never longer than its input; idempotence where it holds; evaluating a chain
 //! from a cached prefix equals evaluating it from scratch; an unchanged value comes back borrowed
-//! (and an owned one always differs); the in-place form agrees with the borrowed one.
+//! (and an owned one always differs); the in-place form and the buffer-writing form (`apply_into`,
+//! given a buffer holding leftovers of earlier values) agree with the borrowed one.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::borrow::Cow;
 
-use palisade_transform::{Chain, TransformContext, TransformId, UnicodeMap, apply, apply_owned};
+use palisade_transform::{
+    Chain, TransformContext, TransformId, UnicodeMap, apply, apply_into, apply_owned,
+};
 use proptest::prelude::*;
 
 /// Byte strings that hit the transformations' trigger bytes often, plus fully arbitrary ones.
@@ -141,6 +144,13 @@ proptest! {
                 }
                 let owned = apply_owned(id, input.clone(), ctx);
                 prop_assert_eq!(&owned[..], &out[..], "{}: in-place form differs", id);
+                // A reused buffer: leftovers of a longer earlier value must not leak in.
+                let mut buf = b"leftover bytes of an earlier, longer value %41&amp;\\x41".to_vec();
+                let changed = apply_into(id, &input, ctx, &mut buf);
+                prop_assert_eq!(changed, matches!(out, Cow::Owned(_)), "{}: apply_into's flag", id);
+                if changed {
+                    prop_assert_eq!(&buf[..], &out[..], "{}: apply_into's value differs", id);
+                }
             }
         }
     }

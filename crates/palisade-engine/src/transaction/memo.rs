@@ -7,7 +7,7 @@ use std::borrow::Cow;
 
 use crate::collection::values::{Slot, ValueTable};
 use crate::ruleset::chain::{ChainTrie, NodeId};
-use crate::transform::{TransformSettings, apply};
+use crate::transform::{TransformSettings, apply, apply_into};
 
 const NONE: u32 = u32::MAX;
 
@@ -45,6 +45,9 @@ pub struct Memo {
     pub(crate) prof: Option<MemoProfile>,
     /// The chain nodes a lookup still has to compute (kept to reuse its allocation).
     path: Vec<NodeId>,
+    /// Where a transformation step writes a changed value before it is appended to `bytes`
+    /// (kept, so that steps do not allocate).
+    scratch: Vec<u8>,
 }
 
 /// What the memo measures for the profiler: each computed transformation step (by chain node)
@@ -250,37 +253,33 @@ impl Memo {
                     .get(cur.start as usize..(cur.start as usize + cur.len as usize))
                     .unwrap_or(&[])
             };
-            // ModSecurity counts a step as a change only when the bytes differ.
+            // ModSecurity counts a step as a change only when the bytes differ (as
+            // `apply_into` reports it).
             let start = self.prof.as_ref().map(|p| p.watch.nanos());
-            let owned: Option<Vec<u8>> = match apply(t, input, settings) {
-                Cow::Borrowed(_) => None,
-                Cow::Owned(v) if v.as_slice() == input => None,
-                Cow::Owned(v) => Some(v),
-            };
+            let changed = apply_into(t, input, settings, &mut self.scratch);
             if let (Some(start), Some(p)) = (start, self.prof.as_mut()) {
                 let spent = p.watch.nanos().saturating_sub(start);
                 crate::profile::add_at(&mut p.transforms, n.0 as usize, spent);
             }
-            let e = match owned {
-                None => Entry {
+            let e = if changed {
+                let s = self.bytes.len();
+                self.bytes.extend_from_slice(&self.scratch);
+                Entry {
+                    start: u32::try_from(s).unwrap_or(0),
+                    len: u32::try_from(self.scratch.len()).unwrap_or(0),
+                    changed: true,
+                    orig: false,
+                    content: NONE,
+                    bits: NONE,
+                }
+            } else {
+                Entry {
                     start: cur.start,
                     len: cur.len,
                     changed: false,
                     orig: cur.orig,
                     content: cur.content,
                     bits: NONE,
-                },
-                Some(v) => {
-                    let s = self.bytes.len();
-                    self.bytes.extend_from_slice(&v);
-                    Entry {
-                        start: u32::try_from(s).unwrap_or(0),
-                        len: u32::try_from(v.len()).unwrap_or(0),
-                        changed: true,
-                        orig: false,
-                        content: NONE,
-                        bits: NONE,
-                    }
                 }
             };
             cur = self.push_entry(slot, n, e);

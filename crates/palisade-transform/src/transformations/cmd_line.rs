@@ -61,6 +61,11 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     buf.truncate(d);
 }
 
+/// `t:cmdLine` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn cmd_line_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(input, find_in_set(input, &ACTS), out, in_place)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -57,6 +57,11 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     buf.truncate(d);
 }
 
+/// `t:compressWhitespace` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn compress_whitespace_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(input, first_change(input), out, in_place)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

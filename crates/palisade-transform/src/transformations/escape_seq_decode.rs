@@ -91,6 +91,11 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     buf.truncate(d);
 }
 
+/// `t:escapeSeqDecode` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn escape_seq_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(input, memchr::memchr(b'\\', input), out, in_place)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,6 +35,16 @@ pub(crate) fn hex_decode_owned(mut buf: Vec<u8>) -> Vec<u8> {
     buf
 }
 
+/// `t:hexDecode` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn hex_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    if input.is_empty() {
+        return false;
+    }
+    out.clear();
+    out.extend(input.chunks_exact(2).map(|pair| x2c(pair[0], pair[1])));
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -87,6 +87,11 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     buf.truncate(d);
 }
 
+/// `t:jsDecode` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn js_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(input, memchr::memchr(b'\\', input), out, in_place)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,16 @@ pub(crate) fn lowercase_owned(mut buf: Vec<u8>) -> Vec<u8> {
     buf
 }
 
+/// `t:lowercase` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn lowercase_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(
+        input,
+        input.iter().position(u8::is_ascii_uppercase),
+        out,
+        |buf, start| buf[start..].make_ascii_lowercase(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -93,6 +93,25 @@ pub(crate) fn decode_owned(
     buf
 }
 
+/// Runs an in-place decoder over a copy of `input` written into `out` (replacing what `out`
+/// held) from `start`, the first byte it may change (see [`decode_copy`]). Without a `start` the
+/// value is unchanged and `out` is left alone. Returns whether the result differs from `input`.
+#[inline]
+pub(crate) fn decode_into(
+    input: &[u8],
+    start: Option<usize>,
+    out: &mut Vec<u8>,
+    in_place: impl FnOnce(&mut Vec<u8>, usize),
+) -> bool {
+    let Some(start) = start else {
+        return false;
+    };
+    out.clear();
+    out.extend_from_slice(input);
+    in_place(out, start);
+    out.as_slice() != input
+}
+
 /// Moves the run `buf[i..i + run]` to `d` (an in-place decoder's copy of bytes that need no work)
 /// and returns the advanced `(i, d)`. Decoders find `run` with `memchr`, so sparse escapes cost
 /// a SIMD scan and one `memmove` instead of a loop iteration per byte.

@@ -145,6 +145,18 @@ pub(crate) fn normalise_in_place(buf: &mut Vec<u8>, win: bool) {
     buf.truncate(dst);
 }
 
+/// `t:normalisePath` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn normalise_path_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(
+        input,
+        may_change(input, false).then_some(0),
+        out,
+        |buf, _| {
+            normalise_in_place(buf, false);
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

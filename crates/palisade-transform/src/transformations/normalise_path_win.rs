@@ -22,6 +22,18 @@ pub(crate) fn normalise_path_win_owned(mut buf: Vec<u8>) -> Vec<u8> {
     buf
 }
 
+/// `t:normalisePathWin` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn normalise_path_win_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(
+        input,
+        may_change(input, true).then_some(0),
+        out,
+        |buf, _| {
+            normalise_in_place(buf, true);
+        },
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,6 +32,16 @@ pub(crate) fn parity_even_7bit_owned(mut buf: Vec<u8>) -> Vec<u8> {
     buf
 }
 
+/// `t:parityEven7bit` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn parity_even_7bit_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(
+        input,
+        input.iter().position(|&b| even(b) != b),
+        out,
+        |buf, start| buf[start..].iter_mut().for_each(|b| *b = even(*b)),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

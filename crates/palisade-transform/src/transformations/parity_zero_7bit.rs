@@ -20,6 +20,16 @@ pub(crate) fn parity_zero_7bit_owned(mut buf: Vec<u8>) -> Vec<u8> {
     buf
 }
 
+/// `t:parityZero7bit` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn parity_zero_7bit_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(
+        input,
+        input.iter().position(|&b| b >= 0x80),
+        out,
+        |buf, start| buf[start..].iter_mut().for_each(|b| *b &= 0x7f),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

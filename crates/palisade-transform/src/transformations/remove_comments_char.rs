@@ -55,6 +55,11 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     buf.truncate(d);
 }
 
+/// `t:removeCommentsChar` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn remove_comments_char_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(input, find_in_set(input, &ACTS), out, in_place)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

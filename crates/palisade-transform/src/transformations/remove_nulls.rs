@@ -34,6 +34,19 @@ pub(crate) fn remove_nulls_owned(mut buf: Vec<u8>) -> Vec<u8> {
     buf
 }
 
+/// `t:removeNulls` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn remove_nulls_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(input, memchr::memchr(0, input), out, |buf, first| {
+        let mut d = first;
+        for i in first + 1..buf.len() {
+            let b = buf[i];
+            buf[d] = b;
+            d += usize::from(b != 0);
+        }
+        buf.truncate(d);
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -29,6 +29,13 @@ pub(crate) fn remove_whitespace_owned(mut buf: Vec<u8>) -> Vec<u8> {
     buf
 }
 
+/// `t:removeWhitespace` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn remove_whitespace_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(input, find_in_set(input, &REMOVED), out, |buf, _| {
+        buf.retain(|&b| !REMOVED[usize::from(b)]);
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -60,6 +60,11 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     buf.truncate(j);
 }
 
+/// `t:replaceComments` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn replace_comments_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(input, first_open(input), out, in_place)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,13 @@ fn replace_from(mut buf: Vec<u8>, start: usize) -> Vec<u8> {
     buf
 }
 
+/// `t:replaceNulls` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn replace_nulls_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(input, memchr::memchr(0, input), out, |buf, first| {
+        *buf = replace_from(std::mem::take(buf), first);
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -66,6 +66,11 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
     buf.truncate(d);
 }
 
+/// `t:sqlHexDecode` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn sql_hex_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::decode_into(input, first_literal(input), out, in_place)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -48,6 +48,21 @@ pub(crate) fn trim_owned(buf: Vec<u8>) -> Vec<u8> {
     cut_owned(buf, b)
 }
 
+/// `t:trim` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn trim_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::trim::cut_into(input, bounds(input, true, true), out)
+}
+
+/// Copies `input[start..end]` into `out` unless that is all of `input`: whether it changed.
+pub(crate) fn cut_into(input: &[u8], (start, end): (usize, usize), out: &mut Vec<u8>) -> bool {
+    if start == 0 && end == input.len() {
+        return false;
+    }
+    out.clear();
+    out.extend_from_slice(&input[start..end]);
+    true
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

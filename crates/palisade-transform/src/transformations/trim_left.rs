@@ -15,6 +15,11 @@ pub(crate) fn trim_left_owned(buf: Vec<u8>) -> Vec<u8> {
     cut_owned(buf, b)
 }
 
+/// `t:trimLeft` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn trim_left_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    super::trim::cut_into(input, bounds(input, true, false), out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

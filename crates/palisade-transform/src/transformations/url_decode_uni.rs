@@ -50,6 +50,17 @@ pub(crate) fn url_decode_uni_owned(buf: Vec<u8>, map: Option<&UnicodeMap>) -> Ve
     decode_owned(buf, start, |buf, start| in_place(buf, start, map))
 }
 
+/// `t:urlDecodeUni` into `out` (see [`crate::apply_into`]): whether the value changed.
+pub(crate) fn url_decode_uni_into(
+    input: &[u8],
+    map: Option<&UnicodeMap>,
+    out: &mut Vec<u8>,
+) -> bool {
+    super::decode_into(input, first_change(input), out, |buf, start| {
+        in_place(buf, start, map)
+    })
+}
+
 fn in_place(buf: &mut Vec<u8>, start: usize, map: Option<&UnicodeMap>) {
     let len = buf.len();
     let map = map.filter(|m| m.is_active());
