@@ -348,35 +348,29 @@ impl Transaction {
     /// Appends a chunk of the request body, applying `SecRequestBodyLimit` as it arrives.
     pub fn append_request_body(&mut self, chunk: &[u8]) -> Option<Interruption> {
         let s = &self.rs.settings;
-        let current = self.d.request_body.len() as u64;
-        if let Some(limit) = s.request_body_limit.filter(|&l| l > 0)
-            && current + chunk.len() as u64 > limit
-        {
+        let (limit, action) = (s.request_body_limit, s.request_body_limit_action);
+        if append_within_limit(&mut self.d.request_body, chunk, limit, action) {
             self.d.set_scalar(Scalar::InboundDataError, b"1");
             self.d.request_body_truncated = true;
-            match s.request_body_limit_action {
-                LimitAction::ProcessPartial => {
-                    let room = usize::try_from(limit.saturating_sub(current)).unwrap_or(0);
-                    let room = room.min(chunk.len());
-                    self.d.request_body.extend_from_slice(&chunk[..room]);
-                }
-                LimitAction::Reject => {
-                    if self.engine() == RuleEngine::On {
-                        self.st.it = state::Intervention {
-                            status: 403,
-                            disruptive: true,
-                            url: None,
-                            log: Some("Request body limit is marked to reject the request".into()),
-                            rule_id: 0,
-                            action: Some(InterruptionAction::BodyLimit),
-                        };
-                    }
-                }
+            if action == LimitAction::Reject {
+                self.reject_for_body_limit("Request body limit is marked to reject the request");
             }
-            return self.interruption();
         }
-        self.d.request_body.extend_from_slice(chunk);
         self.interruption()
+    }
+
+    /// Sets the body-limit intervention (`Reject`), when the engine is On.
+    fn reject_for_body_limit(&mut self, log: &str) {
+        if self.engine() == RuleEngine::On {
+            self.st.it = state::Intervention {
+                status: 403,
+                disruptive: true,
+                url: None,
+                log: Some(log.into()),
+                rule_id: 0,
+                action: Some(InterruptionAction::BodyLimit),
+            };
+        }
     }
 
     /// Processes the request body and runs phase 2.
@@ -710,34 +704,14 @@ impl Transaction {
             }
         }
         let s = &self.rs.settings;
-        let current = self.d.response_body.len() as u64;
-        if let Some(limit) = s.response_body_limit.filter(|&l| l > 0)
-            && current + chunk.len() as u64 > limit
-        {
+        let (limit, action) = (s.response_body_limit, s.response_body_limit_action);
+        if append_within_limit(&mut self.d.response_body, chunk, limit, action) {
             self.d.set_scalar(Scalar::OutboundDataError, b"1");
             self.d.response_body_truncated = true;
-            match s.response_body_limit_action {
-                LimitAction::ProcessPartial => {
-                    let room = usize::try_from(limit.saturating_sub(current)).unwrap_or(0);
-                    let room = room.min(chunk.len());
-                    self.d.response_body.extend_from_slice(&chunk[..room]);
-                }
-                LimitAction::Reject => {
-                    if self.engine() == RuleEngine::On {
-                        self.st.it = state::Intervention {
-                            status: 403,
-                            disruptive: true,
-                            url: None,
-                            log: Some("Response body limit is marked to reject the request".into()),
-                            rule_id: 0,
-                            action: Some(InterruptionAction::BodyLimit),
-                        };
-                    }
-                }
+            if action == LimitAction::Reject {
+                self.reject_for_body_limit("Response body limit is marked to reject the request");
             }
-            return self.interruption();
         }
-        self.d.response_body.extend_from_slice(chunk);
         self.interruption()
     }
 
@@ -951,6 +925,31 @@ impl Transaction {
                 })
                 .collect();
             self.host.store.save(&app, p, &open.key, vars, now);
+        }
+    }
+}
+
+/// Appends `chunk` to a body buffer under `limit` (none or 0: unlimited). Returns whether the
+/// chunk went over the limit; then `ProcessPartial` keeps the part that fits and `Reject` keeps
+/// nothing of it.
+fn append_within_limit(
+    body: &mut Vec<u8>,
+    chunk: &[u8],
+    limit: Option<u64>,
+    action: LimitAction,
+) -> bool {
+    let current = body.len() as u64;
+    match limit.filter(|&l| l > 0) {
+        Some(limit) if current + chunk.len() as u64 > limit => {
+            if action == LimitAction::ProcessPartial {
+                let room = usize::try_from(limit.saturating_sub(current)).unwrap_or(0);
+                body.extend_from_slice(&chunk[..room.min(chunk.len())]);
+            }
+            true
+        }
+        _ => {
+            body.extend_from_slice(chunk);
+            false
         }
     }
 }
