@@ -64,23 +64,7 @@ fn corpus() -> Vec<Request> {
     let text =
         std::fs::read_to_string(palisade_testdata::bench_dir().join("requests.jsonl")).unwrap();
     text.lines()
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let s = |k: &str| v[k].as_str().unwrap_or("").to_owned();
-            Request {
-                id: v["id"].as_u64().unwrap(),
-                method: s("method"),
-                uri: s("uri"),
-                version: s("version"),
-                headers: v["headers"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|p| (p[0].as_str().unwrap().into(), p[1].as_str().unwrap().into()))
-                    .collect(),
-                body: s("body").into_bytes(),
-            }
-        })
+        .map(|l| palisade::replay::parse_corpus_line(l, 0).unwrap().0)
         .collect()
 }
 

@@ -29,28 +29,7 @@ fn corpus(bench: &Path) -> Vec<Request> {
     let text = std::fs::read_to_string(bench.join("requests.jsonl")).unwrap();
     text.lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let s = |k: &str| v[k].as_str().unwrap_or("").to_owned();
-            Request {
-                id: v["id"].as_u64().unwrap(),
-                method: s("method"),
-                uri: s("uri"),
-                version: s("version"),
-                headers: v["headers"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|p| {
-                        (
-                            p[0].as_str().unwrap().to_owned(),
-                            p[1].as_str().unwrap().to_owned(),
-                        )
-                    })
-                    .collect(),
-                body: s("body").into_bytes(),
-            }
-        })
+        .map(|l| replay::parse_corpus_line(l, 0).unwrap().0)
         .collect()
 }
 

@@ -55,30 +55,11 @@ pub fn corpus() -> Vec<Entry> {
     text.lines()
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
-            let v: serde_json::Value = serde_json::from_str(l).unwrap();
-            let s = |k: &str| v[k].as_str().unwrap_or("").to_owned();
-            let id = v["id"].as_u64().unwrap();
+            let (request, kind) = palisade::replay::parse_corpus_line(l, 0).unwrap();
             Entry {
-                class: class.get(&id).cloned().unwrap_or_default(),
-                kind: s("kind"),
-                request: Request {
-                    id,
-                    method: s("method"),
-                    uri: s("uri"),
-                    version: s("version"),
-                    headers: v["headers"]
-                        .as_array()
-                        .unwrap()
-                        .iter()
-                        .map(|p| {
-                            (
-                                p[0].as_str().unwrap().to_owned(),
-                                p[1].as_str().unwrap().to_owned(),
-                            )
-                        })
-                        .collect(),
-                    body: s("body").into_bytes(),
-                },
+                class: class.get(&request.id).cloned().unwrap_or_default(),
+                kind,
+                request,
             }
         })
         .collect()

@@ -33,6 +33,42 @@ pub struct Request {
     pub body: Vec<u8>,
 }
 
+/// Reads one line of a request corpus in the JSON-lines format of `shared/bench`
+/// (`{"id", "kind", "method", "uri", "version", "headers": [[name, value], …], "body"}`) and
+/// returns the request and its `kind`. A missing `id` becomes `default_id`; missing strings are
+/// empty and header entries that are not two strings are skipped.
+pub fn parse_corpus_line(line: &str, default_id: u64) -> Result<(Request, String), String> {
+    let v: serde_json::Value = serde_json::from_str(line).map_err(|e| e.to_string())?;
+    let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
+    let headers = v
+        .get("headers")
+        .and_then(|h| h.as_array())
+        .map(|a| {
+            a.iter()
+                .filter_map(|p| {
+                    let p = p.as_array()?;
+                    Some((
+                        p.first()?.as_str()?.to_owned(),
+                        p.get(1)?.as_str()?.to_owned(),
+                    ))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let request = Request {
+        id: v
+            .get("id")
+            .and_then(serde_json::Value::as_u64)
+            .unwrap_or(default_id),
+        method: s("method"),
+        uri: s("uri"),
+        version: s("version"),
+        headers,
+        body: s("body").into_bytes(),
+    };
+    Ok((request, s("kind")))
+}
+
 /// What a replay decided.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Verdict {

@@ -47,42 +47,16 @@ pub fn read_corpus(path: &Path, labels: Option<&Path>) -> Result<Vec<Entry>, Str
         if line.trim().is_empty() {
             continue;
         }
-        let v: serde_json::Value = serde_json::from_str(&line)
+        let (request, kind) = palisade::replay::parse_corpus_line(&line, n as u64 + 1)
             .map_err(|e| format!("{}:{}: {e}", path.display(), n + 1))?;
-        let s = |k: &str| v.get(k).and_then(|x| x.as_str()).unwrap_or("").to_owned();
-        let id = v
-            .get("id")
-            .and_then(serde_json::Value::as_u64)
-            .unwrap_or(n as u64 + 1);
-        let headers = v
-            .get("headers")
-            .and_then(|h| h.as_array())
-            .map(|a| {
-                a.iter()
-                    .filter_map(|p| {
-                        let p = p.as_array()?;
-                        Some((
-                            p.first()?.as_str()?.to_owned(),
-                            p.get(1)?.as_str()?.to_owned(),
-                        ))
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+        let id = request.id;
         let (class, location) = label_map
             .get(&id)
             .cloned()
             .unwrap_or_else(|| ("-".into(), "-".into()));
         out.push(Entry {
-            request: Request {
-                id,
-                method: s("method"),
-                uri: s("uri"),
-                version: s("version"),
-                headers,
-                body: s("body").into_bytes(),
-            },
-            kind: s("kind"),
+            request,
+            kind,
             class,
             location,
         });
