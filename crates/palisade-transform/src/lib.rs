@@ -5,6 +5,8 @@
 //! - [`TransformId`]: the name of one transformation, as SecLang spells it (aliases included).
 //! - [`Chain`]: the transformations a rule declares, with `t:none` semantics, evaluated whole
 //!   ([`Chain::apply`]) or from a cached prefix ([`Chain::apply_from`]).
+//! - [`Triggers`]: the bytes each transformation reacts to, so that an engine can prove from one
+//!   pass over a value that a chain leaves it as it is up to ASCII case.
 //! - [`TransformContext`]: what some transformations need from the rule set (the
 //!   `SecUnicodeMapFile` map, a [`UnicodeMap`]).
 //!
@@ -31,10 +33,12 @@ mod chain;
 mod context;
 mod id;
 pub mod transformations;
+mod triggers;
 mod unicode_map;
 
 pub use apply::{apply, apply_into, apply_owned};
 pub use chain::Chain;
 pub use context::TransformContext;
 pub use id::{TransformId, UnknownTransform};
+pub use triggers::Triggers;
 pub use unicode_map::{UnicodeMap, UnicodeMapError};
