@@ -3,10 +3,14 @@
 //! front when the rule has no `t:none`) is a path from the root, so chains that share a prefix
 //! share nodes — `t:urlDecodeUni,t:lowercase` reuses `t:urlDecodeUni` — and a transaction
 //! computes each (value, node) once.
+//!
+//! Each node also keeps its chain's trigger classes ([`Triggers`]): a value holding none of them
+//! comes out of the chain equal to itself up to ASCII case, so a transaction need not compute the
+//! chain to know what the prefilter would say about the result.
 
 use std::collections::HashMap;
 
-use palisade_transform::TransformId;
+use palisade_transform::{TransformId, Triggers};
 
 /// A node of the [`ChainTrie`]; [`ChainTrie::ROOT`] is the empty chain.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -16,6 +20,8 @@ pub struct NodeId(pub u32);
 #[derive(Clone, Debug)]
 pub struct ChainTrie {
     nodes: Vec<(NodeId, TransformId, u16)>,
+    /// Per node: the union of the trigger classes of its path's transformations.
+    triggers: Vec<Triggers>,
     index: HashMap<(NodeId, TransformId), NodeId>,
 }
 
@@ -23,6 +29,7 @@ impl Default for ChainTrie {
     fn default() -> Self {
         ChainTrie {
             nodes: vec![(NodeId(0), TransformId::None, 0)],
+            triggers: vec![Triggers::NONE],
             index: HashMap::new(),
         }
     }
@@ -49,6 +56,8 @@ impl ChainTrie {
         let depth = self.depth(parent).saturating_add(1);
         let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
         self.nodes.push((parent, t, depth));
+        let triggers = self.triggers(parent).union(t.triggers());
+        self.triggers.push(triggers);
         self.index.insert((parent, t), id);
         id
     }
@@ -59,6 +68,16 @@ impl ChainTrie {
             return None;
         }
         self.nodes.get(node.0 as usize).map(|&(p, t, _)| (p, t))
+    }
+
+    /// The trigger classes of the chain leading to `node` (the union of its transformations'):
+    /// a value holding none of them is left by the chain as it is, up to ASCII case.
+    #[inline]
+    pub fn triggers(&self, node: NodeId) -> Triggers {
+        self.triggers
+            .get(node.0 as usize)
+            .copied()
+            .unwrap_or(Triggers::from_bits(u32::MAX))
     }
 
     /// The number of transformations on the path to `node`.
@@ -119,5 +138,7 @@ mod tests {
         assert_eq!(t.path_nodes(b), vec![ChainTrie::ROOT, a, b]);
         assert_eq!(t.intern(&[]), ChainTrie::ROOT);
         assert_eq!(t.depth(b), 2);
+        assert_eq!(t.triggers(b), TransformId::UrlDecodeUni.triggers());
+        assert_eq!(t.triggers(ChainTrie::ROOT), Triggers::NONE);
     }
 }

@@ -373,12 +373,16 @@ impl Transaction {
         v: Visit,
         _step: (NodeId, usize),
         tv: Tv<'_>,
+        candidate: bool,
         msg: &mut Msg,
     ) -> bool {
         // Scan once: a value's prefilter scan at a node is memoised with the value; a rule
-        // whose operator is not a candidate cannot match, so its result is known.
+        // whose operator is not a candidate cannot match, so its result is known. `candidate`:
+        // the caller already found the operator a candidate (from the raw value's scan, for a
+        // value the chain leaves as it is up to ASCII case).
         self.stats.tests += 1;
         if self.opts.prefilter
+            && !candidate
             && let Tv::Memo(r) = tv
             && rule.prefilter_slot != u32::MAX
             && !self.candidate(rs, r, rule.prefilter_slot)
@@ -449,22 +453,65 @@ impl Transaction {
         // The values to test: the transformed value, or every changed step (multiMatch).
         match v.val {
             VVal::Slot(slot) if self.opts.memoize => {
+                // Gate: when the chain cannot change the value beyond ASCII case, every step
+                // of it has the raw value's candidate bits (the prefilter ignores ASCII case),
+                // so the raw value's scan, shared by every rule, decides; the chain is only
+                // computed when the operator is a candidate. Negated operators need the
+                // transformed value either way.
+                let gated = self.opts.prefilter
+                    && rule.prefilter_slot != u32::MAX
+                    && !op.negated
+                    && self
+                        .memo
+                        .chain_is_quiet(&self.d.values, &rs.chains, slot, rule.chain);
+                if gated {
+                    let raw = self.memo.get(
+                        &self.d.values,
+                        &rs.chains,
+                        &rs.transform,
+                        slot,
+                        crate::ruleset::chain::ChainTrie::ROOT,
+                    );
+                    if !self.candidate(rs, raw, rule.prefilter_slot) {
+                        self.stats.tests += 1;
+                        self.stats.prefiltered += 1;
+                        return false;
+                    }
+                }
                 if rule.multi_match {
                     for (i, &n) in rule.chain_steps.iter().enumerate() {
                         let r = self
                             .memo
                             .get(&self.d.values, &rs.chains, &rs.transform, slot, n);
                         if i == 0 || r.changed {
-                            global |=
-                                self.test_value(rs, rule, op, target, v, (n, i), Tv::Memo(r), msg);
+                            global |= self.test_value(
+                                rs,
+                                rule,
+                                op,
+                                target,
+                                v,
+                                (n, i),
+                                Tv::Memo(r),
+                                gated,
+                                msg,
+                            );
                         }
                     }
                 } else {
                     let r =
                         self.memo
                             .get(&self.d.values, &rs.chains, &rs.transform, slot, rule.chain);
-                    global |=
-                        self.test_value(rs, rule, op, target, v, (rule.chain, 0), Tv::Memo(r), msg);
+                    global |= self.test_value(
+                        rs,
+                        rule,
+                        op,
+                        target,
+                        v,
+                        (rule.chain, 0),
+                        Tv::Memo(r),
+                        gated,
+                        msg,
+                    );
                 }
             }
             _ if rule.chain == crate::ruleset::chain::ChainTrie::ROOT => {
@@ -476,6 +523,7 @@ impl Transaction {
                     v,
                     (rule.chain, 0),
                     Tv::Val(v.val),
+                    false,
                     msg,
                 );
             }
@@ -493,12 +541,14 @@ impl Transaction {
                                 v,
                                 (*n, i),
                                 Tv::Owned(b),
+                                false,
                                 msg,
                             );
                         }
                     }
                 } else if let Some((n, b, _)) = steps.last() {
-                    global |= self.test_value(rs, rule, op, target, v, (*n, 0), Tv::Owned(b), msg);
+                    global |=
+                        self.test_value(rs, rule, op, target, v, (*n, 0), Tv::Owned(b), false, msg);
                 }
             }
         }
@@ -565,9 +615,21 @@ impl Transaction {
                     let VVal::Slot(slot) = v.val else {
                         continue;
                     };
-                    let r =
-                        self.memo
-                            .get(&self.d.values, &rs.chains, &rs.transform, slot, rule.chain);
+                    // A value the chain cannot change beyond ASCII case has the candidate
+                    // bits of its raw form (the prefilter ignores ASCII case): no need to
+                    // transform it.
+                    let node =
+                        if self
+                            .memo
+                            .chain_is_quiet(&self.d.values, &rs.chains, slot, rule.chain)
+                        {
+                            crate::ruleset::chain::ChainTrie::ROOT
+                        } else {
+                            rule.chain
+                        };
+                    let r = self
+                        .memo
+                        .get(&self.d.values, &rs.chains, &rs.transform, slot, node);
                     let b = self.memo.scan(&self.d.values, r, &rs.prefilter) as usize;
                     let (Some(bits), Some(acc)) = (
                         self.memo.bits.get(b..b + words),

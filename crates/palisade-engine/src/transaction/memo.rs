@@ -2,12 +2,18 @@
 //! and a chain reuses its prefix's result (`t:urlDecodeUni,t:lowercase` starts from the memoised
 //! `t:urlDecodeUni`). Only values that cannot change during the transaction (request data)
 //! have slots; `TX` and other mutable values are transformed without the memo.
+//!
+//! The memo also keeps, per slot, the trigger classes its value holds
+//! ([`palisade_transform::Triggers::present_in`], one pass over the bytes, computed on first use):
+//! with the chain's classes ([`ChainTrie::triggers`]) they tell whether the chain can change the
+//! value beyond ASCII case ([`Memo::chain_is_quiet`]).
 
 use std::borrow::Cow;
 
 use crate::collection::values::{Slot, ValueTable};
 use crate::ruleset::chain::{ChainTrie, NodeId};
 use crate::transform::{TransformSettings, apply, apply_into};
+use palisade_transform::Triggers;
 
 const NONE: u32 = u32::MAX;
 
@@ -45,6 +51,9 @@ pub struct Memo {
     pub(crate) prof: Option<MemoProfile>,
     /// The chain nodes a lookup still has to compute (kept to reuse its allocation).
     path: Vec<NodeId>,
+    /// Per slot: the raw bits of the value's trigger classes, 0 when not computed yet (a
+    /// computed set is never empty: it holds the class of the *always* transformations).
+    classes: Vec<u32>,
     /// Where a transformation step writes a changed value before it is appended to `bytes`
     /// (kept, so that steps do not allocate).
     scratch: Vec<u8>,
@@ -85,6 +94,39 @@ impl Memo {
         self.entries.clear();
         self.bytes.clear();
         self.bits.clear();
+        self.classes.clear();
+    }
+
+    /// Whether the chain `node` leaves `slot`'s value as it is up to ASCII case: the value holds
+    /// none of the chain's trigger bytes (see [`palisade_transform::Triggers`]). The value's
+    /// classes are computed on the first call for a slot and kept for the transaction (a slot's
+    /// value never changes).
+    #[inline]
+    pub fn chain_is_quiet(
+        &mut self,
+        values: &ValueTable,
+        chains: &ChainTrie,
+        slot: Slot,
+        node: NodeId,
+    ) -> bool {
+        if node == ChainTrie::ROOT {
+            return true;
+        }
+        let i = slot.0 as usize;
+        let known = self.classes.get(i).copied().unwrap_or(0);
+        let present = if known != 0 {
+            Triggers::from_bits(known)
+        } else {
+            let t = Triggers::present_in(values.get(slot));
+            if self.classes.len() <= i {
+                self.classes.resize(i + 1, 0);
+            }
+            if let Some(c) = self.classes.get_mut(i) {
+                *c = t.bits();
+            }
+            t
+        };
+        !chains.triggers(node).may_change(present)
     }
 
     fn find(&self, slot: Slot, node: NodeId) -> Option<u32> {
