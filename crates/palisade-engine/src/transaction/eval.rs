@@ -592,8 +592,33 @@ impl Transaction {
     /// chain and state of the data.
     fn group_candidate(&mut self, rs: &Ruleset, rule: &CompiledRule, list: (u32, u32)) -> bool {
         let ts = rule.target_set as usize;
-        let node = rule.chain.0;
         let epoch = self.d.epoch;
+        // A chain that meets none of the trigger classes of the list's values leaves each of
+        // them as it is up to ASCII case: it shares the raw values' union (node ROOT), computed
+        // once per target set instead of once per chain.
+        let classes = match self.lists.classes(rule.target_set) {
+            Some(c) => palisade_transform::Triggers::from_bits(c),
+            None => {
+                let mut c = palisade_transform::Triggers::NONE;
+                for i in list.0..list.1 {
+                    if let Some((_, v)) = self.lists.item(i)
+                        && let VVal::Slot(slot) = v.val
+                    {
+                        c = c.union(self.memo.value_triggers(&self.d.values, slot));
+                    }
+                }
+                // Never 0 once a value is seen: the *always* class is in every value's set
+                // (an empty list keeps 0 and is recomputed, for nothing).
+                self.lists.set_classes(rule.target_set, c.bits());
+                c
+            }
+        };
+        let chain = if rs.chains.triggers(rule.chain).may_change(classes) {
+            rule.chain
+        } else {
+            crate::ruleset::chain::ChainTrie::ROOT
+        };
+        let node = chain.0;
         if self.group_bits.len() <= ts {
             self.group_bits.resize_with(ts + 1, Vec::new);
         }
@@ -618,15 +643,14 @@ impl Transaction {
                     // A value the chain cannot change beyond ASCII case has the candidate
                     // bits of its raw form (the prefilter ignores ASCII case): no need to
                     // transform it.
-                    let node =
-                        if self
-                            .memo
-                            .chain_is_quiet(&self.d.values, &rs.chains, slot, rule.chain)
-                        {
-                            crate::ruleset::chain::ChainTrie::ROOT
-                        } else {
-                            rule.chain
-                        };
+                    let node = if self
+                        .memo
+                        .chain_is_quiet(&self.d.values, &rs.chains, slot, chain)
+                    {
+                        crate::ruleset::chain::ChainTrie::ROOT
+                    } else {
+                        chain
+                    };
                     let r = self
                         .memo
                         .get(&self.d.values, &rs.chains, &rs.transform, slot, node);

@@ -112,21 +112,26 @@ impl Memo {
         if node == ChainTrie::ROOT {
             return true;
         }
+        let present = self.value_triggers(values, slot);
+        !chains.triggers(node).may_change(present)
+    }
+
+    /// The trigger classes `slot`'s value holds (computed on first use, then kept).
+    #[inline]
+    pub fn value_triggers(&mut self, values: &ValueTable, slot: Slot) -> Triggers {
         let i = slot.0 as usize;
         let known = self.classes.get(i).copied().unwrap_or(0);
-        let present = if known != 0 {
-            Triggers::from_bits(known)
-        } else {
-            let t = Triggers::present_in(values.get(slot));
-            if self.classes.len() <= i {
-                self.classes.resize(i + 1, 0);
-            }
-            if let Some(c) = self.classes.get_mut(i) {
-                *c = t.bits();
-            }
-            t
-        };
-        !chains.triggers(node).may_change(present)
+        if known != 0 {
+            return Triggers::from_bits(known);
+        }
+        let t = Triggers::present_in(values.get(slot));
+        if self.classes.len() <= i {
+            self.classes.resize(i + 1, 0);
+        }
+        if let Some(c) = self.classes.get_mut(i) {
+            *c = t.bits();
+        }
+        t
     }
 
     fn find(&self, slot: Slot, node: NodeId) -> Option<u32> {

@@ -5,6 +5,10 @@
 //! they resolve those collections and test each value's name against the exclusions once,
 //! instead of once per rule (and twice for a rule the prefilter could not skip whole).
 //!
+//! A list also keeps, once asked, the union of its values' trigger classes
+//! ([`palisade_transform::Triggers`]): a chain that meets none of them leaves every value of the
+//! list as it is up to ASCII case, so every such chain shares the list's raw candidate bits.
+//!
 //! [`CompiledRule::target_set`]: crate::ruleset::rule::CompiledRule::target_set
 
 use super::resolve::Visit;
@@ -19,6 +23,8 @@ struct ListEntry {
     /// False when a value or name lives in the scratch buffer (which the next resolution
     /// overwrites): rules then resolve their targets themselves.
     usable: bool,
+    /// The raw bits of the union of the values' trigger classes; 0 when not computed yet.
+    classes: u32,
 }
 
 /// The per-transaction cache of visit lists.
@@ -70,9 +76,24 @@ impl VisitLists {
                 start,
                 end,
                 usable,
+                classes: 0,
             });
         }
         usable.then_some((start, end))
+    }
+
+    /// The union of the trigger classes of target set `ts`'s list, if recorded (for the list
+    /// of the current epoch: [`VisitLists::find`] found it).
+    pub fn classes(&self, ts: u32) -> Option<u32> {
+        let e = self.index.get(ts as usize).copied().flatten()?;
+        (e.classes != 0).then_some(e.classes)
+    }
+
+    /// Records the union of the trigger classes of target set `ts`'s list.
+    pub fn set_classes(&mut self, ts: u32, classes: u32) {
+        if let Some(Some(e)) = self.index.get_mut(ts as usize) {
+            e.classes = classes;
+        }
     }
 
     /// Item `i`.
