@@ -9,6 +9,7 @@ use palisade_seclang::{MacroSegment, MacroString, RuleSource};
 use crate::operators::geo_lookup::{GeoDatabase, GeoRecord};
 use crate::operators::pm::Pm;
 use crate::pcre::{PcreError, PcreRegex, RegexLimits};
+use crate::prefilter::{Literals, regex_literals};
 
 /// Compiled operator parts shared by the rules of one ruleset: `@pm`/`@pmFromFile` with the
 /// same phrases (CRS v4 reads `unix-shell.data` and `lfi-os-files.data` twice each) and
@@ -19,7 +20,7 @@ use crate::pcre::{PcreError, PcreRegex, RegexLimits};
 #[derive(Debug, Default)]
 pub struct CompileCache {
     pm: Mutex<Vec<Arc<Pm>>>,
-    regex: Mutex<Vec<(RegexLimits, Arc<PcreRegex>)>>,
+    regex: Mutex<Vec<(RegexLimits, Arc<PcreRegex>, Literals)>>,
 }
 
 impl CompileCache {
@@ -43,24 +44,27 @@ impl CompileCache {
         Ok(pm)
     }
 
-    /// The regex `PcreRegex::new(pattern, false, limits)`: a shared one if it was compiled.
+    /// The regex `PcreRegex::new(pattern, false, limits)` and its literals
+    /// ([`regex_literals`] of its HIR): shared ones if the pattern was compiled.
     pub(crate) fn regex(
         &self,
         pattern: &[u8],
         limits: &RegexLimits,
-    ) -> Result<Arc<PcreRegex>, PcreError> {
+    ) -> Result<(Arc<PcreRegex>, Literals), PcreError> {
         // `PcreRegex::new` compiles an empty pattern as `.*` and keeps that text.
         let stored: &[u8] = if pattern.is_empty() { b".*" } else { pattern };
         let mut cache = self.regex.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, re)) = cache
+        if let Some((_, re, lits)) = cache
             .iter()
-            .find(|(l, re)| l == limits && !re.caseless() && re.pattern() == stored)
+            .find(|(l, re, _)| l == limits && !re.caseless() && re.pattern() == stored)
         {
-            return Ok(Arc::clone(re));
+            return Ok((Arc::clone(re), lits.clone()));
         }
-        let re = Arc::new(PcreRegex::new(pattern, false, limits)?);
-        cache.push((*limits, Arc::clone(&re)));
-        Ok(re)
+        let (re, hir) = PcreRegex::new_with_hir(pattern, false, limits)?;
+        let re = Arc::new(re);
+        let lits = regex_literals(&hir);
+        cache.push((*limits, Arc::clone(&re), lits.clone()));
+        Ok((re, lits))
     }
 }
 
@@ -350,13 +354,15 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &b) && !Arc::ptr_eq(&a, &c));
 
         let limits = RegexLimits::default();
-        let x = cache.regex(b"a+b", &limits).unwrap();
-        let y = cache.regex(b"a+b", &limits).unwrap();
-        let z = cache.regex(b"a+c", &limits).unwrap();
+        let (x, lx) = cache.regex(b"a+bcd", &limits).unwrap();
+        let (y, ly) = cache.regex(b"a+bcd", &limits).unwrap();
+        let (z, _) = cache.regex(b"a+c", &limits).unwrap();
         assert!(Arc::ptr_eq(&x, &y) && !Arc::ptr_eq(&x, &z));
+        assert_eq!(lx, ly);
+        assert_eq!(lx, regex_literals(&x.hir()));
         // The empty pattern is `.*`, not the pattern `.*` compiled caseless or another text.
-        let e = cache.regex(b"", &limits).unwrap();
-        assert!(Arc::ptr_eq(&e, &cache.regex(b".*", &limits).unwrap()));
+        let (e, _) = cache.regex(b"", &limits).unwrap();
+        assert!(Arc::ptr_eq(&e, &cache.regex(b".*", &limits).unwrap().0));
         assert!(e.is_match(b"anything"));
     }
 }

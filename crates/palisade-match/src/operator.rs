@@ -31,6 +31,12 @@ pub(crate) trait Evaluate: Send + Sync + fmt::Debug {
     fn literals(&self) -> Literals {
         Literals::Any
     }
+
+    /// Builds whatever the operator builds on first use (regex automata) now; false only if
+    /// that failed, which load-time checks rule out.
+    fn compile_now(&self) -> bool {
+        true
+    }
 }
 
 /// A compiled part shared between rules ([`crate::CompileCache`]).
@@ -41,6 +47,10 @@ impl<T: Evaluate> Evaluate for Arc<T> {
 
     fn literals(&self) -> Literals {
         T::literals(self)
+    }
+
+    fn compile_now(&self) -> bool {
+        T::compile_now(self)
     }
 }
 
@@ -217,6 +227,15 @@ impl Operator {
     /// contains (ASCII case-insensitively) one of these literals.
     pub fn literals(&self) -> Literals {
         self.imp.literals()
+    }
+
+    /// Builds now what the operator otherwise builds on first use: the automata of
+    /// `@rx`/`@rxGlobal`/`@verify*` regexes, which [`Operator::compile`] only checks (see
+    /// [`PcreRegex`](crate::pcre::PcreRegex)). For hosts that prefer paying the whole cost at
+    /// load. Returns false only if building failed, which the checks at compile time rule
+    /// out (the operator would then not match).
+    pub fn compile_now(&self) -> bool {
+        self.imp.compile_now()
     }
 }
 

@@ -60,6 +60,10 @@ pub struct Args {
     /// Rows per table of `--profile`.
     #[arg(long, default_value_t = 25)]
     pub top: usize,
+    /// Build every regex automaton during the (timed) load instead of on first use
+    /// (`Ruleset::compile_regexes`).
+    #[arg(long)]
+    pub eager_regexes: bool,
 }
 
 /// Verdicts as the harness compares them across passes.
@@ -158,6 +162,9 @@ fn bench(args: &Args) -> Result<(), String> {
     let rss0 = rss_kib();
     let t0 = Instant::now();
     let waf = load_waf(&args.rules)?;
+    if args.eager_regexes {
+        waf.ruleset().compile_regexes();
+    }
     let load_ms = t0.elapsed().as_secs_f64() * 1e3;
     let rss_rules = rss_kib().saturating_sub(rss0);
     let rules_shown: Vec<String> = args.rules.iter().map(|p| p.display().to_string()).collect();

@@ -101,6 +101,12 @@ impl CompiledOperator {
         })
     }
 
+    /// Builds now what the operator otherwise builds on first use (regex automata; see
+    /// [`Operator::compile_now`]).
+    pub fn compile_now(&self) -> bool {
+        self.op.compile_now()
+    }
+
     /// Evaluates the operator (without negation).
     #[inline]
     pub fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {

@@ -8,6 +8,7 @@ use palisade_seclang::MacroString;
 
 use crate::context::{CompileCache, EvalContext, EvalNote, literal_text};
 use crate::pcre::{PcreError, PcreRegex, RegexLimits};
+use crate::prefilter::{Literals, regex_literals};
 
 /// How many expanded patterns a macro regex keeps compiled.
 const CACHE_SIZE: usize = 16;
@@ -27,24 +28,34 @@ pub(crate) enum RegexSource {
 }
 
 impl RegexSource {
-    /// Compiles a fixed argument now; keeps a macro argument for match time.
+    /// Checks a fixed argument now (its automata are built on first use, see
+    /// [`PcreRegex`]) and returns it with its literals ([`regex_literals`] of its HIR, computed
+    /// from the HIR the check produced); keeps a macro argument for match time
+    /// ([`Literals::Any`]).
     pub(crate) fn new(
         arg: &MacroString,
         limits: &RegexLimits,
         cache: Option<&CompileCache>,
-    ) -> Result<Self, PcreError> {
+    ) -> Result<(Self, Literals), PcreError> {
         if arg.has_macros() {
-            Ok(RegexSource::Dynamic {
-                template: arg.clone(),
-                limits: *limits,
-                cache: Mutex::new(Vec::new()),
-            })
+            Ok((
+                RegexSource::Dynamic {
+                    template: arg.clone(),
+                    limits: *limits,
+                    cache: Mutex::new(Vec::new()),
+                },
+                Literals::Any,
+            ))
         } else {
             let text = literal_text(arg);
-            Ok(RegexSource::Static(match cache {
+            let (re, lits) = match cache {
                 Some(cache) => cache.regex(text.as_bytes(), limits)?,
-                None => Arc::new(PcreRegex::new(text.as_bytes(), false, limits)?),
-            }))
+                None => {
+                    let (re, hir) = PcreRegex::new_with_hir(text.as_bytes(), false, limits)?;
+                    (Arc::new(re), regex_literals(&hir))
+                }
+            };
+            Ok((RegexSource::Static(re), lits))
         }
     }
 
@@ -88,11 +99,11 @@ impl RegexSource {
         }
     }
 
-    /// The regex when it is fixed.
-    pub(crate) fn fixed(&self) -> Option<&PcreRegex> {
+    /// Builds the automata of a fixed regex now (see [`PcreRegex::compile_now`]).
+    pub(crate) fn compile_now(&self) -> bool {
         match self {
-            RegexSource::Static(re) => Some(re),
-            RegexSource::Dynamic { .. } => None,
+            RegexSource::Static(re) => re.compile_now(),
+            RegexSource::Dynamic { .. } => true,
         }
     }
 }

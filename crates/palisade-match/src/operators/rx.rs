@@ -12,13 +12,15 @@ use super::regex_source::RegexSource;
 use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
-use crate::prefilter::{Literals, regex_literals};
+use crate::prefilter::Literals;
 
 #[derive(Debug)]
 pub(crate) struct Rx {
     source: RegexSource,
     /// `m_param.empty() && !containsMacro`: matches everything.
     always: bool,
+    /// The prefilter literals, computed from the HIR checked at load (no second parse).
+    literals: Literals,
 }
 
 impl Rx {
@@ -28,9 +30,11 @@ impl Rx {
         cache: Option<&CompileCache>,
     ) -> Result<Self, PcreError> {
         let always = !arg.has_macros() && literal_text(arg).is_empty();
+        let (source, literals) = RegexSource::new(arg, limits, cache)?;
         Ok(Rx {
-            source: RegexSource::new(arg, limits, cache)?,
+            source,
             always,
+            literals: if always { Literals::Any } else { literals },
         })
     }
 }
@@ -59,12 +63,10 @@ impl Evaluate for Rx {
     }
 
     fn literals(&self) -> Literals {
-        if self.always {
-            return Literals::Any;
-        }
-        match self.source.fixed() {
-            Some(re) => regex_literals(&re.hir()),
-            None => Literals::Any,
-        }
+        self.literals.clone()
+    }
+
+    fn compile_now(&self) -> bool {
+        self.source.compile_now()
     }
 }

@@ -15,12 +15,14 @@ use super::regex_source::RegexSource;
 use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
-use crate::prefilter::{Literals, regex_literals};
+use crate::prefilter::Literals;
 
 #[derive(Debug)]
 pub(crate) struct RxGlobal {
     source: RegexSource,
     always: bool,
+    /// The prefilter literals, computed from the HIR checked at load (no second parse).
+    literals: Literals,
 }
 
 impl RxGlobal {
@@ -30,9 +32,11 @@ impl RxGlobal {
         cache: Option<&CompileCache>,
     ) -> Result<Self, PcreError> {
         let always = !arg.has_macros() && literal_text(arg).is_empty();
+        let (source, literals) = RegexSource::new(arg, limits, cache)?;
         Ok(RxGlobal {
-            source: RegexSource::new(arg, limits, cache)?,
+            source,
             always,
+            literals: if always { Literals::Any } else { literals },
         })
     }
 }
@@ -102,12 +106,10 @@ impl Evaluate for RxGlobal {
     }
 
     fn literals(&self) -> Literals {
-        if self.always {
-            return Literals::Any;
-        }
-        match self.source.fixed() {
-            Some(re) => regex_literals(&re.hir()),
-            None => Literals::Any,
-        }
+        self.literals.clone()
+    }
+
+    fn compile_now(&self) -> bool {
+        self.source.compile_now()
     }
 }

@@ -62,6 +62,10 @@ impl Verify {
 }
 
 impl Evaluate for Verify {
+    fn compile_now(&self) -> bool {
+        self.re.compile_now()
+    }
+
     fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
         if self.empty_param && self.kind != VerifyKind::Cc {
             return false;

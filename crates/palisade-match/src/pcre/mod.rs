@@ -13,6 +13,7 @@
 mod ast;
 mod error;
 mod lower;
+mod nfa_bound;
 mod parse;
 mod regex;
 

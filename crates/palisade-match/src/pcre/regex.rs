@@ -9,9 +9,19 @@
 //! bounded length. Every candidate start is then tried in order, which is what PCRE does, and
 //! each try costs a bounded amount of work.
 //!
+//! Compilation is lazy: [`PcreRegex::new`] parses and lowers the pattern, checks everything
+//! that can fail (syntax, unsupported constructs, the NFA size limit through
+//! [`nfa_bound`](super::nfa_bound)) and keeps the text; the automata are built on the first
+//! search, once, thread-safely (`OnceLock`). Most CRS v4 patterns only run on values the
+//! prefilter lets through, so on benign traffic most are never built. A pattern whose bound
+//! exceeds the limit is built at once, so a real limit error is still reported by `new`.
+//! [`PcreRegex::compile_now`] builds the automata up front for hosts that prefer that.
+//!
 //! Known divergence: PCRE's multi-line `^` does not match after a newline that ends the
 //! subject; regex-automata's does. A pattern can only notice when `^` is followed by something
 //! that matches the empty string at the end of the subject (`^$` on `"a\n"`).
+
+use std::sync::OnceLock;
 
 use regex_automata::util::syntax;
 use regex_automata::{Anchored, Input, MatchKind, meta};
@@ -20,6 +30,7 @@ use regex_syntax::hir::{Hir, Look};
 use super::ast::Node;
 use super::error::{PcreError, PcreErrorKind};
 use super::lower::lower;
+use super::nfa_bound::nfa_bound;
 use super::parse::parse;
 
 /// Size limits for compiled regexes. Exceeding one is a compile error naming the limit.
@@ -62,9 +73,14 @@ struct Engine {
 }
 
 impl Engine {
-    fn new(node: &Node, group_base: u32, limits: &RegexLimits) -> Result<(Self, Hir), PcreError> {
-        let hir = lower(node, group_base)?;
-        let re = build(&hir, limits)?;
+    /// Builds the engine of `node`, whose lowering is `hir`.
+    fn new(
+        node: &Node,
+        hir: &Hir,
+        group_base: u32,
+        limits: &RegexLimits,
+    ) -> Result<Self, PcreError> {
+        let re = build(hir, limits)?;
         let end_fix = match start_line_placement(node, false).0 {
             Placement::Leading => Some(build(
                 &lower(&start_line_as_start(node), group_base)?,
@@ -72,7 +88,7 @@ impl Engine {
             )?),
             Placement::None | Placement::Other => None,
         };
-        Ok((Engine { re, end_fix }, hir))
+        Ok(Engine { re, end_fix })
     }
 
     /// True when the end-of-subject rule may change the answer for `hay`.
@@ -242,6 +258,99 @@ struct Lookahead {
     p_len: usize,
 }
 
+/// The automata of a pattern, built on first use.
+#[derive(Clone, Debug)]
+struct Engines {
+    main: Engine,
+    lookahead: Option<Lookahead>,
+}
+
+/// A pattern parsed, lowered and checked: everything but the automata.
+struct Analysis {
+    main_node: Node,
+    main_hir: Hir,
+    /// `Q`, its lowering, whether negated, and the length of every match of `P`.
+    lookahead: Option<(Node, Hir, bool, usize)>,
+    main_groups: usize,
+    groups: usize,
+}
+
+impl Analysis {
+    /// Parses and lowers `pattern` (already cut at NUL) and checks the trailing lookahead.
+    fn new(pattern: &[u8], caseless: bool) -> Result<Self, PcreError> {
+        let parsed = parse(pattern, caseless)?;
+        let total_groups = parsed.groups as usize + 1;
+        if !parsed.root.has_lookaround() {
+            let main_hir = lower(&parsed.root, 0)?;
+            return Ok(Analysis {
+                main_node: parsed.root,
+                main_hir,
+                lookahead: None,
+                main_groups: total_groups,
+                groups: total_groups,
+            });
+        }
+        let (p_node, q_node, negate) = split_trailing_lookahead(parsed.root)?;
+        let p_hir = lower(&p_node, 0)?;
+        let props = p_hir.properties();
+        let p_len = match (props.minimum_len(), props.maximum_len()) {
+            (Some(a), Some(b)) if a == b => a,
+            _ => {
+                return Err(PcreError {
+                    offset: 0,
+                    kind: PcreErrorKind::Unsupported(
+                        "a lookahead after a pattern whose matches differ in length",
+                    ),
+                });
+            }
+        };
+        let p_groups = count_groups(&p_node) + 1;
+        let q_hir = lower(&q_node, (p_groups - 1) as u32)?;
+        if q_hir
+            .properties()
+            .maximum_len()
+            .is_none_or(|m| m > MAX_LOOKAHEAD_LEN)
+        {
+            return Err(PcreError {
+                offset: 0,
+                kind: PcreErrorKind::Unsupported("a lookahead whose body has no bounded length"),
+            });
+        }
+        Ok(Analysis {
+            main_node: p_node,
+            main_hir: p_hir,
+            lookahead: Some((q_node, q_hir, negate, p_len)),
+            main_groups: p_groups,
+            groups: total_groups,
+        })
+    }
+
+    /// True when building cannot fail: every automaton's NFA is bounded within the limit
+    /// (the `\A` variant of a leading `^` has the main part's shape).
+    fn fits(&self, limits: &RegexLimits) -> bool {
+        let limit = limits.nfa_size as u64;
+        nfa_bound(&self.main_hir) <= limit
+            && self
+                .lookahead
+                .as_ref()
+                .is_none_or(|(_, q, _, _)| nfa_bound(q) <= limit)
+    }
+
+    /// Builds the automata.
+    fn build(&self, limits: &RegexLimits) -> Result<Engines, PcreError> {
+        let main = Engine::new(&self.main_node, &self.main_hir, 0, limits)?;
+        let lookahead = match &self.lookahead {
+            None => None,
+            Some((q_node, q_hir, negate, p_len)) => Some(Lookahead {
+                re: Engine::new(q_node, q_hir, (self.main_groups - 1) as u32, limits)?,
+                negate: *negate,
+                p_len: *p_len,
+            }),
+        };
+        Ok(Engines { main, lookahead })
+    }
+}
+
 /// A compiled pattern. Cheap to share (`Send + Sync`); searches allocate only when captures
 /// are asked for.
 ///
@@ -252,8 +361,12 @@ struct Lookahead {
 pub struct PcreRegex {
     pattern: Box<[u8]>,
     caseless: bool,
-    main: Engine,
-    lookahead: Option<Lookahead>,
+    limits: RegexLimits,
+    /// The automata, once built; `None` inside if building failed, which the size check at
+    /// load rules out (searches then find nothing rather than panic).
+    engines: OnceLock<Option<Engines>>,
+    /// Whether the pattern ends with a lookahead (`P(?=Q)`).
+    has_lookahead: bool,
     /// Groups of the main part, including group 0.
     main_groups: usize,
     /// All groups of the pattern, including group 0.
@@ -311,8 +424,7 @@ impl PcreRegex {
     /// pattern ends at its first NUL byte (PCRE reads it as a C string); `caseless` adds
     /// `PCRE2_CASELESS`.
     pub fn new(pattern: &[u8], caseless: bool, limits: &RegexLimits) -> Result<Self, PcreError> {
-        let source: &[u8] = if pattern.is_empty() { b".*" } else { pattern };
-        Self::new_raw(source, caseless, limits)
+        Self::new_with_hir(pattern, caseless, limits).map(|(re, _)| re)
     }
 
     /// Compiles `pattern` as `pcre2_compile` does directly (what `@verifyCC` uses): an empty
@@ -322,69 +434,70 @@ impl PcreRegex {
         caseless: bool,
         limits: &RegexLimits,
     ) -> Result<Self, PcreError> {
-        let source = pattern;
-        let effective = &source[..memchr::memchr(0, source).unwrap_or(source.len())];
-        let parsed = parse(effective, caseless)?;
-        let total_groups = parsed.groups as usize + 1;
+        Self::new_raw_with_hir(pattern, caseless, limits).map(|(re, _)| re)
+    }
 
-        // A single trailing lookahead: split it off.
-        if parsed.root.has_lookaround() {
-            let (p_node, q_node, negate) = split_trailing_lookahead(parsed.root)?;
-            let (main, p_hir) = Engine::new(&p_node, 0, limits)?;
-            let props = p_hir.properties();
-            let p_len = match (props.minimum_len(), props.maximum_len()) {
-                (Some(a), Some(b)) if a == b => a,
-                _ => {
-                    return Err(PcreError {
-                        offset: 0,
-                        kind: PcreErrorKind::Unsupported(
-                            "a lookahead after a pattern whose matches differ in length",
-                        ),
-                    });
-                }
-            };
-            let p_groups = count_groups(&p_node) + 1;
-            let (q, q_hir) = Engine::new(&q_node, (p_groups - 1) as u32, limits)?;
-            if q_hir
-                .properties()
-                .maximum_len()
-                .is_none_or(|m| m > MAX_LOOKAHEAD_LEN)
-            {
-                return Err(PcreError {
-                    offset: 0,
-                    kind: PcreErrorKind::Unsupported(
-                        "a lookahead whose body has no bounded length",
-                    ),
-                });
-            }
-            let (max_len, looks_left) = hir_facts(&p_hir);
-            return Ok(PcreRegex {
-                pattern: pattern.into(),
-                caseless,
-                main,
-                lookahead: Some(Lookahead {
-                    re: q,
-                    negate,
-                    p_len,
-                }),
-                main_groups: p_groups,
-                groups: total_groups,
-                max_len,
-                looks_left,
-            });
-        }
-        let (main, hir) = Engine::new(&parsed.root, 0, limits)?;
-        let (max_len, looks_left) = hir_facts(&hir);
-        Ok(PcreRegex {
+    /// [`new`](Self::new), also returning [`hir`](Self::hir) (computed anyway while the
+    /// pattern is checked, so callers that need it avoid a second parse).
+    pub fn new_with_hir(
+        pattern: &[u8],
+        caseless: bool,
+        limits: &RegexLimits,
+    ) -> Result<(Self, Hir), PcreError> {
+        let source: &[u8] = if pattern.is_empty() { b".*" } else { pattern };
+        Self::new_raw_with_hir(source, caseless, limits)
+    }
+
+    fn new_raw_with_hir(
+        pattern: &[u8],
+        caseless: bool,
+        limits: &RegexLimits,
+    ) -> Result<(Self, Hir), PcreError> {
+        let effective = &pattern[..memchr::memchr(0, pattern).unwrap_or(pattern.len())];
+        let analysis = Analysis::new(effective, caseless)?;
+        let engines = if analysis.fits(limits) {
+            OnceLock::new()
+        } else {
+            // Possibly too big: build now, so that a limit error is reported here.
+            OnceLock::from(Some(analysis.build(limits)?))
+        };
+        let (max_len, looks_left) = hir_facts(&analysis.main_hir);
+        let re = PcreRegex {
             pattern: pattern.into(),
             caseless,
-            main,
-            lookahead: None,
-            main_groups: total_groups,
-            groups: total_groups,
+            limits: *limits,
+            engines,
+            has_lookahead: analysis.lookahead.is_some(),
+            main_groups: analysis.main_groups,
+            groups: analysis.groups,
             max_len,
             looks_left,
-        })
+        };
+        Ok((re, analysis.main_hir))
+    }
+
+    /// Builds the automata now if they are not built yet (they are otherwise built on the
+    /// first search). Returns false only if building failed, which the checks of
+    /// [`new`](Self::new) rule out.
+    pub fn compile_now(&self) -> bool {
+        self.engines().is_some()
+    }
+
+    /// Whether the automata have been built.
+    pub fn is_compiled(&self) -> bool {
+        self.engines.get().is_some()
+    }
+
+    fn engines(&self) -> Option<&Engines> {
+        self.engines
+            .get_or_init(|| {
+                let source = &self.pattern[..];
+                let effective = &source[..memchr::memchr(0, source).unwrap_or(source.len())];
+                Analysis::new(effective, self.caseless)
+                    .and_then(|a| a.build(&self.limits))
+                    .ok()
+            })
+            .as_ref()
     }
 
     /// The pattern as given.
@@ -415,12 +528,7 @@ impl PcreRegex {
     fn derive_hir(&self) -> Result<Hir, PcreError> {
         let source = &self.pattern[..];
         let effective = &source[..memchr::memchr(0, source).unwrap_or(source.len())];
-        let parsed = parse(effective, self.caseless)?;
-        if parsed.root.has_lookaround() {
-            let (p_node, _, _) = split_trailing_lookahead(parsed.root)?;
-            return lower(&p_node, 0);
-        }
-        lower(&parsed.root, 0)
+        Analysis::new(effective, self.caseless).map(|a| a.main_hir)
     }
 
     /// The longest possible match, if bounded.
@@ -436,9 +544,12 @@ impl PcreRegex {
 
     /// Whether the pattern matches anywhere in `hay`.
     pub fn is_match(&self, hay: &[u8]) -> bool {
-        match &self.lookahead {
-            None => self.main.is_match(hay),
-            Some(_) => self.search_lookahead(hay, 0, false, None).is_some(),
+        let Some(en) = self.engines() else {
+            return false;
+        };
+        match &en.lookahead {
+            None => en.main.is_match(hay),
+            Some(_) => self.search_lookahead(en, hay, 0, false, None).is_some(),
         }
     }
 
@@ -449,9 +560,10 @@ impl PcreRegex {
         if start > hay.len() {
             return None;
         }
-        match &self.lookahead {
-            None => self.main.search(hay, start, anchored),
-            Some(_) => self.search_lookahead(hay, start, anchored, None),
+        let en = self.engines()?;
+        match &en.lookahead {
+            None => en.main.search(hay, start, anchored),
+            Some(_) => self.search_lookahead(en, hay, start, anchored, None),
         }
     }
 
@@ -463,10 +575,13 @@ impl PcreRegex {
         if start > hay.len() {
             return false;
         }
-        match &self.lookahead {
-            None => self.main.captures(hay, start, anchored, self.groups, slots),
+        let Some(en) = self.engines() else {
+            return false;
+        };
+        match &en.lookahead {
+            None => en.main.captures(hay, start, anchored, self.groups, slots),
             Some(_) => self
-                .search_lookahead(hay, start, anchored, Some(slots))
+                .search_lookahead(en, hay, start, anchored, Some(slots))
                 .is_some(),
         }
     }
@@ -479,12 +594,15 @@ impl PcreRegex {
         if s > e || e > hay.len() {
             return false;
         }
-        if self.lookahead.is_some() || (self.main.end_fix.is_some() && s == hay.len()) {
+        let Some(en) = self.engines() else {
+            return false;
+        };
+        if self.has_lookahead || (en.main.end_fix.is_some() && s == hay.len()) {
             return self.captures_at(hay, s, true, slots);
         }
         let input = Input::new(hay).range(s..e).anchored(Anchored::Yes);
-        let mut caps = self.main.re.create_captures();
-        self.main.re.search_captures(&input, &mut caps);
+        let mut caps = en.main.re.create_captures();
+        en.main.re.search_captures(&input, &mut caps);
         if !caps.is_match() {
             return false;
         }
@@ -495,24 +613,25 @@ impl PcreRegex {
     /// Tries every start of P in order; the first whose end satisfies the lookahead wins.
     fn search_lookahead(
         &self,
+        en: &Engines,
         hay: &[u8],
         start: usize,
         anchored: bool,
         slots: Option<&mut Slots>,
     ) -> Option<(usize, usize)> {
-        let la = self.lookahead.as_ref()?;
+        let la = en.lookahead.as_ref()?;
         let mut from = start;
         loop {
             if from > hay.len() {
                 return None;
             }
-            let (s, _) = self.main.search(hay, from, anchored)?;
+            let (s, _) = en.main.search(hay, from, anchored)?;
             let e = s + la.p_len;
             let q_matches = la.re.search(hay, e, true).is_some();
             if q_matches != la.negate {
                 if let Some(slots) = slots {
                     slots.clear();
-                    self.main.captures(hay, s, true, self.main_groups, slots);
+                    en.main.captures(hay, s, true, self.main_groups, slots);
                     slots.resize(self.groups, None);
                     if !la.negate {
                         let q_groups = self.groups - self.main_groups + 1;
@@ -572,5 +691,83 @@ fn count_groups(node: &Node) -> usize {
         Node::Lookaround { sub, .. } | Node::Repeat { sub, .. } => count_groups(sub),
         Node::Concat(items) | Node::Alt(items) => items.iter().map(count_groups).sum(),
         Node::Empty | Node::Class(_) | Node::Assert(_) => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limits() -> RegexLimits {
+        RegexLimits::default()
+    }
+
+    #[test]
+    fn automata_are_built_on_first_search_or_on_request() {
+        let re = PcreRegex::new(br"(?i)union\s+(all\s+)?select", false, &limits()).unwrap();
+        assert!(!re.is_compiled());
+        assert!(re.is_match(b"1 UNION ALL SELECT 2"));
+        assert!(re.is_compiled());
+        let eager = PcreRegex::new(br"a(b)c(?=d)", false, &limits()).unwrap();
+        assert!(!eager.is_compiled());
+        assert!(eager.compile_now() && eager.is_compiled());
+        let mut slots = Slots::new();
+        assert!(eager.captures_at(b"xabcd", 0, false, &mut slots));
+        assert_eq!(slots, vec![Some((1, 4)), Some((2, 3))]);
+    }
+
+    #[test]
+    fn errors_still_come_from_new() {
+        for bad in [&br"a(?<=b)"[..], br"(a", br"a*(?=b)", br"[z-a]"] {
+            assert!(PcreRegex::new(bad, false, &limits()).is_err());
+        }
+        // Over the size limit: reported by `new`, as when everything was built at load.
+        let small = RegexLimits {
+            nfa_size: 10_000,
+            ..limits()
+        };
+        let err = PcreRegex::new(br"(?:[a-z]{2,9}x){40}", false, &small).unwrap_err();
+        assert!(matches!(err.kind, PcreErrorKind::TooBig(_)), "{err:?}");
+        // A pattern near the limit whose bound exceeds it is built at once.
+        let near = PcreRegex::new(br"abc{300}", false, &small).unwrap();
+        assert!(near.is_compiled() && near.is_match(&[&b"ab"[..], &[b'c'; 300][..]].concat()));
+    }
+
+    #[test]
+    fn lazy_regex_is_shared_across_threads() {
+        let re = std::sync::Arc::new(
+            PcreRegex::new(br"\b(?:eval|exec)\s*\(", false, &limits()).unwrap(),
+        );
+        let handles: Vec<_> = (0..4)
+            .map(|i| {
+                let re = std::sync::Arc::clone(&re);
+                std::thread::spawn(move || {
+                    let hit = format!("x{i} exec (");
+                    re.is_match(hit.as_bytes()) && !re.is_match(b"execute")
+                })
+            })
+            .collect();
+        assert!(handles.into_iter().all(|h| h.join().unwrap()));
+        assert!(re.is_compiled());
+    }
+
+    proptest::proptest! {
+        /// A regex searched lazily answers as one whose automata were built up front.
+        #[test]
+        fn lazy_equals_eager(
+            pattern in "(?:[ab^$.]|\\\\b|\\(a\\|b\\)|[*+?]|\\(\\?:|\\)){0,10}",
+            hay in "[ab\n]{0,12}",
+        ) {
+            let (Ok(lazy), Ok(eager)) = (
+                PcreRegex::new(pattern.as_bytes(), false, &limits()),
+                PcreRegex::new(pattern.as_bytes(), false, &limits()),
+            ) else {
+                return Ok(());
+            };
+            eager.compile_now();
+            let hay = hay.as_bytes();
+            proptest::prop_assert_eq!(lazy.find_at(hay, 0, false), eager.find_at(hay, 0, false));
+            proptest::prop_assert_eq!(lazy.is_match(hay), eager.is_match(hay));
+        }
     }
 }
