@@ -19,7 +19,7 @@ use crate::operators::strings::{StringCompare, StringOp};
 use crate::operators::validate::{ValidateByteRange, ValidateUrlEncoding, ValidateUtf8Encoding};
 use crate::operators::verify::{Verify, VerifyKind};
 use crate::pcre::PcreError;
-use crate::prefilter::Literals;
+use crate::prefilter::{ByteCondition, Literals};
 
 /// What every operator implementation provides.
 pub(crate) trait Evaluate: Send + Sync + fmt::Debug {
@@ -31,6 +31,12 @@ pub(crate) trait Evaluate: Send + Sync + fmt::Debug {
     fn literals(&self) -> Literals {
         Literals::Any
     }
+
+    /// What else the prefilter may rely on: whenever [`evaluate`](Self::evaluate) returns
+    /// true, the input satisfies this byte condition (see [`crate::prefilter::bytes`]).
+    fn byte_condition(&self) -> ByteCondition {
+        ByteCondition::none()
+    }
 }
 
 /// A compiled part shared between rules ([`crate::CompileCache`]).
@@ -41,6 +47,10 @@ impl<T: Evaluate> Evaluate for Arc<T> {
 
     fn literals(&self) -> Literals {
         T::literals(self)
+    }
+
+    fn byte_condition(&self) -> ByteCondition {
+        T::byte_condition(self)
     }
 }
 
@@ -217,6 +227,13 @@ impl Operator {
     /// contains (ASCII case-insensitively) one of these literals.
     pub fn literals(&self) -> Literals {
         self.imp.literals()
+    }
+
+    /// A byte condition every input the operator matches satisfies (before negation); no
+    /// condition when none is known. Complements [`literals`](Self::literals) for operators
+    /// without usable literals.
+    pub fn byte_condition(&self) -> ByteCondition {
+        self.imp.byte_condition()
     }
 }
 

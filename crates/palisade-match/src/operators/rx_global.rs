@@ -15,6 +15,7 @@ use super::regex_source::RegexSource;
 use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
+use crate::prefilter::bytes::{ByteCondition, regex_condition};
 use crate::prefilter::{Literals, regex_literals};
 
 #[derive(Debug)]
@@ -108,6 +109,16 @@ impl Evaluate for RxGlobal {
         match self.source.fixed() {
             Some(re) => regex_literals(&re.hir()),
             None => Literals::Any,
+        }
+    }
+
+    fn byte_condition(&self) -> ByteCondition {
+        if self.always {
+            return ByteCondition::none();
+        }
+        match self.source.fixed() {
+            Some(re) => regex_condition(&re.hir()),
+            None => ByteCondition::none(),
         }
     }
 }
