@@ -19,7 +19,7 @@ use crate::operators::strings::{StringCompare, StringOp};
 use crate::operators::validate::{ValidateByteRange, ValidateUrlEncoding, ValidateUtf8Encoding};
 use crate::operators::verify::{Verify, VerifyKind};
 use crate::pcre::PcreError;
-use crate::prefilter::Literals;
+use crate::prefilter::{ByteCondition, Literals};
 
 /// What every operator implementation provides.
 pub(crate) trait Evaluate: Send + Sync + fmt::Debug {
@@ -37,6 +37,12 @@ pub(crate) trait Evaluate: Send + Sync + fmt::Debug {
     fn compile_now(&self) -> bool {
         true
     }
+
+    /// What else the prefilter may rely on: whenever [`evaluate`](Self::evaluate) returns
+    /// true, the input satisfies this byte condition (see [`crate::prefilter::bytes`]).
+    fn byte_condition(&self) -> ByteCondition {
+        ByteCondition::none()
+    }
 }
 
 /// A compiled part shared between rules ([`crate::CompileCache`]).
@@ -51,6 +57,10 @@ impl<T: Evaluate> Evaluate for Arc<T> {
 
     fn compile_now(&self) -> bool {
         T::compile_now(self)
+    }
+
+    fn byte_condition(&self) -> ByteCondition {
+        T::byte_condition(self)
     }
 }
 
@@ -236,6 +246,13 @@ impl Operator {
     /// out (the operator would then not match).
     pub fn compile_now(&self) -> bool {
         self.imp.compile_now()
+    }
+
+    /// A byte condition every input the operator matches satisfies (before negation); no
+    /// condition when none is known. Complements [`literals`](Self::literals) for operators
+    /// without usable literals.
+    pub fn byte_condition(&self) -> ByteCondition {
+        self.imp.byte_condition()
     }
 }
 

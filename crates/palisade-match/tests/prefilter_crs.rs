@@ -7,6 +7,10 @@
 //!   headers, cookies), lowercased and not. This last check also reports the share of (value,
 //!   rule) pairs the prefilter lets through. By default every attack request and every 32nd
 //!   benign one is used; set PALISADE_PREFILTER_FULL=1 for all 2,000.
+//!
+//! Operators without literals are filtered by their byte conditions (`prefilter::bytes`);
+//! the same checks cover them, and the corpus check reports how many of their (value,
+//! operator) pairs get through.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -206,6 +210,14 @@ fn bench_values_pass_through() {
     };
     let rx = kinds(&|n| n == OperatorName::Rx);
     let pm = kinds(&|n| matches!(n, OperatorName::Pm | OperatorName::PmFromFile));
+    // The operators without literals that have a byte condition instead.
+    let conditioned: Vec<usize> = (0..rules.ops.len())
+        .filter(|&i| {
+            matches!(rules.ops[i].1.literals(), Literals::Any)
+                && !rules.ops[i].1.byte_condition().is_none()
+        })
+        .collect();
+    let xss = kinds(&|n| n == OperatorName::DetectXss);
     // The @rx operators the prefilter knows literals for (the others are always candidates).
     let rx_lit: Vec<usize> = rx
         .iter()
@@ -216,6 +228,7 @@ fn bench_values_pass_through() {
         let (mut values, mut through, mut rx_through, mut rx_matched, mut pm_through) =
             (0usize, 0usize, 0usize, 0usize, 0usize);
         let (mut rx_lit_through, mut rx_lit_matched) = (0usize, 0usize);
+        let (mut cond_through, mut cond_matched, mut xss_through) = (0usize, 0usize, 0usize);
         for (i, (kind, vals)) in requests.iter().enumerate() {
             if !full && kind == "benign" && i % 32 != 0 {
                 continue;
@@ -235,6 +248,13 @@ fn bench_values_pass_through() {
                     }
                 }
                 pm_through += pm.iter().filter(|&&slot| set.contains(slot)).count();
+                xss_through += xss.iter().filter(|&&slot| set.contains(slot)).count();
+                for &slot in &conditioned {
+                    if set.contains(slot) {
+                        cond_through += 1;
+                        cond_matched += usize::from(matches(&rules.ops[slot].1, &v));
+                    }
+                }
                 for &slot in &rx_lit {
                     if set.contains(slot) {
                         rx_lit_through += 1;
@@ -265,10 +285,28 @@ fn bench_values_pass_through() {
             pct(pm_through, values * pm.len()),
             pm.len(),
         );
+        println!(
+            "  operators without literals but with a byte condition: {} ({} @detectXSS); pairs let \
+             through: {:.1}% ({:.2}% of pairs match), @detectXSS {:.1}% (before byte conditions: 100%)",
+            conditioned.len(),
+            xss.len(),
+            pct(cond_through, values * conditioned.len()),
+            pct(cond_matched, values * conditioned.len()),
+            pct(xss_through, values * xss.len()),
+        );
     }
     let stats = rules.prefilter.stats();
     println!(
-        "prefilter: {} slots, {} with literals, {} always, {} never, {} literals",
-        stats.slots, stats.with_literals, stats.always, stats.never, stats.literals
+        "prefilter: {} slots, {} with literals, {} with a byte condition, {} always, {} never, {} literals",
+        stats.slots,
+        stats.with_literals,
+        stats.conditioned,
+        stats.always,
+        stats.never,
+        stats.literals
+    );
+    assert!(
+        !conditioned.is_empty() && !xss.is_empty(),
+        "CRS has literal-less operators with byte conditions"
     );
 }

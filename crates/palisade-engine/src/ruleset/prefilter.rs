@@ -14,13 +14,25 @@
 //! node cut ruleset load from about 2 s to the regex and `@pm` compile time, and ruleset memory
 //! by over 100 MB, while scans per request fell from ~500 to ~80.
 //!
+//! Slots without usable literals — `@detectXSS`, regexes without a required literal, and the
+//! literal sets this module does not scan for (short and common, see
+//! [`GlobalPrefilterBuilder::add`]) — are not always candidates when they carry a byte
+//! condition (`palisade-match`'s [`bytes`](palisade_match::prefilter::bytes) module): a
+//! conjunction of byte classes every matching input satisfies, tested with one table lookup
+//! per byte and one mask test per condition. Such a slot is a candidate when the value holds a
+//! byte of each class. A demoted literal set implies a condition too (each of its literals
+//! holds its own bytes), which is joined to the operator's own. Classes are closed under
+//! ASCII case folding, so a value's candidates are also sound for any value equal to it up to
+//! ASCII case.
+//!
 //! The automaton is `palisade-match`'s [`LiteralDfa`] (literals cut to their first
 //! [`MAX_LITERAL`](palisade_match::prefilter::dfa::MAX_LITERAL) bytes, 16-bit transitions):
 //! about 1 MB for CRS v4 PL1's literals where `aho-corasick`'s case-insensitive DFA over the
 //! whole literals took 18 MB and a third of the load time.
 
-use palisade_match::prefilter::Literals;
+use palisade_match::prefilter::bytes::ByteFilter;
 use palisade_match::prefilter::dfa::LiteralDfa;
+use palisade_match::prefilter::{ByteCondition, Literals};
 
 /// The shortest literal worth scanning for.
 pub const MIN_LITERAL: usize = 3;
@@ -29,19 +41,23 @@ pub const MIN_LITERAL: usize = 3;
 #[derive(Debug, Default)]
 pub struct GlobalPrefilter {
     dfa: Option<LiteralDfa>,
-    /// Slots that are always candidates (no usable literal).
+    /// The byte conditions of the slots without usable literals that have one.
+    bytes: Option<ByteFilter>,
+    /// Slots that are always candidates (no usable literal, no byte condition).
     always: Vec<u64>,
     slots: usize,
     /// Number of slots with literals.
     pub with_literals: usize,
     /// Number of distinct literals.
     pub literals: usize,
+    /// Number of slots filtered by a byte condition only.
+    pub conditioned: usize,
 }
 
 /// Builds a [`GlobalPrefilter`].
 #[derive(Debug, Default)]
 pub struct GlobalPrefilterBuilder {
-    slots: Vec<Literals>,
+    slots: Vec<(Literals, ByteCondition)>,
 }
 
 impl GlobalPrefilterBuilder {
@@ -49,8 +65,17 @@ impl GlobalPrefilterBuilder {
     /// common bytes (`or`, `in`, `-`, `.`) is taken as "always a candidate": such a literal
     /// occurs in most values, so it would cost a match report per occurrence and filter out
     /// almost nothing. Short literals with a rarer byte (`<`, `'`, `${`, `/*`) stay: benign
-    /// values seldom hold them.
+    /// values seldom hold them. A demoted set still gives its byte condition
+    /// ([`ByteCondition::from_literals`]).
     pub fn add(&mut self, lits: Literals) -> u32 {
+        self.add_conditioned(lits, ByteCondition::none())
+    }
+
+    /// Adds an operator's literals and byte condition (its
+    /// [`Operator::byte_condition`](palisade_match::Operator::byte_condition)); returns its
+    /// slot. Literals are demoted as in [`add`](Self::add); when the slot ends without
+    /// literals, the condition (joined to the demoted set's) decides it.
+    pub fn add_conditioned(&mut self, lits: Literals, condition: ByteCondition) -> u32 {
         let common = |l: &[u8]| {
             l.len() < MIN_LITERAL
                 && l.iter().all(|&b| {
@@ -58,11 +83,14 @@ impl GlobalPrefilterBuilder {
                         || matches!(b, b'-' | b'.' | b'/' | b'=' | b',' | b':' | b'_' | b' ')
                 })
         };
-        let lits = match lits {
-            Literals::OneOf(v) if v.iter().any(|l| l.is_empty() || common(l)) => Literals::Any,
-            other => other,
+        let (lits, condition) = match lits {
+            Literals::OneOf(v) if v.iter().any(|l| l.is_empty() || common(l)) => {
+                let implied = ByteCondition::from_literals(&Literals::OneOf(v));
+                (Literals::Any, condition.and(&implied))
+            }
+            other => (other, condition),
         };
-        self.slots.push(lits);
+        self.slots.push((lits, condition));
         u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
     }
 
@@ -76,8 +104,10 @@ impl GlobalPrefilterBuilder {
         let mut patterns: Vec<&[u8]> = Vec::new();
         let mut pattern_slots: Vec<Vec<u32>> = Vec::new();
         let mut with_literals = 0;
-        for (slot, lits) in self.slots.iter().enumerate() {
+        let mut conditions = Vec::new();
+        for (slot, (lits, cond)) in self.slots.iter().enumerate() {
             match lits {
+                Literals::Any if !cond.is_none() => conditions.push((slot as u32, cond.clone())),
                 Literals::Any => always[slot / 64] |= 1 << (slot % 64),
                 Literals::Never => {}
                 Literals::OneOf(strings) => {
@@ -108,8 +138,12 @@ impl GlobalPrefilterBuilder {
                 .collect();
             Some(LiteralDfa::new(&pairs))
         };
+        let conditioned = conditions.len();
+        let bytes = (!conditions.is_empty()).then(|| ByteFilter::new(&conditions));
         GlobalPrefilter {
             literals,
+            conditioned,
+            bytes,
             dfa,
             always,
             slots: n,
@@ -124,7 +158,8 @@ impl GlobalPrefilter {
         self.always.len()
     }
 
-    /// True when `slot` is a candidate for every value (no usable literal).
+    /// True when `slot` is a candidate for every value (no usable literal, no byte
+    /// condition).
     pub fn is_always(&self, slot: u32) -> bool {
         self.always
             .get(slot as usize / 64)
@@ -136,9 +171,13 @@ impl GlobalPrefilter {
         self.slots
     }
 
-    /// Writes the candidate set of `value` into `out` (`words()` words).
+    /// Writes the candidate set of `value` into `out` (`words()` words). The set is also
+    /// sound for any value equal to `value` up to ASCII case.
     pub fn scan(&self, value: &[u8], out: &mut [u64]) {
         out.copy_from_slice(&self.always);
+        if let Some(bytes) = &self.bytes {
+            bytes.apply(value, out);
+        }
         let Some(dfa) = &self.dfa else { return };
         dfa.scan(value, |slot| {
             if let Some(w) = out.get_mut(slot as usize / 64) {
@@ -149,7 +188,9 @@ impl GlobalPrefilter {
 
     /// Approximate heap bytes of the automaton and tables.
     pub fn memory_usage(&self) -> usize {
-        self.dfa.as_ref().map_or(0, LiteralDfa::memory) + self.always.len() * 8
+        self.dfa.as_ref().map_or(0, LiteralDfa::memory)
+            + self.bytes.as_ref().map_or(0, ByteFilter::memory)
+            + self.always.len() * 8
     }
 }
 
@@ -174,5 +215,30 @@ mod tests {
         assert!(has(&w, sel) && has(&w, any) && !has(&w, never) && has(&w, both));
         pf.scan(b"hello", &mut w);
         assert!(!has(&w, sel) && has(&w, any) && !has(&w, both));
+    }
+
+    #[test]
+    fn byte_conditions_and_demoted_sets() {
+        use palisade_match::prefilter::ByteClass;
+        let mut b = GlobalPrefilterBuilder::default();
+        let xss = b.add_conditioned(
+            Literals::Any,
+            ByteCondition::new(vec![ByteClass::of(b"<=")]),
+        );
+        // Demoted (short, common) but its bytes still count: `or` or `-`.
+        let short = b.add(Literals::one_of(vec![b"or".to_vec(), b"-".to_vec()]));
+        let pf = b.build();
+        assert_eq!(pf.conditioned, 2);
+        assert!(!pf.is_always(xss) && !pf.is_always(short));
+        let mut w = vec![0; pf.words()];
+        let has = |w: &[u64], s: u32| w[s as usize / 64] & (1 << (s % 64)) != 0;
+        pf.scan(b"a=b", &mut w);
+        assert!(has(&w, xss) && !has(&w, short));
+        pf.scan(b"1 OR 2", &mut w);
+        assert!(!has(&w, xss) && has(&w, short));
+        pf.scan(b"a-b", &mut w);
+        assert!(!has(&w, xss) && has(&w, short));
+        pf.scan(b"hello", &mut w);
+        assert!(!has(&w, xss) && !has(&w, short));
     }
 }

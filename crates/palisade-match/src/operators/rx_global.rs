@@ -16,6 +16,7 @@ use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
 use crate::prefilter::Literals;
+use crate::prefilter::bytes::{ByteCondition, regex_condition};
 
 #[derive(Debug)]
 pub(crate) struct RxGlobal {
@@ -111,5 +112,15 @@ impl Evaluate for RxGlobal {
 
     fn compile_now(&self) -> bool {
         self.source.compile_now()
+    }
+
+    fn byte_condition(&self) -> ByteCondition {
+        if self.always {
+            return ByteCondition::none();
+        }
+        match self.source.fixed() {
+            Some(re) => regex_condition(&re.hir()),
+            None => ByteCondition::none(),
+        }
     }
 }

@@ -3,7 +3,9 @@
 //! - [`PrefilterBuilder`] takes operators (or their [`Literals`]); each gets a slot.
 //! - [`Prefilter::scan`] runs one Aho-Corasick automaton (a full DFA, ASCII
 //!   case-insensitive, all overlapping occurrences; see [`dfa`]) over a value and fills a
-//!   [`CandidateSet`] with the slots whose literals occur, plus every slot without literals.
+//!   [`CandidateSet`] with the slots whose literals occur, plus every slot without literals
+//!   whose [`ByteCondition`] the value satisfies (see [`bytes`]); a slot with neither is
+//!   always a candidate.
 //!
 //! Soundness is the contract: whenever an operator matches a value, its slot is in the
 //! candidate set (an operator with no usable literal is always a candidate; one that can never
@@ -24,13 +26,16 @@
 //! assert!(!set.contains(select) && set.contains(any));
 //! ```
 
+pub mod bytes;
 pub mod dfa;
 mod literals;
 
 use std::collections::BTreeMap;
 
+use bytes::ByteFilter;
 use dfa::LiteralDfa;
 
+pub use bytes::{ByteClass, ByteCondition};
 pub use literals::{Literals, regex_literals};
 
 use crate::operator::Operator;
@@ -97,7 +102,7 @@ impl CandidateSet {
 /// Collects slots and builds a [`Prefilter`].
 #[derive(Clone, Debug, Default)]
 pub struct PrefilterBuilder {
-    slots: Vec<Literals>,
+    slots: Vec<(Literals, ByteCondition)>,
 }
 
 /// Counts describing a prefilter, for coverage reports.
@@ -107,8 +112,10 @@ pub struct PrefilterStats {
     pub slots: usize,
     /// Slots with literals (filtered by the scan).
     pub with_literals: usize,
-    /// Slots without usable literals (always candidates).
+    /// Slots without usable literals nor byte condition (always candidates).
     pub always: usize,
+    /// Slots without usable literals but with a byte condition.
+    pub conditioned: usize,
     /// Slots that can never match (never candidates).
     pub never: usize,
     /// Distinct literals (before they are cut to [`dfa::MAX_LITERAL`] bytes).
@@ -127,13 +134,19 @@ impl PrefilterBuilder {
 
     /// Adds a slot with these literals; returns its index (0, 1, 2, … in order).
     pub fn add(&mut self, literals: Literals) -> usize {
-        self.slots.push(literals);
+        self.add_conditioned(literals, ByteCondition::none())
+    }
+
+    /// Adds a slot with these literals and a byte condition (used when the literals are
+    /// `Any`); returns its index.
+    pub fn add_conditioned(&mut self, literals: Literals, condition: ByteCondition) -> usize {
+        self.slots.push((literals, condition));
         self.slots.len() - 1
     }
 
-    /// Adds a slot for `op` (its [`Operator::literals`]).
+    /// Adds a slot for `op` (its [`Operator::literals`] and [`Operator::byte_condition`]).
     pub fn add_operator(&mut self, op: &Operator) -> usize {
-        self.add(op.literals())
+        self.add_conditioned(op.literals(), op.byte_condition())
     }
 
     /// Builds the automaton.
@@ -147,8 +160,13 @@ impl PrefilterBuilder {
             slots: n,
             ..PrefilterStats::default()
         };
-        for (slot, lits) in self.slots.iter().enumerate() {
+        let mut conditions = Vec::new();
+        for (slot, (lits, cond)) in self.slots.iter().enumerate() {
             match lits {
+                Literals::Any if !cond.is_none() => {
+                    conditions.push((slot as u32, cond.clone()));
+                    stats.conditioned += 1;
+                }
                 Literals::Any => {
                     always.insert(slot);
                     stats.always += 1;
@@ -181,7 +199,13 @@ impl PrefilterBuilder {
             stats.states = d.states();
             stats.memory = d.memory();
         }
-        Prefilter { dfa, always, stats }
+        let bytes = ByteFilter::new(&conditions);
+        Prefilter {
+            dfa,
+            bytes,
+            always,
+            stats,
+        }
     }
 }
 
@@ -189,6 +213,7 @@ impl PrefilterBuilder {
 #[derive(Clone, Debug)]
 pub struct Prefilter {
     dfa: Option<LiteralDfa>,
+    bytes: ByteFilter,
     always: CandidateSet,
     stats: PrefilterStats,
 }
@@ -198,6 +223,7 @@ impl Prefilter {
     pub fn scan(&self, value: &[u8], out: &mut CandidateSet) {
         out.words.clear();
         out.words.extend_from_slice(&self.always.words);
+        self.bytes.apply(value, &mut out.words);
         let Some(dfa) = &self.dfa else { return };
         let words = &mut out.words;
         dfa.scan(value, |slot| {

@@ -1,0 +1,452 @@
+//! Byte-level necessary conditions, for operators without usable literals.
+//!
+//! A [`ByteCondition`] is a conjunction of [`ByteClass`]es: "whenever the operator matches,
+//! the input holds a byte of every class". It is weaker than a literal set but costs almost
+//! nothing to test: a [`ByteFilter`] ORs one table entry per input byte into a bitmask of
+//! the classes seen, then each conditioned slot is one AND and one compare.
+//!
+//! Every class is closed under ASCII case folding (`a` in a class means `A` is too), so a
+//! condition that holds for a value holds for any value equal to it up to ASCII case: the
+//! engine may scan a raw value and use the result for its lowercased form.
+//!
+//! Where conditions come from (each argument is in the function that derives it):
+//! - [`regex_condition`]: the regex HIR. Every match of a literal contains each of its bytes,
+//!   of a class one of its bytes; a concatenation needs what each item needs; a repetition
+//!   with a minimum of at least one needs what its item needs; one with a minimum of zero,
+//!   an empty match or an assertion needs nothing; an alternation needs, for each choice of
+//!   one required class per branch, the union of those classes (whatever branch matched, its
+//!   class is inside the union).
+//! - [`ByteCondition::from_literals`]: a set of required literals (one of them occurs): for
+//!   each position k, the union over the literals of their k-th byte (the last one for the
+//!   shorter literals) is required — whichever literal occurs contributes a byte to it. This
+//!   serves the short literal sets the engine does not scan for (`or`, `-`).
+//! - `@detectXSS` (see `operators/libinjection.rs`): the input holds `<` or `=`.
+//!
+//! Dropping a class from a conjunction only weakens it, so every bound below (classes per
+//! condition, classes per filter) is kept by dropping classes, never by guessing.
+
+use super::Literals;
+
+/// A set of bytes (256 bits), closed under ASCII case folding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ByteClass([u64; 4]);
+
+impl ByteClass {
+    /// The empty class.
+    pub const EMPTY: ByteClass = ByteClass([0; 4]);
+
+    /// The class of these bytes and their ASCII case variants.
+    pub fn of(bytes: &[u8]) -> ByteClass {
+        let mut c = ByteClass::EMPTY;
+        for &b in bytes {
+            c.insert(b);
+        }
+        c
+    }
+
+    /// Adds `b` and its other ASCII case.
+    pub fn insert(&mut self, b: u8) {
+        for x in [b, b.to_ascii_lowercase(), b.to_ascii_uppercase()] {
+            self.0[usize::from(x >> 6)] |= 1 << (x & 63);
+        }
+    }
+
+    /// True when `b` is in the class.
+    pub fn contains(&self, b: u8) -> bool {
+        self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
+    }
+
+    /// The union of two classes.
+    pub fn union(&self, other: &ByteClass) -> ByteClass {
+        let mut out = *self;
+        for (a, b) in out.0.iter_mut().zip(other.0) {
+            *a |= b;
+        }
+        out
+    }
+
+    /// True when every byte of `self` is in `other`.
+    pub fn is_subset(&self, other: &ByteClass) -> bool {
+        self.0.iter().zip(other.0).all(|(a, b)| a & !b == 0)
+    }
+
+    /// The number of bytes.
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// True when the class holds no byte.
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|&w| w == 0)
+    }
+
+    /// The bytes, in increasing order.
+    pub fn bytes(&self) -> impl Iterator<Item = u8> + '_ {
+        (0..=255u8).filter(|&b| self.contains(b))
+    }
+
+    /// How often benign values hold a byte of the class, as a rough weight (lower is rarer):
+    /// letters, digits and spaces are in almost every value, a few separators in many.
+    fn commonness(&self) -> u32 {
+        self.bytes()
+            .map(|b| {
+                if b.is_ascii_alphanumeric() || b == b' ' {
+                    64
+                } else if matches!(b, b'-' | b'.' | b'_' | b'/' | b',' | b':' | b'+' | b'%') {
+                    16
+                } else {
+                    1
+                }
+            })
+            .sum()
+    }
+}
+
+/// Most classes kept in one condition (the rarest ones).
+pub const MAX_CLASSES: usize = 4;
+/// Classes with more bytes than this are dropped (they hold almost every byte).
+const MAX_CLASS_LEN: usize = 160;
+/// Classes tried per alternation (the k-th rarest class of every branch, joined).
+const ALT_CLASSES: usize = 3;
+
+/// A conjunction of byte classes every matching input satisfies (no class: no condition).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ByteCondition {
+    classes: Vec<ByteClass>,
+}
+
+impl ByteCondition {
+    /// No condition (every input may match).
+    pub fn none() -> ByteCondition {
+        ByteCondition::default()
+    }
+
+    /// The condition made of these classes (normalized: empty classes stay — an empty class
+    /// can never be satisfied — and implied or near-universal classes go).
+    pub fn new(classes: Vec<ByteClass>) -> ByteCondition {
+        let mut c = ByteCondition { classes };
+        c.normalize();
+        c
+    }
+
+    /// The classes, rarest first.
+    pub fn classes(&self) -> &[ByteClass] {
+        &self.classes
+    }
+
+    /// True when there is no condition.
+    pub fn is_none(&self) -> bool {
+        self.classes.is_empty()
+    }
+
+    /// True when `value` satisfies the condition (for tests and checks; the prefilter uses
+    /// [`ByteFilter`]).
+    pub fn holds(&self, value: &[u8]) -> bool {
+        let mut seen = ByteClass::EMPTY;
+        for &b in value {
+            seen.0[usize::from(b >> 6)] |= 1 << (b & 63);
+        }
+        self.classes
+            .iter()
+            .all(|c| !c.0.iter().zip(seen.0).all(|(a, b)| a & b == 0))
+    }
+
+    /// Both conditions.
+    pub fn and(mut self, other: &ByteCondition) -> ByteCondition {
+        self.classes.extend_from_slice(&other.classes);
+        self.normalize();
+        self
+    }
+
+    /// The condition implied by "one of these literals occurs" (see the module comment).
+    /// `Any` gives no condition; `Never` gives the unsatisfiable one.
+    pub fn from_literals(lits: &Literals) -> ByteCondition {
+        let strings = match lits {
+            Literals::Any => return ByteCondition::none(),
+            Literals::Never => return ByteCondition::new(vec![ByteClass::EMPTY]),
+            Literals::OneOf(v) => v,
+        };
+        if strings.is_empty() {
+            return ByteCondition::new(vec![ByteClass::EMPTY]);
+        }
+        if strings.iter().any(Vec::is_empty) {
+            return ByteCondition::none();
+        }
+        let longest = strings.iter().map(Vec::len).max().unwrap_or(0).min(8);
+        let classes = (0..longest)
+            .map(|k| {
+                let mut c = ByteClass::EMPTY;
+                for s in strings {
+                    if let Some(&b) = s.get(k.min(s.len() - 1)) {
+                        c.insert(b);
+                    }
+                }
+                c
+            })
+            .collect();
+        ByteCondition::new(classes)
+    }
+
+    /// Sorts rarest first, drops duplicates, classes implied by another (a superset of a
+    /// required class is required anyway), near-universal classes, and all but
+    /// [`MAX_CLASSES`].
+    fn normalize(&mut self) {
+        self.classes.retain(|c| c.len() <= MAX_CLASS_LEN);
+        self.classes
+            .sort_by_cached_key(|c| (c.commonness(), c.len(), *c));
+        self.classes.dedup();
+        let mut kept: Vec<ByteClass> = Vec::new();
+        for c in self.classes.drain(..) {
+            if !kept.iter().any(|k| k.is_subset(&c)) {
+                kept.push(c);
+            }
+        }
+        kept.truncate(MAX_CLASSES);
+        self.classes = kept;
+    }
+}
+
+/// The byte condition of a regex: every input the regex matches holds a byte of each class.
+///
+/// The HIR must describe a superset of the regex's matches (as
+/// [`PcreRegex::hir`](crate::pcre::PcreRegex::hir) does: every match of the pattern contains
+/// a match of it), so whatever a match of the HIR needs, the input needs.
+pub fn regex_condition(hir: &regex_syntax::hir::Hir) -> ByteCondition {
+    ByteCondition::new(required(hir))
+}
+
+/// The classes every match of `hir` holds a byte of (see the module comment for each case).
+fn required(hir: &regex_syntax::hir::Hir) -> Vec<ByteClass> {
+    use regex_syntax::hir::{Class, HirKind};
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => Vec::new(),
+        HirKind::Literal(lit) => lit.0.iter().map(|&b| ByteClass::of(&[b])).collect(),
+        HirKind::Class(Class::Bytes(c)) => {
+            let mut class = ByteClass::EMPTY;
+            for r in c.iter() {
+                for b in r.start()..=r.end() {
+                    class.insert(b);
+                }
+            }
+            vec![class]
+        }
+        // regex-syntax turns an alternation of single ASCII bytes into a Unicode class. A
+        // character at or above U+0080 is matched as its UTF-8 encoding, whose first byte
+        // is at least 0xC2: all lead bytes stand in for such characters.
+        HirKind::Class(Class::Unicode(c)) => {
+            let mut class = ByteClass::EMPTY;
+            for r in c.iter() {
+                for ch in u32::from(r.start())..=u32::from(r.end()).min(0x7f) {
+                    class.insert(ch as u8);
+                }
+                if u32::from(r.end()) >= 0x80 {
+                    for b in 0xc2..=0xffu8 {
+                        class.insert(b);
+                    }
+                }
+            }
+            vec![class]
+        }
+        HirKind::Capture(cap) => required(&cap.sub),
+        HirKind::Repetition(rep) if rep.min == 0 => Vec::new(),
+        HirKind::Repetition(rep) => required(&rep.sub),
+        HirKind::Concat(items) => {
+            let all: Vec<ByteClass> = items.iter().flat_map(required).collect();
+            ByteCondition::new(all).classes
+        }
+        HirKind::Alternation(alts) => {
+            let mut branches = Vec::with_capacity(alts.len());
+            for a in alts {
+                let c = ByteCondition::new(required(a)).classes;
+                if c.is_empty() {
+                    // This branch needs nothing, so neither does the alternation.
+                    return Vec::new();
+                }
+                branches.push(c);
+            }
+            (0..ALT_CLASSES)
+                .map(|k| {
+                    branches
+                        .iter()
+                        .fold(ByteClass::EMPTY, |acc, b| acc.union(&b[k.min(b.len() - 1)]))
+                })
+                .collect()
+        }
+    }
+}
+
+/// Most distinct classes one filter tracks (one bit each).
+pub const MAX_FILTER_CLASSES: usize = 64;
+
+/// Tests many conditions on a value at once: one table lookup per byte, then one mask test
+/// per distinct condition, each of which sets its slots in a candidate bitset.
+#[derive(Clone, Debug)]
+pub struct ByteFilter {
+    /// Byte → the classes (bits) holding it.
+    table: [u64; 256],
+    /// Every class bit.
+    all: u64,
+    /// (required class bits, the candidate words to OR in: (word index, bits)).
+    groups: Vec<(u64, Vec<(usize, u64)>)>,
+}
+
+impl ByteFilter {
+    /// Builds a filter over (slot, condition) pairs. A condition without classes (or whose
+    /// classes did not fit in [`MAX_FILTER_CLASSES`]) makes its slot always set.
+    pub fn new(conditions: &[(u32, ByteCondition)]) -> ByteFilter {
+        use std::collections::BTreeMap;
+        // Number the distinct classes, the most used first, so that classes dropped for
+        // lack of bits are the rarely shared ones.
+        let mut uses: BTreeMap<ByteClass, usize> = BTreeMap::new();
+        for (_, c) in conditions {
+            for class in c.classes() {
+                *uses.entry(*class).or_default() += 1;
+            }
+        }
+        let mut order: Vec<(ByteClass, usize)> = uses.into_iter().collect();
+        order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        order.truncate(MAX_FILTER_CLASSES);
+        let bit_of: BTreeMap<ByteClass, u64> = order
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| (*c, 1u64 << i))
+            .collect();
+        let mut table = [0u64; 256];
+        let mut all = 0;
+        for (class, bit) in &bit_of {
+            all |= bit;
+            for b in class.bytes() {
+                table[usize::from(b)] |= bit;
+            }
+        }
+        let mut by_mask: BTreeMap<u64, BTreeMap<usize, u64>> = BTreeMap::new();
+        for (slot, c) in conditions {
+            // Classes without a bit are dropped (a weaker condition, still necessary).
+            let mask = c
+                .classes()
+                .iter()
+                .filter_map(|class| bit_of.get(class))
+                .fold(0, |m, b| m | b);
+            let slot = *slot as usize;
+            *by_mask
+                .entry(mask)
+                .or_default()
+                .entry(slot / 64)
+                .or_default() |= 1 << (slot % 64);
+        }
+        let groups = by_mask
+            .into_iter()
+            .map(|(mask, words)| (mask, words.into_iter().collect()))
+            .collect();
+        ByteFilter { table, all, groups }
+    }
+
+    /// True when no slot is conditioned.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// Sets in `out` (a candidate bitset) the slots whose condition `value` satisfies.
+    #[inline]
+    pub fn apply(&self, value: &[u8], out: &mut [u64]) {
+        if self.groups.is_empty() {
+            return;
+        }
+        let mut seen = 0u64;
+        for chunk in value.chunks(64) {
+            for &b in chunk {
+                seen |= self.table[usize::from(b)];
+            }
+            if seen == self.all {
+                break;
+            }
+        }
+        for (mask, words) in &self.groups {
+            if mask & !seen == 0 {
+                for &(w, bits) in words {
+                    if let Some(o) = out.get_mut(w) {
+                        *o |= bits;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Heap bytes used.
+    pub fn memory(&self) -> usize {
+        2048 + self
+            .groups
+            .iter()
+            .map(|g| 32 + g.1.len() * 16)
+            .sum::<usize>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pcre::{PcreRegex, RegexLimits};
+
+    fn cond(pattern: &str) -> ByteCondition {
+        let re = PcreRegex::new(pattern.as_bytes(), false, &RegexLimits::default())
+            .unwrap_or_else(|e| panic!("{pattern}: {e}"));
+        regex_condition(&re.hir())
+    }
+
+    fn show(c: &ByteCondition) -> Vec<String> {
+        c.classes()
+            .iter()
+            .map(|k| String::from_utf8_lossy(&k.bytes().collect::<Vec<u8>>()).into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn derives_required_classes() {
+        assert_eq!(show(&cond("a<b")), ["<", "Aa", "Bb"]);
+        assert_eq!(show(&cond("[<>]x*")), ["<>"]);
+        assert_eq!(show(&cond("(?:<|=)")), ["<="]);
+        assert_eq!(show(&cond("(?:<a|=b)")), ["<=", "ABab"]);
+        assert!(cond("x?").is_none());
+        assert!(cond("(?:<|)").is_none());
+        assert!(cond(".").is_none(), "near-universal classes are dropped");
+        assert!(cond("^$").is_none());
+    }
+
+    #[test]
+    fn conditions_hold_for_matches_and_case_variants() {
+        let c = cond("(?i)on[a-z]+\\s*=");
+        assert!(c.holds(b"ONLOAD=") && c.holds(b"onload ="));
+        assert!(!c.holds(b"onload"));
+    }
+
+    #[test]
+    fn literal_sets_give_positional_classes() {
+        let c = ByteCondition::from_literals(&Literals::OneOf(vec![b"or".to_vec(), b"-".to_vec()]));
+        assert!(c.holds(b"OR") && c.holds(b"a-b"));
+        assert!(!c.holds(b"xyz"));
+        assert!(ByteCondition::from_literals(&Literals::Any).is_none());
+        assert!(!ByteCondition::from_literals(&Literals::Never).holds(b"anything"));
+    }
+
+    #[test]
+    fn filter_sets_slots_whose_condition_holds() {
+        let f = ByteFilter::new(&[
+            (0, ByteCondition::new(vec![ByteClass::of(b"<=")])),
+            (
+                1,
+                ByteCondition::new(vec![ByteClass::of(b"<"), ByteClass::of(b"x")]),
+            ),
+            (70, ByteCondition::none()),
+            (65, ByteCondition::new(vec![ByteClass::EMPTY])),
+        ]);
+        let run = |v: &[u8]| {
+            let mut out = [0u64; 2];
+            f.apply(v, &mut out);
+            out
+        };
+        assert_eq!(run(b"a=b"), [1, 1 << 6]);
+        assert_eq!(run(b"<X"), [3, 1 << 6]);
+        assert_eq!(run(b"<"), [1, 1 << 6]);
+        assert_eq!(run(b""), [0, 1 << 6]);
+    }
+}
