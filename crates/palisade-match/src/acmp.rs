@@ -69,10 +69,19 @@ pub(crate) struct Acmp {
     nodes: Vec<Node>,
     /// Children of every node, sorted by letter within a node.
     edges: Vec<(Letter, u32)>,
+    /// The root's children by input byte (`NO_CHILD` where none): the scan's most frequent
+    /// lookup, since every failure chain ends at the root.
+    root_next: Box<[u32; 256]>,
     phrases: Vec<Vec<u8>>,
 }
 
 const ROOT: u32 = 0;
+
+/// No child in [`Acmp::root_next`].
+const NO_CHILD: u32 = u32::MAX;
+
+/// Child lists up to this length are searched linearly, longer ones by binary search.
+const LINEAR_MAX: usize = 8;
 
 impl Acmp {
     /// Builds the matcher from phrases in the order ModSecurity adds them. Empty phrases are
@@ -172,16 +181,41 @@ impl Acmp {
             });
             edges.extend_from_slice(&node.children);
         }
+        let mut root_next = Box::new([NO_CHILD; 256]);
+        for (b, slot) in root_next.iter_mut().enumerate() {
+            if let Some(c) = nodes[ROOT as usize].child(input_letter(b as u8)) {
+                *slot = c;
+            }
+        }
         Acmp {
             nodes: built,
             edges,
+            root_next,
             phrases,
         }
     }
 
-    fn child(&self, node: u32, letter: Letter) -> Option<u32> {
+    /// The child of `node` for input byte `b` (whose letter is `letter`).
+    #[inline]
+    fn child(&self, node: u32, b: u8, letter: Letter) -> Option<u32> {
+        if node == ROOT {
+            let c = self.root_next[usize::from(b)];
+            return (c != NO_CHILD).then_some(c);
+        }
         let n = &self.nodes[node as usize];
-        let kids = &self.edges[n.first_edge as usize..(n.first_edge + n.edge_count) as usize];
+        let kids = self
+            .edges
+            .get(n.first_edge as usize..(n.first_edge + n.edge_count) as usize)
+            .unwrap_or(&[]);
+        if kids.len() <= LINEAR_MAX {
+            // Sorted: stop at the first letter not below the one sought.
+            for &(l, c) in kids {
+                if l >= letter {
+                    return (l == letter).then_some(c);
+                }
+            }
+            return None;
+        }
         kids.binary_search_by_key(&letter, |&(l, _)| l)
             .ok()
             .map(|i| kids[i].1)
@@ -206,7 +240,7 @@ impl Acmp {
             let letter = input_letter(b);
             let mut go_to;
             loop {
-                go_to = self.child(node, letter);
+                go_to = self.child(node, b, letter);
                 if let Some(g) = go_to
                     && self.nodes[g as usize].is_last
                 {
@@ -237,6 +271,77 @@ mod tests {
 
     fn acmp(phrases: &[&str]) -> Acmp {
         Acmp::new(phrases.iter().map(|p| p.as_bytes().to_vec()).collect())
+    }
+
+    /// The scan as it was before the root table and linear search: binary search everywhere.
+    fn find_reference<'a>(a: &'a Acmp, input: &[u8]) -> Option<&'a [u8]> {
+        let child = |node: u32, letter: Letter| {
+            let n = &a.nodes[node as usize];
+            let kids = &a.edges[n.first_edge as usize..(n.first_edge + n.edge_count) as usize];
+            kids.binary_search_by_key(&letter, |&(l, _)| l)
+                .ok()
+                .map(|i| kids[i].1)
+        };
+        let mut node = ROOT;
+        for &b in input {
+            let letter = input_letter(b);
+            let mut go_to;
+            loop {
+                go_to = child(node, letter);
+                if let Some(g) = go_to
+                    && a.nodes[g as usize].is_last
+                {
+                    return Some(a.text(g));
+                }
+                if node == ROOT {
+                    break;
+                }
+                match go_to {
+                    None => node = a.nodes[node as usize].fail,
+                    Some(_) => break,
+                }
+            }
+            if let Some(g) = go_to {
+                node = g;
+            }
+            if a.nodes[node as usize].has_output {
+                return Some(a.text(node));
+            }
+        }
+        None
+    }
+
+    fn byte() -> impl proptest::strategy::Strategy<Value = u8> {
+        proptest::prop_oneof![
+            proptest::sample::select(b"abcAB.\xe9\x00".to_vec()),
+            proptest::num::u8::ANY,
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2048))]
+        #[test]
+        fn scan_equals_binary_search_scan(
+            phrases in proptest::collection::vec(proptest::collection::vec(byte(), 0..5), 0..40),
+            input in proptest::collection::vec(byte(), 0..40),
+        ) {
+            let a = Acmp::new(phrases);
+            proptest::prop_assert_eq!(a.find(&input), find_reference(&a, &input));
+        }
+    }
+
+    #[test]
+    fn long_child_lists_use_binary_search_correctly() {
+        // The root and "x" both get more than LINEAR_MAX children.
+        let phrases: Vec<String> = (b'a'..=b'w')
+            .map(|c| format!("{}", c as char))
+            .chain((b'a'..=b'z').map(|c| format!("x{}q", c as char)))
+            .collect();
+        let refs: Vec<&str> = phrases.iter().map(String::as_str).collect();
+        let a = acmp(&refs);
+        assert_eq!(a.find(b"XZQ"), Some(&b"xzq"[..]));
+        assert_eq!(a.find(b"--m"), Some(&b"m"[..]));
+        assert_eq!(a.find(b"xz\xe9"), find_reference(&a, b"xz\xe9"));
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn apply_owned(id: TransformId, buf: Vec<u8>, ctx: &TransformContext) -> Vec
 /// before is replaced). Returns `false` when the result equals `input`: `out`'s contents are
 /// then unspecified (usually untouched). A caller that keeps one `out` across calls allocates
 /// nothing once its capacity suffices, except for the transformations that build a new value
-/// anyway (`base64Decode`, `md5`, `urlEncode`, …). The result is the one [`apply`] returns.
+/// anyway (`md5`, `urlEncode`, …). The result is the one [`apply`] returns.
 pub fn apply_into(
     id: TransformId,
     input: &[u8],
@@ -111,6 +111,7 @@ pub fn apply_into(
     use TransformId as T;
     match id {
         T::None => false,
+        T::Base64Decode => t::base64_decode::base64_decode_into(input, out),
         T::CmdLine => t::cmd_line::cmd_line_into(input, out),
         T::CompressWhitespace => t::compress_whitespace::compress_whitespace_into(input, out),
         T::CssDecode => t::css_decode::css_decode_into(input, out),

@@ -33,11 +33,32 @@ pub fn base64_decode(input: &[u8]) -> Cow<'_, [u8]> {
         Some(nul) => &input[..nul],
         None => input,
     };
-    finish(input, mbedtls_decode(data).unwrap_or_default())
+    let mut out = Vec::new();
+    if !mbedtls_decode(data, &mut out) {
+        out.clear();
+    }
+    finish(input, out)
 }
 
-/// `mbedtls_base64_decode`: `None` where mbed TLS returns an error.
-fn mbedtls_decode(src: &[u8]) -> Option<Vec<u8>> {
+/// `t:base64Decode` into `out` (see [`crate::apply_into`]): whether the value changed. Reuses
+/// `out`'s buffer instead of allocating a new one per value.
+pub(crate) fn base64_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
+    if input.is_empty() {
+        return false;
+    }
+    let data = match memchr::memchr(0, input) {
+        Some(nul) => &input[..nul],
+        None => input,
+    };
+    if !mbedtls_decode(data, out) {
+        out.clear();
+    }
+    out.as_slice() != input
+}
+
+/// `mbedtls_base64_decode` into `out` (replacing its contents): `false` where mbed TLS returns
+/// an error (`out` is then left as it was).
+fn mbedtls_decode(src: &[u8], out: &mut Vec<u8>) -> bool {
     let len = src.len();
     // First pass: validity.
     let mut equals = 0u32;
@@ -57,22 +78,23 @@ fn mbedtls_decode(src: &[u8]) -> Option<Vec<u8>> {
             continue;
         }
         if spaces {
-            return None;
+            return false;
         }
         if b == b'=' {
             equals += 1;
             if equals > 2 {
-                return None;
+                return false;
             }
         }
         let v = DEC[usize::from(b)];
         if v == 127 || (v < 64 && equals != 0) {
-            return None;
+            return false;
         }
         i += 1;
     }
     // Second pass: whole groups of four.
-    let mut out = Vec::with_capacity(len / 4 * 3);
+    out.clear();
+    out.reserve(len / 4 * 3);
     let mut keep = 3u32;
     let mut acc = 0u32;
     let mut n = 0;
@@ -92,7 +114,7 @@ fn mbedtls_decode(src: &[u8]) -> Option<Vec<u8>> {
             out.extend_from_slice(&bytes[1..1 + keep as usize]);
         }
     }
-    Some(out)
+    true
 }
 
 #[cfg(test)]
@@ -101,6 +123,26 @@ mod tests {
 
     fn d(s: &[u8]) -> Vec<u8> {
         base64_decode(s).into_owned()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn into_equals_the_borrowed_form(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b"QUJD=\r\n \0!a".to_vec()),
+                0..20,
+            ),
+            junk in proptest::collection::vec(proptest::num::u8::ANY, 0..8),
+        ) {
+            let expected = base64_decode(&bytes);
+            let mut out = junk;
+            let changed = base64_decode_into(&bytes, &mut out);
+            proptest::prop_assert_eq!(changed, matches!(expected, Cow::Owned(_)));
+            if changed {
+                proptest::prop_assert_eq!(out.as_slice(), &*expected);
+            }
+        }
     }
 
     #[test]

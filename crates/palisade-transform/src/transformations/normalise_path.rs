@@ -21,17 +21,34 @@ pub fn normalise_path(input: &[u8]) -> Cow<'_, [u8]> {
 
 /// `t:normalisePath` on an owned value, in place.
 pub(crate) fn normalise_path_owned(mut buf: Vec<u8>) -> Vec<u8> {
-    normalise_in_place(&mut buf, false);
+    if may_change(&buf, false) {
+        normalise_in_place(&mut buf, false);
+    }
     buf
 }
 
-/// Whether normalisation can change the value: only `/` (or `\` on Windows) and `.` act.
+/// Whether normalisation can change the value (`false` is exact: the value is then unchanged).
+///
+/// Why this is sound: while [`normalise_in_place`] has changed nothing, its write index equals
+/// its read index and the buffer equals the input. A step departs from a plain copy only (a) on
+/// a `\` (Windows form: turned into `/`), (b) on a `/` followed by another separator (slashes
+/// collapsed), or (c) on a `.` that ends a segment (followed by `/` or last: a self or back
+/// reference); a relative path never starts with `/`, so the "no leading slash" case needs the
+/// write index to have fallen behind, which only (a)–(c) cause; and the final trailing-slash cut
+/// applies only when the input's last byte is no separator while the output's is, which again
+/// needs a change first. So a value with none of (a)–(c) is returned as it is. The property
+/// test `may_change_false_means_unchanged` checks this against the algorithm itself.
 pub(crate) fn may_change(input: &[u8], win: bool) -> bool {
-    if win {
-        memchr::memchr3(b'/', b'.', b'\\', input).is_some()
-    } else {
-        memchr::memchr2(b'/', b'.', input).is_some()
+    if win && memchr::memchr(b'\\', input).is_some() {
+        return true;
     }
+    memchr::memchr2_iter(b'/', b'.', input).any(|i| {
+        let next = input.get(i + 1).copied();
+        match input[i] {
+            b'/' => next == Some(b'/'),
+            _ => next.is_none() || next == Some(b'/'),
+        }
+    })
 }
 
 /// The algorithm of ModSecurity's `normalize_path_inplace`, on indices: `src` reads, `dst`
@@ -175,6 +192,36 @@ mod tests {
         assert_eq!(n(b"foo/../../bar"), b"../bar");
         assert_eq!(n(b"./foo"), b"foo");
         assert_eq!(n(b"/foo/.."), b"");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn may_change_false_means_unchanged(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'/', b'.', b'\\', b'a', b'x']),
+                0..24,
+            ),
+            win: bool,
+        ) {
+            if !may_change(&bytes, win) {
+                let mut buf = bytes.clone();
+                normalise_in_place(&mut buf, win);
+                proptest::prop_assert_eq!(buf, bytes);
+            }
+        }
+    }
+
+    #[test]
+    fn may_change_flags_only_acting_sequences() {
+        assert!(!may_change(b"/index.html", false));
+        assert!(!may_change(b"text/html; q=0.5", false));
+        assert!(!may_change(b"a\\b", false));
+        assert!(may_change(b"a\\b", true));
+        assert!(may_change(b"/a//b", false));
+        assert!(may_change(b"/a/./b", false));
+        assert!(may_change(b"a.", false));
+        assert!(may_change(b"../x", false));
     }
 
     #[test]

@@ -18,7 +18,9 @@ pub fn normalise_path_win(input: &[u8]) -> Cow<'_, [u8]> {
 
 /// `t:normalisePathWin` on an owned value, in place.
 pub(crate) fn normalise_path_win_owned(mut buf: Vec<u8>) -> Vec<u8> {
-    normalise_in_place(&mut buf, true);
+    if may_change(&buf, true) {
+        normalise_in_place(&mut buf, true);
+    }
     buf
 }
 
