@@ -199,17 +199,8 @@ impl Transaction {
                 }
             }
             Collection::MatchedVars | Collection::MatchedVarsNames => {
-                let mv = &self.st.matched_vars;
-                if let Some(e) = mv
-                    .keyed_bytes(&self.st.matched_values, spelling)
-                    .next()
-                    .and_then(|i| mv.entry(i))
-                {
-                    let slot = if c == Collection::MatchedVars {
-                        e.value
-                    } else {
-                        e.key
-                    };
+                if let Some((k, v)) = self.st.newest_matched(spelling) {
+                    let slot = if c == Collection::MatchedVars { v } else { k };
                     out.extend_from_slice(self.st.matched_values.get(slot));
                 }
             }
