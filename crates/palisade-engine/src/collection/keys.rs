@@ -61,6 +61,12 @@ impl KeyInterner {
         self.get(key).unwrap_or(KeyId::NONE)
     }
 
+    /// Forgets every key, keeping the allocations.
+    pub fn clear(&mut self) {
+        self.by_hash.clear();
+        self.keys.clear();
+    }
+
     /// The number of interned keys.
     pub fn len(&self) -> usize {
         self.keys.len()

@@ -18,12 +18,19 @@ pub struct MutVar {
     /// Expiry in seconds since the epoch (`expirevar`), if any.
     pub expires_at: Option<i64>,
     node: u32,
+    /// Set (a slot not set keeps its buffers for the next variable with that id).
+    live: bool,
 }
+
+/// Buffers above this capacity are freed when a collection is cleared rather than kept for
+/// the next transaction.
+const KEEP_CAPACITY: usize = 1024;
 
 /// A mutable collection.
 #[derive(Clone, Debug)]
 pub struct MutCollection {
-    vars: Vec<Option<MutVar>>,
+    /// One slot per id; only `live` slots are variables.
+    vars: Vec<MutVar>,
     runtime_keys: KeyInterner,
     base: u32,
     order: StlOrder,
@@ -44,12 +51,25 @@ impl MutCollection {
         }
     }
 
-    /// Forgets every variable, keeping the allocations.
+    /// Forgets every variable, keeping the allocations (each slot's key and value buffers
+    /// serve the next variable with that id). Costs O(variables set since the last clear),
+    /// not O(ids): every variable ever set has its id in `node_key` (`set` pushes it;
+    /// `remove` leaves it), so marking those slots not live empties the collection. The slot
+    /// table itself is as long as the largest id, past every compile-time key once a run-time
+    /// key (`tx.header_name_920450_…`) was set.
     pub fn clear(&mut self) {
-        for v in self.vars.iter_mut() {
-            *v = None;
+        for &k in &self.node_key {
+            if let Some(v) = self.vars.get_mut(k as usize) {
+                v.live = false;
+                if v.key.capacity() > KEEP_CAPACITY {
+                    v.key = Vec::new();
+                }
+                if v.value.capacity() > KEEP_CAPACITY {
+                    v.value = Vec::new();
+                }
+            }
         }
-        self.runtime_keys = KeyInterner::default();
+        self.runtime_keys.clear();
         self.order.clear();
         self.node_key.clear();
         self.live = 0;
@@ -92,7 +112,7 @@ impl MutCollection {
 
     /// The variable with id `id`.
     pub fn get(&self, id: KeyId) -> Option<&MutVar> {
-        self.vars.get(id.0 as usize).and_then(Option::as_ref)
+        self.vars.get(id.0 as usize).filter(|v| v.live)
     }
 
     /// Sets a variable (`storeOrUpdateFirst`): an existing one keeps its key spelling and its
@@ -100,39 +120,41 @@ impl MutCollection {
     pub fn set(&mut self, id: KeyId, key: &[u8], value: &[u8]) {
         let idx = id.0 as usize;
         if self.vars.len() <= idx {
-            self.vars.resize(idx + 1, None);
+            self.vars.resize_with(idx + 1, MutVar::default);
         }
-        if let Some(Some(v)) = self.vars.get_mut(idx) {
-            v.value.clear();
-            v.value.extend_from_slice(value);
+        let Some(v) = self.vars.get_mut(idx) else {
+            return;
+        };
+        v.value.clear();
+        v.value.extend_from_slice(value);
+        if v.live {
             return;
         }
-        let node = self.order.insert(key_hash(key), id.0);
+        v.key.clear();
+        v.key.extend_from_slice(key);
+        v.expires_at = None;
+        v.node = self.order.insert(key_hash(key), id.0);
+        v.live = true;
         self.node_key.push(id.0);
-        self.vars[idx] = Some(MutVar {
-            key: key.to_vec(),
-            value: value.to_vec(),
-            expires_at: None,
-            node,
-        });
         self.live += 1;
     }
 
     /// Sets an expiry on an existing variable.
     pub fn set_expiry(&mut self, id: KeyId, at: i64) {
-        if let Some(Some(v)) = self.vars.get_mut(id.0 as usize) {
+        if let Some(v) = self.vars.get_mut(id.0 as usize).filter(|v| v.live) {
             v.expires_at = Some(at);
         }
     }
 
     /// Deletes a variable.
     pub fn remove(&mut self, id: KeyId) {
-        let Some(slot) = self.vars.get_mut(id.0 as usize) else {
+        let Some(v) = self.vars.get_mut(id.0 as usize) else {
             return;
         };
-        if slot.take().is_none() {
+        if !v.live {
             return;
         }
+        v.live = false;
         self.live -= 1;
         self.order.erase(id.0);
     }
@@ -151,7 +173,7 @@ impl MutCollection {
 
     /// Every variable, for persisting.
     pub fn iter(&self) -> impl Iterator<Item = &MutVar> {
-        self.vars.iter().filter_map(Option::as_ref)
+        self.vars.iter().filter(|v| v.live)
     }
 
     /// A hash of a key, to spot keys quickly.
@@ -163,6 +185,57 @@ impl MutCollection {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// After `clear`, a collection reads as a new one: no variable is left, whatever was
+        /// set, removed or re-set before (compile-time and run-time keys), and run-time keys
+        /// get the ids a new collection gives them.
+        #[test]
+        fn clear_forgets_everything(
+            ops in proptest::collection::vec(
+                (0u8..3, proptest::collection::vec(proptest::sample::select(b"abAB0".to_vec()), 1..4)),
+                0..40,
+            ),
+            after in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(b"abAB0".to_vec()), 1..4),
+                0..10,
+            ),
+        ) {
+            let mut compiled = KeyInterner::default();
+            compiled.intern(b"a");
+            compiled.intern(b"b0");
+            let base = compiled.len() as u32;
+            let mut used = MutCollection::new(base);
+            for (op, key) in &ops {
+                let id = used.id_for(&compiled, key);
+                match op {
+                    0 | 1 => used.set(id, key, b"v"),
+                    _ => used.remove(id),
+                }
+            }
+            used.clear();
+            proptest::prop_assert_eq!(used.len(), 0);
+            proptest::prop_assert_eq!(used.iter().count(), 0);
+            let mut order = Vec::new();
+            used.visit_order(&mut order);
+            proptest::prop_assert!(order.is_empty());
+            let mut fresh = MutCollection::new(base);
+            for key in &after {
+                let (a, b) = (used.id_for(&compiled, key), fresh.id_for(&compiled, key));
+                proptest::prop_assert_eq!(a, b);
+                proptest::prop_assert_eq!(used.get(a), fresh.get(b));
+                used.set(a, key, b"w");
+                fresh.set(b, key, b"w");
+            }
+            let (mut o1, mut o2) = (Vec::new(), Vec::new());
+            used.visit_order(&mut o1);
+            fresh.visit_order(&mut o2);
+            proptest::prop_assert_eq!(o1, o2);
+            proptest::prop_assert_eq!(used.iter().cloned().collect::<Vec<_>>(), fresh.iter().cloned().collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn set_update_remove() {

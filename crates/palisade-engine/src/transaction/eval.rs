@@ -843,18 +843,15 @@ impl Transaction {
         }
         let k = self.st.matched_values.push(name);
         let v = self.st.matched_values.push(value);
-        self.st.matched_vars.add(
-            &self.st.matched_values,
-            k,
-            v,
-            crate::collection::keys::KeyId::NONE,
-        );
+        // Indexed only when something reads `MATCHED_VARS` (`State::index_matched`).
+        self.st.matched_pending.push((k, v));
     }
 
     fn clean_matched(&mut self) {
         self.st.matched_var = None;
-        if !self.st.matched_vars.is_empty() {
+        if !self.st.matched_values.is_empty() {
             self.st.matched_vars.clear();
+            self.st.matched_pending.clear();
             self.st.matched_values.clear();
         }
     }

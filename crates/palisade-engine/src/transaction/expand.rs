@@ -8,7 +8,7 @@ use crate::collection::keys::KeyId;
 use crate::ruleset::Ruleset;
 use crate::ruleset::macros::{Macro, MacroPart, MacroVar, RuleField};
 use crate::ruleset::rule::CompiledRule;
-use crate::var::{Collection, Scalar};
+use crate::var::{Collection, Scalar, Var};
 
 impl Transaction {
     /// Expands `m` into `out`.
@@ -31,15 +31,21 @@ impl Transaction {
             match seg {
                 MacroSegment::Literal(l) => out.extend_from_slice(l.as_bytes()),
                 MacroSegment::Macro(m) => {
-                    let v = match crate::var::Var::from_name(&m.collection) {
-                        Some(crate::var::Var::Scalar(sc)) => MacroVar::Scalar(sc),
-                        Some(crate::var::Var::Collection(c)) => match &m.key {
-                            Some(k) => MacroVar::Member(c, KeyId::NONE, k.as_bytes().into()),
-                            None => MacroVar::All(c),
-                        },
-                        None => continue,
+                    // Read as `first_value` reads the compiled form (`MacroVar`), without
+                    // building it: `TX` (every CRS operator macro) without the name search.
+                    let var = if m.collection.eq_ignore_ascii_case("tx") {
+                        Some(Var::Collection(Collection::Tx))
+                    } else {
+                        Var::from_name(&m.collection)
                     };
-                    self.first_value(&v, None, &mut out, 1);
+                    match var {
+                        Some(Var::Scalar(sc)) => self.scalar_into(sc, &mut out),
+                        Some(Var::Collection(c)) => match &m.key {
+                            Some(k) => self.member_into(c, KeyId::NONE, k.as_bytes(), &mut out),
+                            None => self.all_first_into(c, &mut out),
+                        },
+                        None => {}
+                    }
                 }
             }
         }
@@ -199,17 +205,8 @@ impl Transaction {
                 }
             }
             Collection::MatchedVars | Collection::MatchedVarsNames => {
-                let mv = &self.st.matched_vars;
-                if let Some(e) = mv
-                    .keyed_bytes(&self.st.matched_values, spelling)
-                    .next()
-                    .and_then(|i| mv.entry(i))
-                {
-                    let slot = if c == Collection::MatchedVars {
-                        e.value
-                    } else {
-                        e.key
-                    };
+                if let Some((k, v)) = self.st.newest_matched(spelling) {
+                    let slot = if c == Collection::MatchedVars { v } else { k };
                     out.extend_from_slice(self.st.matched_values.get(slot));
                 }
             }
@@ -241,6 +238,19 @@ impl Transaction {
             if let Some(v) = order.first().and_then(|&id| self.st.tx.get(id)) {
                 out.extend_from_slice(&v.value);
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::var::{Collection, Var};
+
+    /// `expand_macro_string` takes `tx` (any case) as `Var::from_name` does.
+    #[test]
+    fn tx_shortcut_is_what_the_name_search_finds() {
+        for n in ["tx", "TX", "Tx", "tX"] {
+            assert_eq!(Var::from_name(n), Some(Var::Collection(Collection::Tx)));
         }
     }
 }

@@ -293,6 +293,7 @@ impl Transaction {
             Collection::MatchedVars | Collection::MatchedVarsNames => {
                 let names = c == Collection::MatchedVarsNames;
                 let name = c.name();
+                self.st.index_matched();
                 let mv = &mut self.st.matched_vars;
                 let order: Vec<u32> = match sel {
                     Selector::Key(_, spelling) => {

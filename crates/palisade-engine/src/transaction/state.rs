@@ -295,8 +295,12 @@ pub struct State {
     pub matched_var: Option<(Vec<u8>, Vec<u8>)>,
     /// Values of `MATCHED_VARS`.
     pub matched_values: ValueTable,
-    /// `MATCHED_VARS`.
+    /// `MATCHED_VARS`, indexed: the entries up to the last [`State::index_matched`].
     pub matched_vars: RequestCollection,
+    /// `MATCHED_VARS` entries (name and value slots in `matched_values`) added since the last
+    /// [`State::index_matched`]: most matches are never read through `MATCHED_VARS`, so the
+    /// index (hashing, visiting order) is built only when a target or macro reads it.
+    pub matched_pending: Vec<(Slot, Slot)>,
     /// The most severe severity seen (255: none).
     pub highest_severity: u8,
     /// A chain is being evaluated: its messages wait in `deferred` until it matched whole.
@@ -328,6 +332,7 @@ impl State {
             matched_var: None,
             matched_values: ValueTable::default(),
             matched_vars: RequestCollection::default(),
+            matched_pending: Vec::new(),
             highest_severity: 255,
             deferring: false,
             deferred: Vec::new(),
@@ -355,6 +360,7 @@ impl State {
         self.matched_var = None;
         self.matched_values.clear();
         self.matched_vars.clear();
+        self.matched_pending.clear();
         self.highest_severity = 255;
         self.deferring = false;
         self.deferred.clear();
@@ -375,8 +381,92 @@ impl State {
             .is_some_and(|w| w & (1 << (i % 64)) != 0)
     }
 
+    /// Adds the pending `MATCHED_VARS` entries to the index, in the order they matched (the
+    /// index is then what adding each entry at its match would have built).
+    pub fn index_matched(&mut self) {
+        for (k, v) in self.matched_pending.drain(..) {
+            self.matched_vars.add(
+                &self.matched_values,
+                k,
+                v,
+                crate::collection::keys::KeyId::NONE,
+            );
+        }
+    }
+
+    /// The newest `MATCHED_VARS` entry whose name is `key` (ASCII case-insensitively), as
+    /// the index's `keyed_bytes(key).next()` gives it, pending entries included.
+    pub fn newest_matched(&self, key: &[u8]) -> Option<(Slot, Slot)> {
+        if let Some(&e) = self
+            .matched_pending
+            .iter()
+            .rev()
+            .find(|(k, _)| self.matched_values.get(*k).eq_ignore_ascii_case(key))
+        {
+            return Some(e);
+        }
+        let mv = &self.matched_vars;
+        mv.keyed_bytes(&self.matched_values, key)
+            .next()
+            .and_then(|i| mv.entry(i))
+            .map(|e| (e.key, e.value))
+    }
+
     /// The open persistent collection.
     pub fn persistent(&self, p: PersistentCollection) -> Option<&OpenCollection> {
         self.persistent[p.index()].as_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collection::keys::KeyId;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        /// `MATCHED_VARS` indexed lazily reads as the index built at each match would: the
+        /// newest entry of a name (pending entries included) and, once indexed, the same
+        /// visiting order and the same entries.
+        #[test]
+        fn lazy_matched_vars_read_as_eager_ones(
+            steps in proptest::collection::vec(
+                (proptest::collection::vec(proptest::sample::select(b"aAbB:_".to_vec()), 0..4),
+                 proptest::bool::weighted(0.2)),
+                0..60,
+            ),
+            probe in proptest::collection::vec(proptest::sample::select(b"aAbB:_".to_vec()), 0..4),
+        ) {
+            let mut st = State::new(0);
+            let mut eager_values = ValueTable::default();
+            let mut eager = RequestCollection::default();
+            for (i, (name, index_now)) in steps.iter().enumerate() {
+                let value = i.to_string();
+                let k = st.matched_values.push(name);
+                let v = st.matched_values.push(value.as_bytes());
+                st.matched_pending.push((k, v));
+                let ek = eager_values.push(name);
+                let ev = eager_values.push(value.as_bytes());
+                eager.add(&eager_values, ek, ev, KeyId::NONE);
+                if *index_now {
+                    st.index_matched();
+                }
+                let want = eager
+                    .keyed_bytes(&eager_values, &probe)
+                    .next()
+                    .and_then(|i| eager.entry(i))
+                    .map(|e| eager_values.get(e.value).to_vec());
+                let got = st
+                    .newest_matched(&probe)
+                    .map(|(_, v)| st.matched_values.get(v).to_vec());
+                proptest::prop_assert_eq!(got, want);
+            }
+            st.index_matched();
+            proptest::prop_assert!(st.matched_pending.is_empty());
+            let order: Vec<u32> = st.matched_vars.visit_order().to_vec();
+            proptest::prop_assert_eq!(order, eager.visit_order().to_vec());
+            proptest::prop_assert_eq!(st.matched_vars.entries(), eager.entries());
+        }
     }
 }

@@ -5,6 +5,17 @@
 //!
 //! With `capture`, every group that took part in the first match is stored: `TX:0` the whole
 //! match, `TX:n` group n (groups above 9 too); groups that did not take part are skipped.
+//!
+//! Patterns that match every subject whole (`^.*$`, `^.*`, `.*$`, `.*`; CRS 920450 and
+//! 920451 run `^.*$` with `capture` over every header name) are not run: their answer is
+//! "match" and their only capture is `TX:0` = the whole subject. Why that is exact under
+//! ModSecurity's options (`DOTALL|MULTILINE`, see [`crate::pcre`]): `.` matches every byte
+//! (DOTALL), so the greedy `.*` starting at offset 0 takes the whole subject; `^` holds at
+//! offset 0 and `$` at the end of the subject in every mode; the leftmost match therefore
+//! starts at 0 and, being greedy and unable to fail, ends at the subject's end — for every
+//! byte string, the empty one included (group 0 is then the empty span). There are no other
+//! groups. The test `whole_subject_patterns_answer_as_the_regex_does` checks this against the
+//! compiled regex on arbitrary bytes (newlines, CR, NUL, high bytes).
 
 use palisade_seclang::MacroString;
 
@@ -22,7 +33,12 @@ pub(crate) struct Rx {
     always: bool,
     /// The prefilter literals, computed from the HIR checked at load (no second parse).
     literals: Literals,
+    /// The pattern matches every subject whole (module comment): match, `TX:0` = subject.
+    whole: bool,
 }
+
+/// Patterns that match every subject whole under `DOTALL|MULTILINE` (module comment).
+const WHOLE_SUBJECT: [&str; 4] = ["^.*$", "^.*", ".*$", ".*"];
 
 impl Rx {
     pub(crate) fn new(
@@ -30,12 +46,15 @@ impl Rx {
         limits: &RegexLimits,
         cache: Option<&CompileCache>,
     ) -> Result<Self, PcreError> {
-        let always = !arg.has_macros() && literal_text(arg).is_empty();
+        let text = (!arg.has_macros()).then(|| literal_text(arg));
+        let always = text.as_deref().is_some_and(str::is_empty);
+        let whole = text.as_deref().is_some_and(|t| WHOLE_SUBJECT.contains(&t));
         let (source, literals) = RegexSource::new(arg, limits, cache)?;
         Ok(Rx {
             source,
             always,
             literals: if always { Literals::Any } else { literals },
+            whole,
         })
     }
 }
@@ -43,6 +62,10 @@ impl Rx {
 impl Evaluate for Rx {
     fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
         if self.always {
+            return true;
+        }
+        if self.whole {
+            ctx.capture(0, input);
             return true;
         }
         let Some(re) = self.source.get(ctx) else {
@@ -78,6 +101,70 @@ impl Evaluate for Rx {
         match self.source.fixed() {
             Some(re) => regex_condition(&re.hir()),
             None => ByteCondition::none(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+    use super::*;
+    use crate::context::{Captures, NoMacros};
+    use crate::pcre::PcreRegex;
+    use proptest::prelude::*;
+
+    fn bytes() -> impl Strategy<Value = Vec<u8>> {
+        prop::collection::vec(
+            prop_oneof![
+                Just(b'\n'),
+                Just(b'\r'),
+                Just(0u8),
+                Just(0xffu8),
+                any::<u8>(),
+                prop::sample::select(b"abcXYZ-_ ".to_vec())
+            ],
+            0..40,
+        )
+    }
+
+    #[test]
+    fn only_the_listed_patterns_take_the_shortcut() {
+        let limits = RegexLimits::default();
+        for p in WHOLE_SUBJECT {
+            let rx = Rx::new(&MacroString::literal(p), &limits, None).unwrap();
+            assert!(rx.whole, "{p}");
+        }
+        for p in ["^.+$", "^.*$x", "a.*", "^.*?$", "(.*)"] {
+            let rx = Rx::new(&MacroString::literal(p), &limits, None).unwrap();
+            assert!(!rx.whole, "{p}");
+        }
+    }
+
+    proptest! {
+        /// The shortcut answers as the compiled regex does: a match, with the same captures.
+        #[test]
+        fn whole_subject_patterns_answer_as_the_regex_does(input in bytes()) {
+            let limits = RegexLimits::default();
+            for p in WHOLE_SUBJECT {
+                let rx = Rx::new(&MacroString::literal(p), &limits, None).unwrap();
+                let re = PcreRegex::new(p.as_bytes(), false, &limits).unwrap();
+                let expander = NoMacros;
+                let mut cx = EvalContext::new(&expander);
+                prop_assert_eq!(rx.evaluate(&input, &mut cx), re.is_match(&input));
+                let mut got = Captures::new();
+                let mut cx = EvalContext::new(&expander).with_captures(&mut got);
+                let hit = rx.evaluate(&input, &mut cx);
+                let mut slots = Slots::new();
+                prop_assert_eq!(hit, re.captures_at(&input, 0, false, &mut slots));
+                let want: Vec<(usize, Vec<u8>)> = slots
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, s)| s.map(|(a, b)| (i, input[a..b].to_vec())))
+                    .collect();
+                let got: Vec<(usize, Vec<u8>)> = got.tx().map(|(i, v)| (i, v.to_vec())).collect();
+                prop_assert_eq!(got, want, "pattern {}", p);
+            }
         }
     }
 }
