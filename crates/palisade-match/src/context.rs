@@ -9,6 +9,7 @@ use palisade_seclang::{MacroSegment, MacroString, RuleSource};
 use crate::operators::geo_lookup::{GeoDatabase, GeoRecord};
 use crate::operators::pm::Pm;
 use crate::pcre::{PcreError, PcreRegex, RegexLimits};
+use crate::prefilter::bytes::{ByteCondition, regex_condition};
 use crate::prefilter::{Literals, regex_literals};
 
 /// Compiled operator parts shared by the rules of one ruleset: `@pm`/`@pmFromFile` with the
@@ -20,7 +21,7 @@ use crate::prefilter::{Literals, regex_literals};
 #[derive(Debug, Default)]
 pub struct CompileCache {
     pm: Mutex<Vec<Arc<Pm>>>,
-    regex: Mutex<Vec<(RegexLimits, Arc<PcreRegex>, Literals)>>,
+    regex: Mutex<Vec<(RegexLimits, Arc<PcreRegex>, Literals, ByteCondition)>>,
 }
 
 impl CompileCache {
@@ -44,27 +45,29 @@ impl CompileCache {
         Ok(pm)
     }
 
-    /// The regex `PcreRegex::new(pattern, false, limits)` and its literals
-    /// ([`regex_literals`] of its HIR): shared ones if the pattern was compiled.
+    /// The regex `PcreRegex::new(pattern, false, limits)`, its literals ([`regex_literals`]
+    /// of its HIR) and its byte condition ([`regex_condition`] of the same HIR): shared ones
+    /// if the pattern was compiled.
     pub(crate) fn regex(
         &self,
         pattern: &[u8],
         limits: &RegexLimits,
-    ) -> Result<(Arc<PcreRegex>, Literals), PcreError> {
+    ) -> Result<(Arc<PcreRegex>, Literals, ByteCondition), PcreError> {
         // `PcreRegex::new` compiles an empty pattern as `.*` and keeps that text.
         let stored: &[u8] = if pattern.is_empty() { b".*" } else { pattern };
         let mut cache = self.regex.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some((_, re, lits)) = cache
+        if let Some((_, re, lits, cond)) = cache
             .iter()
-            .find(|(l, re, _)| l == limits && !re.caseless() && re.pattern() == stored)
+            .find(|(l, re, _, _)| l == limits && !re.caseless() && re.pattern() == stored)
         {
-            return Ok((Arc::clone(re), lits.clone()));
+            return Ok((Arc::clone(re), lits.clone(), cond.clone()));
         }
         let (re, hir) = PcreRegex::new_with_hir(pattern, false, limits)?;
         let re = Arc::new(re);
         let lits = regex_literals(&hir);
-        cache.push((*limits, Arc::clone(&re), lits.clone()));
-        Ok((re, lits))
+        let cond = regex_condition(&hir);
+        cache.push((*limits, Arc::clone(&re), lits.clone(), cond.clone()));
+        Ok((re, lits, cond))
     }
 }
 
@@ -356,14 +359,16 @@ mod tests {
         assert!(Arc::ptr_eq(&a, &b) && !Arc::ptr_eq(&a, &c));
 
         let limits = RegexLimits::default();
-        let (x, lx) = cache.regex(b"a+bcd", &limits).unwrap();
-        let (y, ly) = cache.regex(b"a+bcd", &limits).unwrap();
-        let (z, _) = cache.regex(b"a+c", &limits).unwrap();
+        let (x, lx, cx) = cache.regex(b"a+bcd", &limits).unwrap();
+        let (y, ly, cy) = cache.regex(b"a+bcd", &limits).unwrap();
+        let (z, _, _) = cache.regex(b"a+c", &limits).unwrap();
         assert!(Arc::ptr_eq(&x, &y) && !Arc::ptr_eq(&x, &z));
         assert_eq!(lx, ly);
         assert_eq!(lx, regex_literals(&x.hir()));
+        assert_eq!(cx, cy);
+        assert_eq!(cx, regex_condition(&x.hir()));
         // The empty pattern is `.*`, not the pattern `.*` compiled caseless or another text.
-        let (e, _) = cache.regex(b"", &limits).unwrap();
+        let (e, _, _) = cache.regex(b"", &limits).unwrap();
         assert!(Arc::ptr_eq(&e, &cache.regex(b".*", &limits).unwrap().0));
         assert!(e.is_match(b"anything"));
     }

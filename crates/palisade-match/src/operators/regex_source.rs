@@ -8,6 +8,7 @@ use palisade_seclang::MacroString;
 
 use crate::context::{CompileCache, EvalContext, EvalNote, literal_text};
 use crate::pcre::{PcreError, PcreRegex, RegexLimits};
+use crate::prefilter::bytes::{ByteCondition, regex_condition};
 use crate::prefilter::{Literals, regex_literals};
 
 /// How many expanded patterns a macro regex keeps compiled.
@@ -29,14 +30,14 @@ pub(crate) enum RegexSource {
 
 impl RegexSource {
     /// Checks a fixed argument now (its automata are built on first use, see
-    /// [`PcreRegex`]) and returns it with its literals ([`regex_literals`] of its HIR, computed
-    /// from the HIR the check produced); keeps a macro argument for match time
-    /// ([`Literals::Any`]).
+    /// [`PcreRegex`]) and returns it with its literals ([`regex_literals`]) and byte condition
+    /// ([`regex_condition`]), both computed from the HIR the check produced; keeps a macro
+    /// argument for match time ([`Literals::Any`], no condition).
     pub(crate) fn new(
         arg: &MacroString,
         limits: &RegexLimits,
         cache: Option<&CompileCache>,
-    ) -> Result<(Self, Literals), PcreError> {
+    ) -> Result<(Self, Literals, ByteCondition), PcreError> {
         if arg.has_macros() {
             Ok((
                 RegexSource::Dynamic {
@@ -45,17 +46,18 @@ impl RegexSource {
                     cache: Mutex::new(Vec::new()),
                 },
                 Literals::Any,
+                ByteCondition::none(),
             ))
         } else {
             let text = literal_text(arg);
-            let (re, lits) = match cache {
+            let (re, lits, cond) = match cache {
                 Some(cache) => cache.regex(text.as_bytes(), limits)?,
                 None => {
                     let (re, hir) = PcreRegex::new_with_hir(text.as_bytes(), false, limits)?;
-                    (Arc::new(re), regex_literals(&hir))
+                    (Arc::new(re), regex_literals(&hir), regex_condition(&hir))
                 }
             };
-            Ok((RegexSource::Static(re), lits))
+            Ok((RegexSource::Static(re), lits, cond))
         }
     }
 

@@ -24,7 +24,7 @@ use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
 use crate::prefilter::Literals;
-use crate::prefilter::bytes::{ByteCondition, regex_condition};
+use crate::prefilter::bytes::ByteCondition;
 
 #[derive(Debug)]
 pub(crate) struct Rx {
@@ -33,6 +33,8 @@ pub(crate) struct Rx {
     always: bool,
     /// The prefilter literals, computed from the HIR checked at load (no second parse).
     literals: Literals,
+    /// The byte condition, from the same HIR.
+    condition: ByteCondition,
     /// The pattern matches every subject whole (module comment): match, `TX:0` = subject.
     whole: bool,
 }
@@ -49,11 +51,16 @@ impl Rx {
         let text = (!arg.has_macros()).then(|| literal_text(arg));
         let always = text.as_deref().is_some_and(str::is_empty);
         let whole = text.as_deref().is_some_and(|t| WHOLE_SUBJECT.contains(&t));
-        let (source, literals) = RegexSource::new(arg, limits, cache)?;
+        let (source, literals, condition) = RegexSource::new(arg, limits, cache)?;
         Ok(Rx {
             source,
             always,
             literals: if always { Literals::Any } else { literals },
+            condition: if always {
+                ByteCondition::none()
+            } else {
+                condition
+            },
             whole,
         })
     }
@@ -95,13 +102,7 @@ impl Evaluate for Rx {
     }
 
     fn byte_condition(&self) -> ByteCondition {
-        if self.always {
-            return ByteCondition::none();
-        }
-        match self.source.fixed() {
-            Some(re) => regex_condition(&re.hir()),
-            None => ByteCondition::none(),
-        }
+        self.condition.clone()
     }
 }
 

@@ -16,7 +16,7 @@ use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
 use crate::prefilter::Literals;
-use crate::prefilter::bytes::{ByteCondition, regex_condition};
+use crate::prefilter::bytes::ByteCondition;
 
 #[derive(Debug)]
 pub(crate) struct RxGlobal {
@@ -24,6 +24,8 @@ pub(crate) struct RxGlobal {
     always: bool,
     /// The prefilter literals, computed from the HIR checked at load (no second parse).
     literals: Literals,
+    /// The byte condition, from the same HIR.
+    condition: ByteCondition,
 }
 
 impl RxGlobal {
@@ -33,11 +35,16 @@ impl RxGlobal {
         cache: Option<&CompileCache>,
     ) -> Result<Self, PcreError> {
         let always = !arg.has_macros() && literal_text(arg).is_empty();
-        let (source, literals) = RegexSource::new(arg, limits, cache)?;
+        let (source, literals, condition) = RegexSource::new(arg, limits, cache)?;
         Ok(RxGlobal {
             source,
             always,
             literals: if always { Literals::Any } else { literals },
+            condition: if always {
+                ByteCondition::none()
+            } else {
+                condition
+            },
         })
     }
 }
@@ -115,12 +122,6 @@ impl Evaluate for RxGlobal {
     }
 
     fn byte_condition(&self) -> ByteCondition {
-        if self.always {
-            return ByteCondition::none();
-        }
-        match self.source.fixed() {
-            Some(re) => regex_condition(&re.hir()),
-            None => ByteCondition::none(),
-        }
+        self.condition.clone()
     }
 }
