@@ -14,12 +14,32 @@ use crate::ruleset::settings::RuleEngine;
 use crate::var::{Collection, Scalar};
 
 /// A case-insensitive regular expression over collection keys (`ARGS:/^id_/`).
+///
+/// A pattern that is `^` followed by ASCII letters, digits, `_` and `-` only
+/// (`^_pk_ref`, `^header_name_920450_`: CRS's cookie exclusions and its restricted-header
+/// chain) is answered without the regex: such a pattern matches exactly the keys that begin
+/// with that text, ASCII case ignored (`^` is the start of the key, the regex being built
+/// without multi-line mode; none of those characters is special in a regex; case-insensitive
+/// matching without Unicode folds ASCII letters only). The proptest
+/// `literal_prefixes_match_as_the_regex_does` checks it against the compiled regex.
 #[derive(Clone, Debug)]
 pub struct KeyRegex {
     /// The compiled expression.
     pub re: regex::bytes::Regex,
     /// The source, as written.
     pub source: Box<str>,
+    /// The text after `^` when the pattern is a plain literal prefix (see above).
+    prefix: Option<Box<[u8]>>,
+}
+
+/// The literal after `^` when `pattern` is `^` plus `[A-Za-z0-9_-]+`.
+fn literal_prefix(pattern: &str) -> Option<Box<[u8]>> {
+    let rest = pattern.strip_prefix('^')?;
+    let plain = !rest.is_empty()
+        && rest
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-');
+    plain.then(|| rest.as_bytes().into())
 }
 
 impl KeyRegex {
@@ -38,13 +58,73 @@ impl KeyRegex {
             .map(|re| KeyRegex {
                 re,
                 source: pattern.into(),
+                prefix: literal_prefix(pattern),
             })
             .map_err(|e| e.to_string())
     }
 
     /// Whether the expression matches anywhere in `key`.
     pub fn is_match(&self, key: &[u8]) -> bool {
-        self.re.is_match(key)
+        match &self.prefix {
+            Some(p) => key
+                .get(..p.len())
+                .is_some_and(|head| head.eq_ignore_ascii_case(p)),
+            None => self.re.is_match(key),
+        }
+    }
+}
+
+#[cfg(test)]
+mod key_regex_tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn only_plain_prefixes_skip_the_regex() {
+        for p in ["^_pk_ref", "^header_name_920450_", "^a-b9"] {
+            assert!(KeyRegex::new(p).unwrap().prefix.is_some(), "{p}");
+        }
+        for p in [
+            "^_ga(?:_\\w+)?$",
+            "_pk_ref",
+            "^",
+            "^a.b",
+            "^a$",
+            "^pbjs-\\w+$",
+            "^a|b",
+        ] {
+            assert!(KeyRegex::new(p).unwrap().prefix.is_none(), "{p}");
+        }
+    }
+
+    proptest! {
+        /// A literal-prefix pattern answers as its compiled regex does, on any key bytes.
+        #[test]
+        fn literal_prefixes_match_as_the_regex_does(
+            lit in "[a-zA-Z0-9_-]{1,6}",
+            key in prop::collection::vec(
+                prop_oneof![
+                    prop::sample::select(b"aAbBzZ09_-\n\r".to_vec()),
+                    any::<u8>(),
+                ],
+                0..10,
+            ),
+            glue in any::<bool>(),
+        ) {
+            let pattern = format!("^{lit}");
+            let k = KeyRegex::new(&pattern).unwrap();
+            prop_assert!(k.prefix.is_some());
+            // Half the time the key starts with the literal, in another case mix.
+            let mut key = key;
+            if glue {
+                let mut head: Vec<u8> = lit.bytes().map(|b| if key.len() % 2 == 0 { b.to_ascii_uppercase() } else { b }).collect();
+                head.extend_from_slice(&key);
+                key = head;
+            }
+            prop_assert_eq!(k.is_match(&key), k.re.is_match(&key));
+        }
     }
 }
 
