@@ -8,7 +8,7 @@
 
 use palisade_seclang::MacroString;
 
-use super::regex_source::RegexSource;
+use super::regex_source::{PendingLiterals, RegexSource};
 use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
@@ -20,7 +20,7 @@ pub(crate) struct Rx {
     /// `m_param.empty() && !containsMacro`: matches everything.
     always: bool,
     /// The prefilter literals, computed from the HIR checked at load (no second parse).
-    literals: Literals,
+    literals: PendingLiterals,
 }
 
 impl Rx {
@@ -34,7 +34,7 @@ impl Rx {
         Ok(Rx {
             source,
             always,
-            literals: if always { Literals::Any } else { literals },
+            literals: PendingLiterals::new(if always { Literals::Any } else { literals }),
         })
     }
 }
@@ -63,10 +63,46 @@ impl Evaluate for Rx {
     }
 
     fn literals(&self) -> Literals {
-        self.literals.clone()
+        self.literals.take_or(|| {
+            if self.always {
+                Literals::Any
+            } else {
+                self.source.derive_literals()
+            }
+        })
     }
 
     fn compile_now(&self) -> bool {
         self.source.compile_now()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::context::CompileCache;
+
+    #[test]
+    fn literals_handed_out_at_load_equal_those_derived_later() {
+        let cache = CompileCache::new();
+        for p in [
+            r"(?i)union\s+(all\s+)?select",
+            r"abcdef(?=x)",
+            "",
+            r"^\d+$",
+            "%{tx.x}y",
+        ] {
+            let arg = if p.contains("%{") {
+                MacroString::parse(p)
+            } else {
+                MacroString::literal(p)
+            };
+            for c in [None, Some(&cache)] {
+                let rx = Rx::new(&arg, &RegexLimits::default(), c).unwrap();
+                let first = rx.literals();
+                assert_eq!(first, rx.literals(), "{p}");
+                assert_eq!(first, rx.literals(), "{p}");
+            }
+        }
     }
 }
