@@ -19,7 +19,7 @@
 
 use palisade_seclang::MacroString;
 
-use super::regex_source::RegexSource;
+use super::regex_source::{PendingLiterals, RegexSource};
 use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
@@ -32,7 +32,7 @@ pub(crate) struct Rx {
     /// `m_param.empty() && !containsMacro`: matches everything.
     always: bool,
     /// The prefilter literals, computed from the HIR checked at load (no second parse).
-    literals: Literals,
+    literals: PendingLiterals,
     /// The byte condition, from the same HIR.
     condition: ByteCondition,
     /// The pattern matches every subject whole (module comment): match, `TX:0` = subject.
@@ -55,7 +55,7 @@ impl Rx {
         Ok(Rx {
             source,
             always,
-            literals: if always { Literals::Any } else { literals },
+            literals: PendingLiterals::new(if always { Literals::Any } else { literals }),
             condition: if always {
                 ByteCondition::none()
             } else {
@@ -94,7 +94,13 @@ impl Evaluate for Rx {
     }
 
     fn literals(&self) -> Literals {
-        self.literals.clone()
+        self.literals.take_or(|| {
+            if self.always {
+                Literals::Any
+            } else {
+                self.source.derive_literals()
+            }
+        })
     }
 
     fn compile_now(&self) -> bool {
@@ -111,7 +117,7 @@ mod tests {
     #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
     use super::*;
-    use crate::context::{Captures, NoMacros};
+    use crate::context::{Captures, CompileCache, NoMacros};
     use crate::pcre::PcreRegex;
     use proptest::prelude::*;
 
@@ -165,6 +171,30 @@ mod tests {
                     .collect();
                 let got: Vec<(usize, Vec<u8>)> = got.tx().map(|(i, v)| (i, v.to_vec())).collect();
                 prop_assert_eq!(got, want, "pattern {}", p);
+            }
+        }
+    }
+
+    #[test]
+    fn literals_handed_out_at_load_equal_those_derived_later() {
+        let cache = CompileCache::new();
+        for p in [
+            r"(?i)union\s+(all\s+)?select",
+            r"abcdef(?=x)",
+            "",
+            r"^\d+$",
+            "%{tx.x}y",
+        ] {
+            let arg = if p.contains("%{") {
+                MacroString::parse(p)
+            } else {
+                MacroString::literal(p)
+            };
+            for c in [None, Some(&cache)] {
+                let rx = Rx::new(&arg, &RegexLimits::default(), c).unwrap();
+                let first = rx.literals();
+                assert_eq!(first, rx.literals(), "{p}");
+                assert_eq!(first, rx.literals(), "{p}");
             }
         }
     }

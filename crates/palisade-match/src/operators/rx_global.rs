@@ -11,7 +11,7 @@
 
 use palisade_seclang::MacroString;
 
-use super::regex_source::RegexSource;
+use super::regex_source::{PendingLiterals, RegexSource};
 use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
@@ -23,7 +23,7 @@ pub(crate) struct RxGlobal {
     source: RegexSource,
     always: bool,
     /// The prefilter literals, computed from the HIR checked at load (no second parse).
-    literals: Literals,
+    literals: PendingLiterals,
     /// The byte condition, from the same HIR.
     condition: ByteCondition,
 }
@@ -39,7 +39,7 @@ impl RxGlobal {
         Ok(RxGlobal {
             source,
             always,
-            literals: if always { Literals::Any } else { literals },
+            literals: PendingLiterals::new(if always { Literals::Any } else { literals }),
             condition: if always {
                 ByteCondition::none()
             } else {
@@ -114,7 +114,13 @@ impl Evaluate for RxGlobal {
     }
 
     fn literals(&self) -> Literals {
-        self.literals.clone()
+        self.literals.take_or(|| {
+            if self.always {
+                Literals::Any
+            } else {
+                self.source.derive_literals()
+            }
+        })
     }
 
     fn compile_now(&self) -> bool {
