@@ -200,6 +200,12 @@ impl GlobalPrefilter {
         }
     }
 
+    /// The byte classes tracked for the conditioned slots, and those dropped for lack of
+    /// bits (see [`ByteFilter::classes`]).
+    pub fn byte_classes(&self) -> (usize, usize) {
+        self.bytes.as_ref().map_or((0, 0), ByteFilter::classes)
+    }
+
     /// Approximate heap bytes of the automaton and tables.
     pub fn memory_usage(&self) -> usize {
         self.dfa.as_ref().map_or(0, LiteralDfa::memory)

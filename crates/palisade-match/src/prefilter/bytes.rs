@@ -316,6 +316,8 @@ pub struct ByteFilter {
     table: [u128; 256],
     /// (required class bits, the candidate words to OR in: (word index, bits)).
     groups: Vec<(u128, Vec<(usize, u64)>)>,
+    /// Distinct classes tracked, and dropped for lack of bits.
+    classes: (usize, usize),
 }
 
 impl ByteFilter {
@@ -333,7 +335,9 @@ impl ByteFilter {
         }
         let mut order: Vec<(ByteClass, usize)> = uses.into_iter().collect();
         order.sort_by_cached_key(|(c, n)| (c.commonness(), std::cmp::Reverse(*n), *c));
+        let distinct = order.len();
         order.truncate(MAX_FILTER_CLASSES);
+        let classes = (order.len(), distinct - order.len());
         let bit_of: BTreeMap<ByteClass, u128> = order
             .iter()
             .enumerate()
@@ -364,7 +368,17 @@ impl ByteFilter {
             .into_iter()
             .map(|(mask, words)| (mask, words.into_iter().collect()))
             .collect();
-        ByteFilter { table, groups }
+        ByteFilter {
+            table,
+            groups,
+            classes,
+        }
+    }
+
+    /// The distinct classes tracked, and those dropped because more than
+    /// [`MAX_FILTER_CLASSES`] were asked for (their conditions are weaker, still sound).
+    pub fn classes(&self) -> (usize, usize) {
+        self.classes
     }
 
     /// True when no slot is conditioned.
