@@ -10,7 +10,9 @@
 //!
 //! Operators without literals are filtered by their byte conditions (`prefilter::bytes`);
 //! the same checks cover them, and the corpus check reports how many of their (value,
-//! operator) pairs get through.
+//! operator) pairs get through. Every operator with literals also gets a second slot with
+//! the condition the engine falls back to when it demotes a short literal set (the
+//! operator's byte condition joined to the literals'), checked the same way.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -19,7 +21,9 @@ mod support {
 }
 
 use palisade_match::pcre::{PcreRegex, RegexLimits};
-use palisade_match::prefilter::{CandidateSet, Literals, Prefilter, PrefilterBuilder};
+use palisade_match::prefilter::{
+    ByteCondition, CandidateSet, Literals, Prefilter, PrefilterBuilder,
+};
 use palisade_match::{CompileContext, EvalContext, NoMacros, Operator};
 use palisade_seclang::{FsSource, OperatorName};
 use proptest::prelude::*;
@@ -27,7 +31,14 @@ use regex_syntax::hir::{Class, Hir, HirKind};
 
 struct Rules {
     ops: Vec<(support::crs::CrsOp, Operator)>,
+    /// For every operator with literals, a second slot with the byte condition the engine
+    /// uses when it demotes the set (the operator's own joined to the literals'):
+    /// (operator index, slot).
+    demoted: Vec<(usize, usize)>,
     prefilter: Prefilter,
+    /// The prefilter of the `demoted` slots (apart, so that the main one holds what the
+    /// engine's holds).
+    demoted_prefilter: Prefilter,
 }
 
 fn rules() -> &'static Rules {
@@ -46,9 +57,22 @@ fn build_rules() -> Rules {
         assert_eq!(slot, ops.len());
         ops.push((op, compiled));
     }
+    let mut demoted = Vec::new();
+    let mut twins = PrefilterBuilder::new();
+    for (i, (_, compiled)) in ops.iter().enumerate() {
+        let lits = compiled.literals();
+        if matches!(lits, Literals::OneOf(_)) {
+            let cond = compiled
+                .byte_condition()
+                .and(&ByteCondition::from_literals(&lits));
+            demoted.push((i, twins.add_conditioned(Literals::Any, cond)));
+        }
+    }
     Rules {
         ops,
+        demoted,
         prefilter: builder.build(),
+        demoted_prefilter: twins.build(),
     }
 }
 
@@ -72,6 +96,23 @@ fn check(rules: &Rules, value: &[u8], set: &mut CandidateSet) -> usize {
             op.arg,
             String::from_utf8_lossy(value)
         );
+    }
+    let mut twins = CandidateSet::new();
+    rules.demoted_prefilter.scan(value, &mut twins);
+    for &(i, slot) in &rules.demoted {
+        let (op, compiled) = &rules.ops[i];
+        if !twins.contains(slot) {
+            let mut ctx = EvalContext::new(&NoMacros);
+            assert!(
+                !compiled.evaluate(value, &mut ctx),
+                "the demoted byte condition dropped {}:{} (id {:?}) `{}` on {:?}",
+                op.file.display(),
+                op.line,
+                op.id,
+                op.arg,
+                String::from_utf8_lossy(value)
+            );
+        }
     }
     through
 }
@@ -218,6 +259,34 @@ fn bench_values_pass_through() {
         })
         .collect();
     let xss = kinds(&|n| n == OperatorName::DetectXss);
+    let unfiltered: Vec<String> = rules
+        .ops
+        .iter()
+        .filter(|(op, c)| {
+            matches!(
+                op.name,
+                OperatorName::Rx | OperatorName::DetectXss | OperatorName::DetectSqli
+            ) && matches!(c.literals(), Literals::Any)
+                && c.byte_condition().is_none()
+        })
+        .map(|(op, _)| format!("{:?}@{:?}", op.id, op.name))
+        .collect();
+    if std::env::var_os("PALISADE_PREFILTER_SHOW").is_some() {
+        for &i in &conditioned {
+            let (op, c) = &rules.ops[i];
+            let classes: Vec<String> = c
+                .byte_condition()
+                .classes()
+                .iter()
+                .map(|k| String::from_utf8_lossy(&k.bytes().collect::<Vec<u8>>()).into_owned())
+                .collect();
+            println!("  condition of {:?} @{:?}: {classes:?}", op.id, op.name);
+        }
+    }
+    println!(
+        "@rx/@detectXSS/@detectSQLi with neither literals nor a byte condition: {} {unfiltered:?}",
+        unfiltered.len()
+    );
     // The @rx operators the prefilter knows literals for (the others are always candidates).
     let rx_lit: Vec<usize> = rx
         .iter()

@@ -1108,7 +1108,7 @@ fn build_prefilter(rules: &mut [CompiledRule]) -> super::prefilter::GlobalPrefil
                 }
                 _ => op.op.literals(),
             };
-            r.prefilter_slot = b.add_conditioned(lits, op.op.byte_condition());
+            r.prefilter_slot = b.add_lazy(lits, || op.op.byte_condition());
         }
     }
     b.build()

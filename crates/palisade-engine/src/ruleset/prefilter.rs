@@ -76,6 +76,13 @@ impl GlobalPrefilterBuilder {
     /// slot. Literals are demoted as in [`add`](Self::add); when the slot ends without
     /// literals, the condition (joined to the demoted set's) decides it.
     pub fn add_conditioned(&mut self, lits: Literals, condition: ByteCondition) -> u32 {
+        self.add_lazy(lits, || condition)
+    }
+
+    /// [`add_conditioned`](Self::add_conditioned), computing the condition only when the
+    /// slot ends without literals (deriving a regex's condition parses it again: too dear
+    /// to do for every operator at load time).
+    pub fn add_lazy(&mut self, lits: Literals, condition: impl FnOnce() -> ByteCondition) -> u32 {
         let common = |l: &[u8]| {
             l.len() < MIN_LITERAL
                 && l.iter().all(|&b| {
@@ -86,9 +93,10 @@ impl GlobalPrefilterBuilder {
         let (lits, condition) = match lits {
             Literals::OneOf(v) if v.iter().any(|l| l.is_empty() || common(l)) => {
                 let implied = ByteCondition::from_literals(&Literals::OneOf(v));
-                (Literals::Any, condition.and(&implied))
+                (Literals::Any, condition().and(&implied))
             }
-            other => (other, condition),
+            Literals::Any => (Literals::Any, condition()),
+            other => (other, ByteCondition::none()),
         };
         self.slots.push((lits, condition));
         u32::try_from(self.slots.len() - 1).unwrap_or(u32::MAX)
@@ -175,15 +183,27 @@ impl GlobalPrefilter {
     /// sound for any value equal to `value` up to ASCII case.
     pub fn scan(&self, value: &[u8], out: &mut [u64]) {
         out.copy_from_slice(&self.always);
-        if let Some(bytes) = &self.bytes {
-            bytes.apply(value, out);
-        }
-        let Some(dfa) = &self.dfa else { return };
-        dfa.scan(value, |slot| {
+        let mark = |out: &mut [u64], slot: u32| {
             if let Some(w) = out.get_mut(slot as usize / 64) {
                 *w |= 1 << (slot % 64);
             }
-        });
+        };
+        match (&self.dfa, &self.bytes) {
+            // One pass computes both the literals and the byte classes seen.
+            (Some(dfa), Some(bytes)) => {
+                let seen = dfa.scan_seen(value, bytes.table(), |slot| mark(out, slot));
+                bytes.apply_seen(seen, out);
+            }
+            (Some(dfa), None) => dfa.scan(value, |slot| mark(out, slot)),
+            (None, Some(bytes)) => bytes.apply(value, out),
+            (None, None) => {}
+        }
+    }
+
+    /// The byte classes tracked for the conditioned slots, and those dropped for lack of
+    /// bits (see [`ByteFilter::classes`]).
+    pub fn byte_classes(&self) -> (usize, usize) {
+        self.bytes.as_ref().map_or((0, 0), ByteFilter::classes)
     }
 
     /// Approximate heap bytes of the automaton and tables.
@@ -227,6 +247,7 @@ mod tests {
         );
         // Demoted (short, common) but its bytes still count: `or` or `-`.
         let short = b.add(Literals::one_of(vec![b"or".to_vec(), b"-".to_vec()]));
+        let sel = b.add(Literals::one(b"select"));
         let pf = b.build();
         assert_eq!(pf.conditioned, 2);
         assert!(!pf.is_always(xss) && !pf.is_always(short));
@@ -235,7 +256,9 @@ mod tests {
         pf.scan(b"a=b", &mut w);
         assert!(has(&w, xss) && !has(&w, short));
         pf.scan(b"1 OR 2", &mut w);
-        assert!(!has(&w, xss) && has(&w, short));
+        assert!(!has(&w, xss) && has(&w, short) && !has(&w, sel));
+        pf.scan(b"<SELECT", &mut w);
+        assert!(has(&w, xss) && !has(&w, short) && has(&w, sel));
         pf.scan(b"a-b", &mut w);
         assert!(!has(&w, xss) && has(&w, short));
         pf.scan(b"hello", &mut w);

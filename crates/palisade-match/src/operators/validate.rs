@@ -6,6 +6,7 @@ use palisade_seclang::MacroString;
 use super::numeric::stoi;
 use crate::context::{EvalContext, literal_text};
 use crate::operator::Evaluate;
+use crate::prefilter::{ByteClass, ByteCondition};
 
 /// `@validateByteRange 10,13,32-126`: matches when some byte is outside the ranges.
 ///
@@ -63,6 +64,15 @@ impl Evaluate for ValidateByteRange {
     fn evaluate(&self, input: &[u8], _ctx: &mut EvalContext<'_>) -> bool {
         input.iter().any(|&b| !self.allowed[usize::from(b)])
     }
+
+    /// A match holds a byte outside the ranges (with its other ASCII case, to keep the
+    /// class case-closed); when every byte is allowed the class is empty: never a match.
+    fn byte_condition(&self) -> ByteCondition {
+        let outside: Vec<u8> = (0..=255u8)
+            .filter(|&b| !self.allowed[usize::from(b)])
+            .collect();
+        ByteCondition::new(vec![ByteClass::of(&outside)])
+    }
 }
 
 /// `@validateUrlEncoding`: matches when a `%` is not followed by two hex digits. An empty
@@ -87,6 +97,11 @@ impl Evaluate for ValidateUrlEncoding {
             }
         }
         false
+    }
+
+    /// Only a `%` can be malformed.
+    fn byte_condition(&self) -> ByteCondition {
+        ByteCondition::new(vec![ByteClass::of(b"%")])
     }
 }
 
@@ -151,5 +166,61 @@ impl Evaluate for ValidateUtf8Encoding {
             }
         }
         false
+    }
+
+    /// `utf8_char_len` fails only on a byte with the high bit set (ASCII is one character).
+    fn byte_condition(&self) -> ByteCondition {
+        let high: Vec<u8> = (0x80..=0xffu8).collect();
+        ByteCondition::new(vec![ByteClass::of(&high)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn ops() -> Vec<Box<dyn Evaluate>> {
+        vec![
+            Box::new(ValidateByteRange::new(&MacroString::literal("1-255"))),
+            Box::new(ValidateByteRange::new(&MacroString::literal(
+                "9,10,13,32-126,128-255",
+            ))),
+            Box::new(ValidateByteRange::new(&MacroString::literal("0-255"))),
+            Box::new(ValidateUrlEncoding),
+            Box::new(ValidateUtf8Encoding),
+        ]
+    }
+
+    #[test]
+    fn byte_conditions_are_the_expected_classes() {
+        let ops = ops();
+        assert!(ops[0].byte_condition().holds(b"a\0") && !ops[0].byte_condition().holds(b"abc"));
+        assert!(
+            !ops[2].byte_condition().holds(b"\0\xff"),
+            "all allowed: never matches"
+        );
+        assert!(ops[3].byte_condition().holds(b"%zz") && !ops[3].byte_condition().holds(b"zz"));
+        assert!(ops[4].byte_condition().holds(b"\xc3") && !ops[4].byte_condition().holds(b"abc"));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(5_000))]
+
+        /// Whenever one of these operators matches, its byte condition holds.
+        #[test]
+        fn matches_satisfy_byte_conditions(
+            value in proptest::collection::vec(
+                prop_oneof![any::<u8>(), proptest::sample::select(b"%0aF\xc3\xa9\x80".to_vec())],
+                0..40,
+            )
+        ) {
+            let mut ctx = EvalContext::new(&crate::NoMacros);
+            for op in ops() {
+                if op.evaluate(&value, &mut ctx) {
+                    prop_assert!(op.byte_condition().holds(&value), "{op:?} {value:?}");
+                }
+            }
+        }
     }
 }

@@ -88,19 +88,34 @@ impl ByteClass {
     /// How often benign values hold a byte of the class, as a rough weight (lower is rarer):
     /// letters, digits and spaces are in almost every value, a few separators in many.
     fn commonness(&self) -> u32 {
-        self.bytes()
-            .map(|b| {
-                if b.is_ascii_alphanumeric() || b == b' ' {
-                    64
-                } else if matches!(b, b'-' | b'.' | b'_' | b'/' | b',' | b':' | b'+' | b'%') {
-                    16
-                } else {
-                    1
-                }
-            })
-            .sum()
+        let count = |mask: &ByteClass| -> u32 {
+            self.0
+                .iter()
+                .zip(mask.0)
+                .map(|(a, m)| (a & m).count_ones())
+                .sum()
+        };
+        let common = count(&COMMON);
+        let separators = count(&SEPARATORS);
+        64 * common + 16 * separators + (self.len() as u32 - common - separators)
     }
 }
+
+/// Letters, digits and the space.
+const COMMON: ByteClass = ByteClass([
+    (1 << b' ') | (0x3ff << b'0'),
+    (0x3ff_ffff << (b'A' - 64)) | (0x3ff_ffff << (b'a' - 64)),
+    0,
+    0,
+]);
+
+/// Separators frequent in benign values.
+const SEPARATORS: ByteClass = ByteClass([
+    (1 << b'-') | (1 << b'.') | (1 << b'/') | (1 << b',') | (1 << b':') | (1 << b'+') | (1 << b'%'),
+    1 << (b'_' - 64),
+    0,
+    0,
+]);
 
 /// Most classes kept in one condition (the rarest ones).
 pub const MAX_CLASSES: usize = 4;
@@ -264,11 +279,26 @@ fn required(hir: &regex_syntax::hir::Hir) -> Vec<ByteClass> {
                 }
                 branches.push(c);
             }
+            // Round k picks one class per branch (greedily, the one that keeps the union
+            // rarest), avoiding the classes earlier rounds picked when the branch has others.
+            let mut used: Vec<Vec<usize>> = vec![Vec::new(); branches.len()];
             (0..ALT_CLASSES)
-                .map(|k| {
-                    branches
-                        .iter()
-                        .fold(ByteClass::EMPTY, |acc, b| acc.union(&b[k.min(b.len() - 1)]))
+                .map(|_| {
+                    let mut acc = ByteClass::EMPTY;
+                    for (b, u) in branches.iter().zip(used.iter_mut()) {
+                        let fresh = (0..b.len()).filter(|i| !u.contains(i));
+                        let pick = |it: &mut dyn Iterator<Item = usize>| {
+                            it.min_by_key(|&i| (acc.union(&b[i]).commonness(), i))
+                        };
+                        let i = pick(&mut fresh.into_iter())
+                            .or_else(|| pick(&mut (0..b.len())))
+                            .unwrap_or(0);
+                        u.push(i);
+                        if let Some(c) = b.get(i) {
+                            acc = acc.union(c);
+                        }
+                    }
+                    acc
                 })
                 .collect()
         }
@@ -276,18 +306,18 @@ fn required(hir: &regex_syntax::hir::Hir) -> Vec<ByteClass> {
 }
 
 /// Most distinct classes one filter tracks (one bit each).
-pub const MAX_FILTER_CLASSES: usize = 64;
+pub const MAX_FILTER_CLASSES: usize = 128;
 
 /// Tests many conditions on a value at once: one table lookup per byte, then one mask test
 /// per distinct condition, each of which sets its slots in a candidate bitset.
 #[derive(Clone, Debug)]
 pub struct ByteFilter {
     /// Byte → the classes (bits) holding it.
-    table: [u64; 256],
-    /// Every class bit.
-    all: u64,
+    table: [u128; 256],
     /// (required class bits, the candidate words to OR in: (word index, bits)).
-    groups: Vec<(u64, Vec<(usize, u64)>)>,
+    groups: Vec<(u128, Vec<(usize, u64)>)>,
+    /// Distinct classes tracked, and dropped for lack of bits.
+    classes: (usize, usize),
 }
 
 impl ByteFilter {
@@ -295,8 +325,8 @@ impl ByteFilter {
     /// classes did not fit in [`MAX_FILTER_CLASSES`]) makes its slot always set.
     pub fn new(conditions: &[(u32, ByteCondition)]) -> ByteFilter {
         use std::collections::BTreeMap;
-        // Number the distinct classes, the most used first, so that classes dropped for
-        // lack of bits are the rarely shared ones.
+        // Number the distinct classes, the rarest (most selective) first, then the most
+        // used: classes dropped for lack of bits are the ones that filter least.
         let mut uses: BTreeMap<ByteClass, usize> = BTreeMap::new();
         for (_, c) in conditions {
             for class in c.classes() {
@@ -304,22 +334,22 @@ impl ByteFilter {
             }
         }
         let mut order: Vec<(ByteClass, usize)> = uses.into_iter().collect();
-        order.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        order.sort_by_cached_key(|(c, n)| (c.commonness(), std::cmp::Reverse(*n), *c));
+        let distinct = order.len();
         order.truncate(MAX_FILTER_CLASSES);
-        let bit_of: BTreeMap<ByteClass, u64> = order
+        let classes = (order.len(), distinct - order.len());
+        let bit_of: BTreeMap<ByteClass, u128> = order
             .iter()
             .enumerate()
-            .map(|(i, (c, _))| (*c, 1u64 << i))
+            .map(|(i, (c, _))| (*c, 1u128 << i))
             .collect();
-        let mut table = [0u64; 256];
-        let mut all = 0;
+        let mut table = [0u128; 256];
         for (class, bit) in &bit_of {
-            all |= bit;
             for b in class.bytes() {
                 table[usize::from(b)] |= bit;
             }
         }
-        let mut by_mask: BTreeMap<u64, BTreeMap<usize, u64>> = BTreeMap::new();
+        let mut by_mask: BTreeMap<u128, BTreeMap<usize, u64>> = BTreeMap::new();
         for (slot, c) in conditions {
             // Classes without a bit are dropped (a weaker condition, still necessary).
             let mask = c
@@ -338,7 +368,17 @@ impl ByteFilter {
             .into_iter()
             .map(|(mask, words)| (mask, words.into_iter().collect()))
             .collect();
-        ByteFilter { table, all, groups }
+        ByteFilter {
+            table,
+            groups,
+            classes,
+        }
+    }
+
+    /// The distinct classes tracked, and those dropped because more than
+    /// [`MAX_FILTER_CLASSES`] were asked for (their conditions are weaker, still sound).
+    pub fn classes(&self) -> (usize, usize) {
+        self.classes
     }
 
     /// True when no slot is conditioned.
@@ -352,15 +392,28 @@ impl ByteFilter {
         if self.groups.is_empty() {
             return;
         }
-        let mut seen = 0u64;
-        for chunk in value.chunks(64) {
-            for &b in chunk {
-                seen |= self.table[usize::from(b)];
-            }
-            if seen == self.all {
-                break;
-            }
+        self.apply_seen(self.seen(value), out);
+    }
+
+    /// The classes (bits) `value` holds a byte of.
+    #[inline]
+    pub fn seen(&self, value: &[u8]) -> u128 {
+        let mut seen = 0u128;
+        for &b in value {
+            seen |= self.table[usize::from(b)];
         }
+        seen
+    }
+
+    /// The byte → class bits table, for scanners that compute [`seen`](Self::seen) in
+    /// their own pass ([`LiteralDfa::scan_seen`](super::dfa::LiteralDfa::scan_seen)).
+    pub fn table(&self) -> &[u128; 256] {
+        &self.table
+    }
+
+    /// Sets in `out` the slots whose conditions the classes `seen` satisfy.
+    #[inline]
+    pub fn apply_seen(&self, seen: u128, out: &mut [u64]) {
         for (mask, words) in &self.groups {
             if mask & !seen == 0 {
                 for &(w, bits) in words {
@@ -377,7 +430,7 @@ impl ByteFilter {
         2048 + self
             .groups
             .iter()
-            .map(|g| 32 + g.1.len() * 16)
+            .map(|g| 48 + g.1.len() * 16)
             .sum::<usize>()
     }
 }
@@ -410,6 +463,22 @@ mod tests {
         assert!(cond("(?:<|)").is_none());
         assert!(cond(".").is_none(), "near-universal classes are dropped");
         assert!(cond("^$").is_none());
+    }
+
+    #[test]
+    fn commonness_weights() {
+        assert_eq!(ByteClass::of(b"a").commonness(), 128);
+        assert_eq!(ByteClass::of(b" 9").commonness(), 128);
+        assert_eq!(ByteClass::of(b"-_").commonness(), 32);
+        assert_eq!(ByteClass::of(b"<=").commonness(), 2);
+        assert_eq!(COMMON.len(), 63);
+        assert_eq!(SEPARATORS.len(), 8);
+    }
+
+    #[test]
+    fn alternations_share_a_rare_class() {
+        // Every branch holds `:`; the first round joins the `:`s.
+        assert_eq!(show(&cond("(?:javascript:|data:x|-moz-binding:)"))[0], ":");
     }
 
     #[test]

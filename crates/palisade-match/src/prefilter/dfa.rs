@@ -174,6 +174,42 @@ impl LiteralDfa {
         }
     }
 
+    /// [`scan`](Self::scan), also returning the OR of `table[b]` over the bytes `b` of
+    /// `value` (a [`ByteFilter`](super::bytes::ByteFilter)'s classes seen), in the same pass.
+    #[inline]
+    pub fn scan_seen(&self, value: &[u8], table: &[u128; 256], mark: impl FnMut(u32)) -> u128 {
+        match &self.trans {
+            Trans::Small(t) => self.run_seen(t, value, table, mark),
+            Trans::Large(t) => self.run_seen(t, value, table, mark),
+        }
+    }
+
+    #[inline]
+    fn run_seen<T: Copy + Into<u32>>(
+        &self,
+        trans: &[T],
+        value: &[u8],
+        table: &[u128; 256],
+        mut mark: impl FnMut(u32),
+    ) -> u128 {
+        let mut state = 0usize;
+        let mut last = 0u32;
+        let mut seen = 0u128;
+        for &b in value {
+            seen |= table[usize::from(b)];
+            let c = usize::from(self.classes[usize::from(b)]);
+            state = trans[state * self.stride + c].into() as usize;
+            let o = self.out[state];
+            if o != 0 && o != last {
+                last = o;
+                for &slot in &self.outputs[o as usize - 1] {
+                    mark(slot);
+                }
+            }
+        }
+        seen
+    }
+
     /// True when some literal (cut to [`MAX_LITERAL`] bytes) occurs in `value`; stops at the
     /// first occurrence.
     #[inline]
