@@ -559,11 +559,13 @@ impl<'a> State<'a> {
         let pos = self.pos;
         let wlen = cspan(self.from(pos), &WORD_END);
         self.assign(kind::BAREWORD, pos, wlen);
-        let kept = self.tokens[self.current].len;
-        for i in 0..kept {
-            let delim = self.tokens[self.current].val[i];
+        let tok = &self.tokens[self.current];
+        // A copy of the kept text (at most VAL_SIZE bytes), so the scan below indexes nothing
+        // through `self` and the token can be rewritten inside it.
+        let (kept, val) = (tok.len.min(super::token::VAL_SIZE), tok.val);
+        for (i, &delim) in val[..kept].iter().enumerate() {
             if delim == b'.' || delim == b'`' {
-                let ch = lookup(&self.tokens[self.current].val[..i]);
+                let ch = lookup(&val[..i]);
                 if ch != kind::NONE && ch != kind::BAREWORD {
                     *self.cur() = Token::default();
                     self.assign(ch, pos, i);

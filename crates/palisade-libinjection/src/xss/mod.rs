@@ -83,16 +83,26 @@ const BLACK_ATTRS: [(&[u8], Attr); 20] = [
 /// (attribute-name checks were 40% of it).
 fn find_name<T: Copy>(names: &[(&[u8], T)], s: &[u8]) -> Option<T> {
     if memchr::memchr(0, s).is_none() {
-        names
-            .iter()
-            .find(|(name, _)| name.len() == s.len() && name.eq_ignore_ascii_case(s))
-            .map(|&(_, v)| v)
+        find_name_without_nul(names, s)
     } else {
-        names
-            .iter()
-            .find(|(name, _)| eq_upper_ignoring_nul(name, s))
-            .map(|&(_, v)| v)
+        find_name_with_nul(names, s)
     }
+}
+
+/// [`find_name`] for an `s` known to hold no NUL byte.
+fn find_name_without_nul<T: Copy>(names: &[(&[u8], T)], s: &[u8]) -> Option<T> {
+    names
+        .iter()
+        .find(|(name, _)| name.len() == s.len() && name.eq_ignore_ascii_case(s))
+        .map(|&(_, v)| v)
+}
+
+/// [`find_name`] for an `s` that may hold NUL bytes.
+fn find_name_with_nul<T: Copy>(names: &[(&[u8], T)], s: &[u8]) -> Option<T> {
+    names
+        .iter()
+        .find(|(name, _)| eq_upper_ignoring_nul(name, s))
+        .map(|&(_, v)| v)
 }
 
 /// `cstrcasecmp_with_null(upper, s, len) == 0`: `s` without its NUL bytes, ASCII
@@ -126,16 +136,29 @@ fn black_attr(s: &[u8]) -> Attr {
     if s.len() < 2 {
         return Attr::None;
     }
+    let has_nul = memchr::memchr(0, s).is_some();
     if s.len() >= 5 {
         // JavaScript event handlers: every on* name of five bytes or more.
         if starts_with_ci(s, b"on") {
             return Attr::Black;
         }
-        if eq_upper_ignoring_nul(b"XMLNS", &s[..5]) || eq_upper_ignoring_nul(b"XLINK", &s[..5]) {
+        let head = &s[..5];
+        // Without NUL bytes the NUL-ignoring compare is a plain case-insensitive one.
+        let black = if has_nul {
+            eq_upper_ignoring_nul(b"XMLNS", head) || eq_upper_ignoring_nul(b"XLINK", head)
+        } else {
+            head.eq_ignore_ascii_case(b"XMLNS") || head.eq_ignore_ascii_case(b"XLINK")
+        };
+        if black {
             return Attr::Black;
         }
     }
-    find_name(&BLACK_ATTRS, s).unwrap_or(Attr::None)
+    if has_nul {
+        find_name_with_nul(&BLACK_ATTRS, s)
+    } else {
+        find_name_without_nul(&BLACK_ATTRS, s)
+    }
+    .unwrap_or(Attr::None)
 }
 
 /// One pass of `libinjection_is_xss` from `start`.
@@ -219,6 +242,37 @@ pub fn detect(s: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `black_attr` as it was written before the NUL test was shared.
+    fn black_attr_reference(s: &[u8]) -> Attr {
+        if s.len() < 2 {
+            return Attr::None;
+        }
+        if s.len() >= 5
+            && (starts_with_ci(s, b"on")
+                || eq_upper_ignoring_nul(b"XMLNS", &s[..5])
+                || eq_upper_ignoring_nul(b"XLINK", &s[..5]))
+        {
+            return Attr::Black;
+        }
+        BLACK_ATTRS
+            .iter()
+            .find(|(n, _)| eq_upper_ignoring_nul(n, s))
+            .map_or(Attr::None, |&(_, a)| a)
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn black_attr_equals_the_nul_ignoring_reference(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b"xXmMlLnNsSiIkKhrefHREF\0oO:".to_vec()),
+                0..12,
+            ),
+        ) {
+            proptest::prop_assert_eq!(black_attr(&bytes), black_attr_reference(&bytes));
+        }
+    }
 
     #[test]
     fn name_fast_path_agrees_with_nul_ignoring_compare() {

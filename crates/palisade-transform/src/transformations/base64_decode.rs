@@ -29,7 +29,7 @@ pub fn base64_decode(input: &[u8]) -> Cow<'_, [u8]> {
     if input.is_empty() {
         return Cow::Borrowed(input);
     }
-    let data = match memchr::memchr(0, input) {
+    let data = match super::find_byte(0, input) {
         Some(nul) => &input[..nul],
         None => input,
     };
@@ -46,7 +46,7 @@ pub(crate) fn base64_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
     if input.is_empty() {
         return false;
     }
-    let data = match memchr::memchr(0, input) {
+    let data = match super::find_byte(0, input) {
         Some(nul) => &input[..nul],
         None => input,
     };

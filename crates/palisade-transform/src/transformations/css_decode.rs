@@ -14,7 +14,7 @@ use super::{copy_run, decode_copy, decode_owned, is_c_space, is_hex, x2c, xsingl
 
 /// Applies `t:cssDecode`.
 pub fn css_decode(input: &[u8]) -> Cow<'_, [u8]> {
-    decode_copy(input, memchr::memchr(b'\\', input), in_place)
+    decode_copy(input, super::find_byte(b'\\', input), in_place)
 }
 
 /// `t:cssDecode` on an owned value, in place.
@@ -91,7 +91,7 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
 
 /// `t:cssDecode` into `out` (see [`crate::apply_into`]): whether the value changed.
 pub(crate) fn css_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
-    super::decode_into(input, memchr::memchr(b'\\', input), out, in_place)
+    super::decode_into(input, super::find_byte(b'\\', input), out, in_place)
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use super::{copy_run, decode_copy, decode_owned, is_hex, is_odigit, x2c};
 
 /// Applies `t:jsDecode`.
 pub fn js_decode(input: &[u8]) -> Cow<'_, [u8]> {
-    decode_copy(input, memchr::memchr(b'\\', input), in_place)
+    decode_copy(input, super::find_byte(b'\\', input), in_place)
 }
 
 /// `t:jsDecode` on an owned value, in place.
@@ -89,7 +89,7 @@ fn in_place(buf: &mut Vec<u8>, start: usize) {
 
 /// `t:jsDecode` into `out` (see [`crate::apply_into`]): whether the value changed.
 pub(crate) fn js_decode_into(input: &[u8], out: &mut Vec<u8>) -> bool {
-    super::decode_into(input, memchr::memchr(b'\\', input), out, in_place)
+    super::decode_into(input, super::find_byte(b'\\', input), out, in_place)
 }
 
 #[cfg(test)]

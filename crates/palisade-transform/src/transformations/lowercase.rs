@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 /// Applies `t:lowercase`.
 pub fn lowercase(input: &[u8]) -> Cow<'_, [u8]> {
-    match input.iter().position(u8::is_ascii_uppercase) {
+    match super::first_ascii_upper(input) {
         None => Cow::Borrowed(input),
         Some(start) => {
             let mut out = input.to_vec();
@@ -23,12 +23,9 @@ pub(crate) fn lowercase_owned(mut buf: Vec<u8>) -> Vec<u8> {
 
 /// `t:lowercase` into `out` (see [`crate::apply_into`]): whether the value changed.
 pub(crate) fn lowercase_into(input: &[u8], out: &mut Vec<u8>) -> bool {
-    super::decode_into(
-        input,
-        input.iter().position(u8::is_ascii_uppercase),
-        out,
-        |buf, start| buf[start..].make_ascii_lowercase(),
-    )
+    super::decode_into(input, super::first_ascii_upper(input), out, |buf, start| {
+        buf[start..].make_ascii_lowercase()
+    })
 }
 
 #[cfg(test)]

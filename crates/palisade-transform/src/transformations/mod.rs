@@ -172,6 +172,87 @@ pub(crate) const fn byte_set(bytes: &[u8]) -> [bool; 256] {
     table
 }
 
+/// The length of the longest prefix of `input` made of whole 8-byte words whose bytes are all
+/// in `0x01..=0x7F` (ASCII without NUL); a scan for NUL or non-ASCII bytes can start there.
+///
+/// A word `x` qualifies exactly when `(x - 0x0101…01 | x) & 0x8080…80 == 0`: a byte ≥ 0x80
+/// sets its own high bit in `x`; a byte in 1..=0x7F minus 1 stays below 0x80 and borrows
+/// nothing; the lowest NUL byte becomes 0xFF (bytes below it borrow nothing), so a word with a
+/// NUL is always caught (the proptest `plain_ascii_prefix_is_exact` checks it).
+#[inline]
+pub(crate) fn plain_ascii_prefix(input: &[u8]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let mut n = 0;
+    for word in input.chunks_exact(8) {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(word);
+        let x = u64::from_le_bytes(b);
+        if (x.wrapping_sub(LO) | x) & HI != 0 {
+            break;
+        }
+        n += 8;
+    }
+    n
+}
+
+/// Values shorter than this are searched byte by byte: `memchr` would do the same for them,
+/// after its dispatch and setup (a third of a short value's cost).
+const SHORT: usize = 16;
+
+/// `memchr::memchr(b, input)`, without `memchr`'s per-call setup on short values.
+#[inline]
+pub(crate) fn find_byte(b: u8, input: &[u8]) -> Option<usize> {
+    if input.len() < SHORT {
+        input.iter().position(|&c| c == b)
+    } else {
+        memchr::memchr(b, input)
+    }
+}
+
+/// `memchr::memchr2(b1, b2, input)`, without `memchr`'s per-call setup on short values.
+#[inline]
+pub(crate) fn find_byte2(b1: u8, b2: u8, input: &[u8]) -> Option<usize> {
+    if input.len() < SHORT {
+        input.iter().position(|&c| c == b1 || c == b2)
+    } else {
+        memchr::memchr2(b1, b2, input)
+    }
+}
+
+/// The position of the first ASCII uppercase letter of `input`, 8 bytes at a time.
+///
+/// Per byte `b` of a word, with `y = b & 0x7F`: `y + 0x3F` has its high bit set exactly when
+/// `y ≥ 'A'`, `y + 0x25` exactly when `y > 'Z'`, and neither sum carries into the next byte
+/// (both stay below 0x100); `b`'s own high bit rules out bytes ≥ 0x80. So the flag word marks
+/// exactly the uppercase letters, the lowest flag being the first (little-endian); the proptest
+/// `first_ascii_upper_is_exact` checks it.
+#[inline]
+pub(crate) fn first_ascii_upper(input: &[u8]) -> Option<usize> {
+    const HI: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const TO_A: u64 = 0x3f3f_3f3f_3f3f_3f3f;
+    const PAST_Z: u64 = 0x2525_2525_2525_2525;
+    let mut words = input.chunks_exact(8);
+    let mut at = 0;
+    for word in &mut words {
+        let mut b = [0u8; 8];
+        b.copy_from_slice(word);
+        let x = u64::from_le_bytes(b);
+        let y = x & LOW7;
+        let flags = (y + TO_A) & !(y + PAST_Z) & !x & HI;
+        if flags != 0 {
+            return Some(at + (flags.trailing_zeros() / 8) as usize);
+        }
+        at += 8;
+    }
+    words
+        .remainder()
+        .iter()
+        .position(u8::is_ascii_uppercase)
+        .map(|k| at + k)
+}
+
 /// The position of the first byte of `input` in `set`.
 #[inline]
 pub(crate) fn find_in_set(input: &[u8], set: &[bool; 256]) -> Option<usize> {
@@ -202,6 +283,59 @@ pub(crate) fn strtol_digits_to_byte(digits: &[u8], radix: u32) -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn plain_ascii_prefix_is_exact(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(vec![0u8, 1, 0x7f, 0x80, 0xff, b'a']),
+                    proptest::num::u8::ANY,
+                ],
+                0..40,
+            ),
+        ) {
+            let n = plain_ascii_prefix(&bytes);
+            let first_bad = bytes.iter().position(|&b| b == 0 || b >= 0x80).unwrap_or(bytes.len());
+            proptest::prop_assert_eq!(n, first_bad / 8 * 8);
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn first_ascii_upper_is_exact(
+            bytes in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::sample::select(b"@AZ[`az{\0\x7f\x80\xc1\xda\xff".to_vec()),
+                    proptest::num::u8::ANY,
+                ],
+                0..40,
+            ),
+        ) {
+            proptest::prop_assert_eq!(
+                first_ascii_upper(&bytes),
+                bytes.iter().position(u8::is_ascii_uppercase)
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn find_byte_equals_memchr(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(b"%+\0a".to_vec()),
+                0..40,
+            ),
+        ) {
+            proptest::prop_assert_eq!(find_byte(0, &bytes), memchr::memchr(0, &bytes));
+            proptest::prop_assert_eq!(
+                find_byte2(b'%', b'+', &bytes),
+                memchr::memchr2(b'%', b'+', &bytes)
+            );
+        }
+    }
 
     #[test]
     fn x2c_matches_modsecurity_arithmetic_on_any_byte() {

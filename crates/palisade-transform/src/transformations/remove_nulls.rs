@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 /// Applies `t:removeNulls`.
 pub fn remove_nulls(input: &[u8]) -> Cow<'_, [u8]> {
-    let Some(first) = memchr::memchr(0, input) else {
+    let Some(first) = super::find_byte(0, input) else {
         return Cow::Borrowed(input);
     };
     let mut out = Vec::with_capacity(input.len() - 1);
@@ -22,7 +22,7 @@ pub fn remove_nulls(input: &[u8]) -> Cow<'_, [u8]> {
 
 /// `t:removeNulls` on an owned value, in place.
 pub(crate) fn remove_nulls_owned(mut buf: Vec<u8>) -> Vec<u8> {
-    if let Some(first) = memchr::memchr(0, &buf) {
+    if let Some(first) = super::find_byte(0, &buf) {
         let mut d = first;
         for i in first + 1..buf.len() {
             let b = buf[i];
@@ -36,7 +36,7 @@ pub(crate) fn remove_nulls_owned(mut buf: Vec<u8>) -> Vec<u8> {
 
 /// `t:removeNulls` into `out` (see [`crate::apply_into`]): whether the value changed.
 pub(crate) fn remove_nulls_into(input: &[u8], out: &mut Vec<u8>) -> bool {
-    super::decode_into(input, memchr::memchr(0, input), out, |buf, first| {
+    super::decode_into(input, super::find_byte(0, input), out, |buf, first| {
         let mut d = first;
         for i in first + 1..buf.len() {
             let b = buf[i];

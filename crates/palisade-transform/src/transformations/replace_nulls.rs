@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 /// Applies `t:replaceNulls`.
 pub fn replace_nulls(input: &[u8]) -> Cow<'_, [u8]> {
-    match memchr::memchr(0, input) {
+    match super::find_byte(0, input) {
         None => Cow::Borrowed(input),
         Some(first) => Cow::Owned(replace_from(input.to_vec(), first)),
     }
@@ -12,7 +12,7 @@ pub fn replace_nulls(input: &[u8]) -> Cow<'_, [u8]> {
 
 /// `t:replaceNulls` on an owned value, in place.
 pub(crate) fn replace_nulls_owned(buf: Vec<u8>) -> Vec<u8> {
-    match memchr::memchr(0, &buf) {
+    match super::find_byte(0, &buf) {
         None => buf,
         Some(first) => replace_from(buf, first),
     }
@@ -29,7 +29,7 @@ fn replace_from(mut buf: Vec<u8>, start: usize) -> Vec<u8> {
 
 /// `t:replaceNulls` into `out` (see [`crate::apply_into`]): whether the value changed.
 pub(crate) fn replace_nulls_into(input: &[u8], out: &mut Vec<u8>) -> bool {
-    super::decode_into(input, memchr::memchr(0, input), out, |buf, first| {
+    super::decode_into(input, super::find_byte(0, input), out, |buf, first| {
         *buf = replace_from(std::mem::take(buf), first);
     })
 }

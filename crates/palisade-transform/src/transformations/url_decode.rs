@@ -10,7 +10,7 @@ use super::{copy_run, decode_copy, decode_owned, is_hex, x2c};
 /// The first byte that may decode: a `+`, or a `%` starting a valid escape.
 pub(crate) fn first_change(input: &[u8]) -> Option<usize> {
     let mut from = 0;
-    while let Some(p) = memchr::memchr2(b'%', b'+', &input[from..]) {
+    while let Some(p) = super::find_byte2(b'%', b'+', &input[from..]) {
         let i = from + p;
         if input[i] == b'+' || (i + 2 < input.len() && is_hex(input[i + 1]) && is_hex(input[i + 2]))
         {

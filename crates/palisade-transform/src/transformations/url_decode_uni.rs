@@ -16,7 +16,7 @@ use crate::unicode_map::UnicodeMap;
 fn first_change(input: &[u8]) -> Option<usize> {
     let len = input.len();
     let mut from = 0;
-    while let Some(p) = memchr::memchr2(b'%', b'+', &input[from..]) {
+    while let Some(p) = super::find_byte2(b'%', b'+', &input[from..]) {
         let i = from + p;
         if input[i] == b'+' {
             return Some(i);

@@ -17,11 +17,14 @@ use super::HEX_DIGITS;
 
 /// Applies `t:utf8toUnicode`.
 pub fn utf8_to_unicode(input: &[u8]) -> Cow<'_, [u8]> {
-    // Only bytes >= 0x80 and NUL bytes before the end act.
-    let acts = |(k, &b): (usize, &u8)| b >= 0x80 || (b == 0 && k + 1 < input.len());
-    let Some(start) = input.iter().enumerate().position(acts) else {
+    // Only bytes >= 0x80 and NUL bytes before the end act; whole words of other bytes are
+    // skipped at once.
+    let skip = super::plain_ascii_prefix(input);
+    let acts = |(k, &b): (usize, &u8)| b >= 0x80 || (b == 0 && skip + k + 1 < input.len());
+    let Some(start) = input[skip..].iter().enumerate().position(acts) else {
         return Cow::Borrowed(input);
     };
+    let start = skip + start;
     let mut out = Vec::with_capacity(input.len() + input.len() / 2);
     out.extend_from_slice(&input[..start]);
     encode(input, start, &mut out);
