@@ -465,14 +465,8 @@ impl Transaction {
                         .memo
                         .chain_is_quiet(&self.d.values, &rs.chains, slot, rule.chain);
                 if gated {
-                    let raw = self.memo.get(
-                        &self.d.values,
-                        &rs.chains,
-                        &rs.transform,
-                        slot,
-                        crate::ruleset::chain::ChainTrie::ROOT,
-                    );
-                    if !self.candidate(rs, raw, rule.prefilter_slot) {
+                    let raw = self.memo.raw_bits(&self.d.values, slot, &rs.prefilter);
+                    if !self.memo.bit(raw, rule.prefilter_slot) {
                         self.stats.tests += 1;
                         self.stats.prefiltered += 1;
                         return false;
@@ -643,18 +637,17 @@ impl Transaction {
                     // A value the chain cannot change beyond ASCII case has the candidate
                     // bits of its raw form (the prefilter ignores ASCII case): no need to
                     // transform it.
-                    let node = if self
+                    let b = if self
                         .memo
                         .chain_is_quiet(&self.d.values, &rs.chains, slot, chain)
                     {
-                        crate::ruleset::chain::ChainTrie::ROOT
+                        self.memo.raw_bits(&self.d.values, slot, &rs.prefilter)
                     } else {
-                        chain
-                    };
-                    let r = self
-                        .memo
-                        .get(&self.d.values, &rs.chains, &rs.transform, slot, node);
-                    let b = self.memo.scan(&self.d.values, r, &rs.prefilter) as usize;
+                        let r =
+                            self.memo
+                                .get(&self.d.values, &rs.chains, &rs.transform, slot, chain);
+                        self.memo.scan(&self.d.values, r, &rs.prefilter)
+                    } as usize;
                     let (Some(bits), Some(acc)) = (
                         self.memo.bits.get(b..b + words),
                         self.group_words.get_mut(off..off + words),

@@ -54,6 +54,9 @@ pub struct Memo {
     /// Per slot: the raw bits of the value's trigger classes, 0 when not computed yet (a
     /// computed set is never empty: it holds the class of the *always* transformations).
     classes: Vec<u32>,
+    /// Per slot: the offset in `bits` of the original value's candidate bits, NONE when not
+    /// scanned yet.
+    raw: Vec<u32>,
     /// Where a transformation step writes a changed value before it is appended to `bytes`
     /// (kept, so that steps do not allocate).
     scratch: Vec<u8>,
@@ -95,6 +98,7 @@ impl Memo {
         self.bytes.clear();
         self.bits.clear();
         self.classes.clear();
+        self.raw.clear();
     }
 
     /// Whether the chain `node` leaves `slot`'s value as it is up to ASCII case: the value holds
@@ -199,38 +203,76 @@ impl Memo {
     }
 
     /// Scans an entry's content with `pf` (once per content) and returns the bits' offset.
+    /// An entry holding the slot's original value shares the slot's raw scan
+    /// ([`Memo::raw_bits`]).
     pub fn scan(
         &mut self,
         values: &ValueTable,
         r: MemoRef,
         pf: &crate::ruleset::prefilter::GlobalPrefilter,
     ) -> u32 {
+        if r.orig {
+            return self.raw_bits(values, r.slot, pf);
+        }
         if let Some(off) = self.bits_of(r) {
             return off;
         }
-        let off = self.bits.len();
-        self.bits.resize(off + pf.words(), 0);
-        let bytes: &[u8] = if r.orig {
-            values.get(r.slot)
-        } else {
-            self.bytes
-                .get(r.start as usize..(r.start as usize + r.len as usize))
-                .unwrap_or(&[])
-        };
-        let start = self.prof.as_ref().map(|p| p.watch.nanos());
-        if let Some(out) = self.bits.get_mut(off..) {
-            pf.scan(bytes, out);
-        }
-        if let (Some(start), Some(p)) = (start, self.prof.as_mut()) {
-            let spent = p.watch.nanos().saturating_sub(start);
-            p.scans.add(spent);
-        }
-        let off = u32::try_from(off).unwrap_or(NONE);
+        let bytes: &[u8] = self
+            .bytes
+            .get(r.start as usize..(r.start as usize + r.len as usize))
+            .unwrap_or(&[]);
+        let off = Self::scan_into(&mut self.bits, &mut self.prof, bytes, pf);
         if let Some(e) = self.entries.get_mut(r.content as usize) {
             e.bits = off;
         }
         self.scans += 1;
         off
+    }
+
+    /// The offset of the candidate bits of `slot`'s original value, scanning it on first use.
+    /// No memo entry is needed: the gate asks this for values its chain leaves as they are.
+    #[inline]
+    pub fn raw_bits(
+        &mut self,
+        values: &ValueTable,
+        slot: Slot,
+        pf: &crate::ruleset::prefilter::GlobalPrefilter,
+    ) -> u32 {
+        let i = slot.0 as usize;
+        if let Some(&off) = self.raw.get(i)
+            && off != NONE
+        {
+            return off;
+        }
+        let off = Self::scan_into(&mut self.bits, &mut self.prof, values.get(slot), pf);
+        if self.raw.len() <= i {
+            self.raw.resize(i + 1, NONE);
+        }
+        if let Some(r) = self.raw.get_mut(i) {
+            *r = off;
+        }
+        self.scans += 1;
+        off
+    }
+
+    /// Appends the candidate bits of `bytes` to `bits`; returns their offset.
+    fn scan_into(
+        bits: &mut Vec<u64>,
+        prof: &mut Option<MemoProfile>,
+        bytes: &[u8],
+        pf: &crate::ruleset::prefilter::GlobalPrefilter,
+    ) -> u32 {
+        let off = bits.len();
+        bits.resize(off + pf.words(), 0);
+        let start = prof.as_ref().map(|p| p.watch.nanos());
+        if let Some(out) = bits.get_mut(off..) {
+            pf.scan(bytes, out);
+        }
+        if let (Some(start), Some(p)) = (start, prof.as_mut()) {
+            let spent = p.watch.nanos().saturating_sub(start);
+            p.scans.add(spent);
+        }
+        u32::try_from(off).unwrap_or(NONE)
     }
 
     /// Whether `slot` is set in the candidate bits at `off`.
