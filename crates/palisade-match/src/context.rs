@@ -12,6 +12,10 @@ use crate::pcre::{PcreError, PcreRegex, RegexLimits};
 use crate::prefilter::bytes::{ByteCondition, regex_condition};
 use crate::prefilter::{Literals, regex_literals};
 
+/// A compiled regex in the [`CompileCache`], with the limits it was checked under and what the
+/// prefilter learns from its HIR.
+type CachedRegex = (RegexLimits, Arc<PcreRegex>, Literals, ByteCondition);
+
 /// Compiled operator parts shared by the rules of one ruleset: `@pm`/`@pmFromFile` with the
 /// same phrases (CRS v4 reads `unix-shell.data` and `lfi-os-files.data` twice each) and
 /// fixed `@rx`/`@rxGlobal` patterns written more than once (24 copies in CRS v4) are compiled
@@ -21,7 +25,7 @@ use crate::prefilter::{Literals, regex_literals};
 #[derive(Debug, Default)]
 pub struct CompileCache {
     pm: Mutex<Vec<Arc<Pm>>>,
-    regex: Mutex<Vec<(RegexLimits, Arc<PcreRegex>, Literals, ByteCondition)>>,
+    regex: Mutex<Vec<CachedRegex>>,
 }
 
 impl CompileCache {
