@@ -6,10 +6,15 @@ use std::sync::Arc;
 
 use palisade_engine::host::Host;
 use palisade_engine::ruleset::Ruleset;
-use palisade_engine::ruleset::compile::{CompileInput, compile};
+use palisade_engine::ruleset::compile::{CompileError, CompileInput, compile};
 use palisade_engine::transaction::{EvalOptions, Transaction};
 
 pub fn ruleset(text: &str) -> Arc<Ruleset> {
+    Arc::new(try_ruleset(text).unwrap_or_else(|e| panic!("compile errors: {e:?}")))
+}
+
+/// Parses `text` (which must parse) and compiles it, returning the compile errors if any.
+pub fn try_ruleset(text: &str) -> Result<Ruleset, Vec<CompileError>> {
     let src = palisade_seclang::MemorySource::new();
     let loaded = palisade_seclang::load_str(&src, Path::new("/rules/test.conf"), text);
     assert!(loaded.is_ok(), "parse errors: {:?}", loaded.diagnostics);
@@ -20,7 +25,7 @@ pub fn ruleset(text: &str) -> Arc<Ruleset> {
         log: &log,
         source: &src,
     };
-    Arc::new(compile(&input).unwrap_or_else(|e| panic!("compile errors: {e:?}")))
+    compile(&input)
 }
 
 pub struct Req<'a> {

@@ -1,6 +1,7 @@
 //! [`RegexSource`]: the compiled regex of `@rx`/`@rxGlobal`, either fixed at load time or,
 //! when the argument holds macros, compiled at match time from the expanded text and kept in a
-//! small cache shared by all transactions.
+//! small cache shared by all transactions; and [`RegexOperand`], that source with what the
+//! prefilter learns from the pattern at load, the part `@rx` and `@rxGlobal` share.
 
 use std::sync::{Arc, Mutex};
 
@@ -138,5 +139,70 @@ impl RegexSource {
             RegexSource::Static(re) => re.compile_now(),
             RegexSource::Dynamic { .. } => true,
         }
+    }
+}
+
+/// The regex argument of `@rx`/`@rxGlobal` with what the prefilter learns from it at load:
+/// the part both operators share (they differ only in how they search and capture).
+#[derive(Debug)]
+pub(crate) struct RegexOperand {
+    source: RegexSource,
+    /// `m_param.empty() && !containsMacro`: matches everything.
+    always: bool,
+    /// The prefilter literals, computed from the HIR checked at load (no second parse).
+    literals: PendingLiterals,
+    /// The byte condition, from the same HIR.
+    condition: ByteCondition,
+}
+
+impl RegexOperand {
+    pub(crate) fn new(
+        arg: &MacroString,
+        limits: &RegexLimits,
+        cache: Option<&CompileCache>,
+    ) -> Result<Self, PcreError> {
+        let always = !arg.has_macros() && literal_text(arg).is_empty();
+        let (source, literals, condition) = RegexSource::new(arg, limits, cache)?;
+        Ok(RegexOperand {
+            source,
+            always,
+            literals: PendingLiterals::new(if always { Literals::Any } else { literals }),
+            condition: if always {
+                ByteCondition::none()
+            } else {
+                condition
+            },
+        })
+    }
+
+    /// The argument is empty (and has no macros): the operator matches everything.
+    pub(crate) fn always(&self) -> bool {
+        self.always
+    }
+
+    /// The regex for this evaluation (see [`RegexSource::get`]).
+    pub(crate) fn get(&self, ctx: &mut EvalContext<'_>) -> Option<Arc<PcreRegex>> {
+        self.source.get(ctx)
+    }
+
+    /// The prefilter literals: those computed at load on the first call, derived again after.
+    pub(crate) fn literals(&self) -> Literals {
+        self.literals.take_or(|| {
+            if self.always {
+                Literals::Any
+            } else {
+                self.source.derive_literals()
+            }
+        })
+    }
+
+    /// Builds the regex's automata now.
+    pub(crate) fn compile_now(&self) -> bool {
+        self.source.compile_now()
+    }
+
+    /// The byte condition every match satisfies.
+    pub(crate) fn byte_condition(&self) -> ByteCondition {
+        self.condition.clone()
     }
 }

@@ -19,7 +19,7 @@
 
 use palisade_seclang::MacroString;
 
-use super::regex_source::{PendingLiterals, RegexSource};
+use super::regex_source::RegexOperand;
 use crate::context::{CompileCache, EvalContext, literal_text};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
@@ -28,13 +28,7 @@ use crate::prefilter::bytes::ByteCondition;
 
 #[derive(Debug)]
 pub(crate) struct Rx {
-    source: RegexSource,
-    /// `m_param.empty() && !containsMacro`: matches everything.
-    always: bool,
-    /// The prefilter literals, computed from the HIR checked at load (no second parse).
-    literals: PendingLiterals,
-    /// The byte condition, from the same HIR.
-    condition: ByteCondition,
+    operand: RegexOperand,
     /// The pattern matches every subject whole (module comment): match, `TX:0` = subject.
     whole: bool,
 }
@@ -49,18 +43,9 @@ impl Rx {
         cache: Option<&CompileCache>,
     ) -> Result<Self, PcreError> {
         let text = (!arg.has_macros()).then(|| literal_text(arg));
-        let always = text.as_deref().is_some_and(str::is_empty);
         let whole = text.as_deref().is_some_and(|t| WHOLE_SUBJECT.contains(&t));
-        let (source, literals, condition) = RegexSource::new(arg, limits, cache)?;
         Ok(Rx {
-            source,
-            always,
-            literals: PendingLiterals::new(if always { Literals::Any } else { literals }),
-            condition: if always {
-                ByteCondition::none()
-            } else {
-                condition
-            },
+            operand: RegexOperand::new(arg, limits, cache)?,
             whole,
         })
     }
@@ -68,14 +53,14 @@ impl Rx {
 
 impl Evaluate for Rx {
     fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
-        if self.always {
+        if self.operand.always() {
             return true;
         }
         if self.whole {
             ctx.capture(0, input);
             return true;
         }
-        let Some(re) = self.source.get(ctx) else {
+        let Some(re) = self.operand.get(ctx) else {
             return false;
         };
         if !ctx.capturing() {
@@ -94,21 +79,15 @@ impl Evaluate for Rx {
     }
 
     fn literals(&self) -> Literals {
-        self.literals.take_or(|| {
-            if self.always {
-                Literals::Any
-            } else {
-                self.source.derive_literals()
-            }
-        })
+        self.operand.literals()
     }
 
     fn compile_now(&self) -> bool {
-        self.source.compile_now()
+        self.operand.compile_now()
     }
 
     fn byte_condition(&self) -> ByteCondition {
-        self.condition.clone()
+        self.operand.byte_condition()
     }
 }
 

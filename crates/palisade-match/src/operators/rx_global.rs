@@ -11,8 +11,8 @@
 
 use palisade_seclang::MacroString;
 
-use super::regex_source::{PendingLiterals, RegexSource};
-use crate::context::{CompileCache, EvalContext, literal_text};
+use super::regex_source::RegexOperand;
+use crate::context::{CompileCache, EvalContext};
 use crate::operator::Evaluate;
 use crate::pcre::{PcreError, RegexLimits, Slots};
 use crate::prefilter::Literals;
@@ -20,12 +20,7 @@ use crate::prefilter::bytes::ByteCondition;
 
 #[derive(Debug)]
 pub(crate) struct RxGlobal {
-    source: RegexSource,
-    always: bool,
-    /// The prefilter literals, computed from the HIR checked at load (no second parse).
-    literals: PendingLiterals,
-    /// The byte condition, from the same HIR.
-    condition: ByteCondition,
+    operand: RegexOperand,
 }
 
 impl RxGlobal {
@@ -34,27 +29,18 @@ impl RxGlobal {
         limits: &RegexLimits,
         cache: Option<&CompileCache>,
     ) -> Result<Self, PcreError> {
-        let always = !arg.has_macros() && literal_text(arg).is_empty();
-        let (source, literals, condition) = RegexSource::new(arg, limits, cache)?;
         Ok(RxGlobal {
-            source,
-            always,
-            literals: PendingLiterals::new(if always { Literals::Any } else { literals }),
-            condition: if always {
-                ByteCondition::none()
-            } else {
-                condition
-            },
+            operand: RegexOperand::new(arg, limits, cache)?,
         })
     }
 }
 
 impl Evaluate for RxGlobal {
     fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
-        if self.always {
+        if self.operand.always() {
             return true;
         }
-        let Some(re) = self.source.get(ctx) else {
+        let Some(re) = self.operand.get(ctx) else {
             return false;
         };
         if !ctx.capturing() {
@@ -114,20 +100,14 @@ impl Evaluate for RxGlobal {
     }
 
     fn literals(&self) -> Literals {
-        self.literals.take_or(|| {
-            if self.always {
-                Literals::Any
-            } else {
-                self.source.derive_literals()
-            }
-        })
+        self.operand.literals()
     }
 
     fn compile_now(&self) -> bool {
-        self.source.compile_now()
+        self.operand.compile_now()
     }
 
     fn byte_condition(&self) -> ByteCondition {
-        self.condition.clone()
+        self.operand.byte_condition()
     }
 }
