@@ -158,10 +158,24 @@ impl LiteralDfa {
     }
 
     #[inline]
-    fn run<T: Copy + Into<u32>>(&self, trans: &[T], value: &[u8], mut mark: impl FnMut(u32)) {
+    fn run<T: Copy + Into<u32>>(&self, trans: &[T], value: &[u8], mark: impl FnMut(u32)) {
+        self.walk(trans, value, |_| {}, mark);
+    }
+
+    /// The scan loop: `each` sees every byte, `mark` every slot of a literal ending there.
+    /// `run` passes a no-op `each`, which compiles away.
+    #[inline]
+    fn walk<T: Copy + Into<u32>>(
+        &self,
+        trans: &[T],
+        value: &[u8],
+        mut each: impl FnMut(u8),
+        mut mark: impl FnMut(u32),
+    ) {
         let mut state = 0usize;
         let mut last = 0u32;
         for &b in value {
+            each(b);
             let c = usize::from(self.classes[usize::from(b)]);
             state = trans[state * self.stride + c].into() as usize;
             let o = self.out[state];
@@ -190,23 +204,10 @@ impl LiteralDfa {
         trans: &[T],
         value: &[u8],
         table: &[u128; 256],
-        mut mark: impl FnMut(u32),
+        mark: impl FnMut(u32),
     ) -> u128 {
-        let mut state = 0usize;
-        let mut last = 0u32;
         let mut seen = 0u128;
-        for &b in value {
-            seen |= table[usize::from(b)];
-            let c = usize::from(self.classes[usize::from(b)]);
-            state = trans[state * self.stride + c].into() as usize;
-            let o = self.out[state];
-            if o != 0 && o != last {
-                last = o;
-                for &slot in &self.outputs[o as usize - 1] {
-                    mark(slot);
-                }
-            }
-        }
+        self.walk(trans, value, |b| seen |= table[usize::from(b)], mark);
         seen
     }
 

@@ -23,28 +23,25 @@ pub fn remove_nulls(input: &[u8]) -> Cow<'_, [u8]> {
 /// `t:removeNulls` on an owned value, in place.
 pub(crate) fn remove_nulls_owned(mut buf: Vec<u8>) -> Vec<u8> {
     if let Some(first) = super::find_byte(0, &buf) {
-        let mut d = first;
-        for i in first + 1..buf.len() {
-            let b = buf[i];
-            buf[d] = b;
-            d += usize::from(b != 0);
-        }
-        buf.truncate(d);
+        drop_nulls_from(&mut buf, first);
     }
     buf
 }
 
+/// Removes the NUL bytes of `buf` from `first` (a NUL) on, branch-free, in place.
+fn drop_nulls_from(buf: &mut Vec<u8>, first: usize) {
+    let mut d = first;
+    for i in first + 1..buf.len() {
+        let b = buf[i];
+        buf[d] = b;
+        d += usize::from(b != 0);
+    }
+    buf.truncate(d);
+}
+
 /// `t:removeNulls` into `out` (see [`crate::apply_into`]): whether the value changed.
 pub(crate) fn remove_nulls_into(input: &[u8], out: &mut Vec<u8>) -> bool {
-    super::decode_into(input, super::find_byte(0, input), out, |buf, first| {
-        let mut d = first;
-        for i in first + 1..buf.len() {
-            let b = buf[i];
-            buf[d] = b;
-            d += usize::from(b != 0);
-        }
-        buf.truncate(d);
-    })
+    super::decode_into(input, super::find_byte(0, input), out, drop_nulls_from)
 }
 
 #[cfg(test)]
