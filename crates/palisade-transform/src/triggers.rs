@@ -52,6 +52,19 @@
 //!   `length` (they rewrite every value, the empty one included), and the `parity*7bit`
 //!   transformations (they set or clear bit 7 of ordinary ASCII letters).
 //!
+//! # Exact sets: no change at all
+//!
+//! Every transformation above but three returns, on an input without its trigger bytes, the
+//! input itself byte for byte (each of them only ever rewrites at a trigger byte, and copies
+//! every other byte as it is): only `lowercase`, `uppercase` and `cmdLine` (which lower-cases)
+//! change ASCII case. [`Triggers::exact`] adds to those three the letters they change (`A`-`Z`,
+//! `a`-`z`, `A`-`Z`), so that for every transformation `t` that is not *always* and every input
+//! `x` with no byte of `exact(t)`, `apply(t, x) == x`. By induction the same holds for a chain
+//! and the union of its exact sets ([`Triggers::exact_chain`]): its result *is* the value, so
+//! an engine can use the value itself (and anything it computed from it, such as a prefilter
+//! scan) in place of the chain's result, and, at any step of a chain, skip the rest of the chain
+//! when the value reached there holds none of the rest's exact classes.
+//!
 //! The crate's `triggers` test checks the property with proptest for every transformation
 //! (inputs drawn from the complement of its set, rich in punctuation), for every chain of CRS v4
 //! and on every value of the benchmark corpus.
@@ -91,6 +104,10 @@ const STAR: u32 = 1 << 11;
 const CMD: u32 = 1 << 12;
 /// `0`.
 const ZERO: u32 = 1 << 13;
+/// `A`-`Z` (only in exact sets: see [`Triggers::exact`]).
+const UPPER: u32 = 1 << 14;
+/// `a`-`z` (only in exact sets: see [`Triggers::exact`]).
+const LOWER: u32 = 1 << 15;
 /// Set in every value's mask: a transformation with this class always runs.
 const ALWAYS: u32 = 1 << 31;
 
@@ -127,6 +144,12 @@ const CLASS_OF: [u32; 256] = {
         i += 1;
     }
     t[b'0' as usize] = ZERO;
+    let mut b = b'A';
+    while b <= b'Z' {
+        t[b as usize] = UPPER;
+        t[(b | 0x20) as usize] = LOWER;
+        b += 1;
+    }
     t
 };
 
@@ -166,6 +189,29 @@ impl Triggers {
             | T::ParityOdd7bit
             | T::ParityZero7bit => ALWAYS,
         })
+    }
+
+    /// The classes without which transformation `id` returns its input *exactly*, byte for
+    /// byte: [`Triggers::of`], plus the letters it changes the case of for the three
+    /// transformations that do (`lowercase`: `A`-`Z`; `uppercase`: `a`-`z`; `cmdLine`: `A`-`Z`).
+    /// These sets are not closed under ASCII case, and need not be: for an input without any
+    /// byte of the set, the output *is* the input, so it has none either and the property
+    /// composes along a chain ([`Triggers::exact_chain`]) by plain induction.
+    pub const fn exact(id: TransformId) -> Triggers {
+        use TransformId as T;
+        let case = match id {
+            T::Lowercase | T::CmdLine => UPPER,
+            T::Uppercase => LOWER,
+            _ => 0,
+        };
+        Triggers(Triggers::of(id).0 | case)
+    }
+
+    /// The union of the exact sets ([`Triggers::exact`]) of a chain's transformations: a value
+    /// holding none of them is the chain's result, byte for byte.
+    pub fn exact_chain(ids: &[TransformId]) -> Triggers {
+        ids.iter()
+            .fold(Triggers::NONE, |acc, &id| acc.union(Triggers::exact(id)))
     }
 
     /// The union of the classes of a chain's transformations.
@@ -226,6 +272,12 @@ impl TransformId {
     /// The classes of bytes this transformation reacts to: see [`Triggers`].
     pub const fn triggers(self) -> Triggers {
         Triggers::of(self)
+    }
+
+    /// The classes without which this transformation returns its input byte for byte: see
+    /// [`Triggers::exact`].
+    pub const fn exact_triggers(self) -> Triggers {
+        Triggers::exact(self)
     }
 }
 

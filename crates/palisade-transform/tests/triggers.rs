@@ -84,6 +84,32 @@ fn one_transformation() -> impl Strategy<Value = (TransformId, Vec<u8>)> {
     })
 }
 
+/// A transformation and a value without its exact classes ([`Triggers::exact`]).
+fn one_exact_transformation() -> impl Strategy<Value = (TransformId, Vec<u8>)> {
+    prop::sample::select(not_always()).prop_flat_map(|id| {
+        let letters = alphabet(id.exact_triggers());
+        (
+            Just(id),
+            proptest::collection::vec(prop::sample::select(letters), 0..=64),
+        )
+    })
+}
+
+/// A CRS chain without an *always* transformation and a value without its exact classes.
+fn one_exact_crs_chain() -> impl Strategy<Value = (usize, Vec<u8>)> {
+    let chains = crs_chains();
+    let quiet: Vec<usize> = (0..chains.len())
+        .filter(|&i| !Triggers::exact_chain(&chains[i]).is_always())
+        .collect();
+    prop::sample::select(quiet).prop_flat_map(|i| {
+        let letters = alphabet(Triggers::exact_chain(&crs_chains()[i]));
+        (
+            Just(i),
+            proptest::collection::vec(prop::sample::select(letters), 0..=64),
+        )
+    })
+}
+
 fn one_crs_chain() -> impl Strategy<Value = (usize, Vec<u8>)> {
     let chains = crs_chains();
     let quiet: Vec<usize> = (0..chains.len())
@@ -127,6 +153,65 @@ proptest! {
             prop_assert!(steps_equal, "{chain} changed {:?}", String::from_utf8_lossy(&input));
         }
     }
+
+    #[test]
+    fn no_exact_trigger_byte_means_the_very_same_bytes((id, input) in one_exact_transformation()) {
+        for ctx in contexts() {
+            let out = apply(id, &input, &ctx);
+            prop_assert!(
+                *out == *input,
+                "{id} changed {:?} into {:?}",
+                String::from_utf8_lossy(&input),
+                String::from_utf8_lossy(&out)
+            );
+        }
+    }
+
+    #[test]
+    fn no_exact_trigger_byte_of_a_crs_chain_means_the_very_same_bytes(
+        (i, input) in one_exact_crs_chain()
+    ) {
+        let chain: Chain = crs_chains()[i].iter().copied().collect();
+        for ctx in contexts() {
+            let mut steps_equal = true;
+            chain.for_each_step(&input, &ctx, |_, _, v, _| {
+                steps_equal &= v == input.as_slice();
+            });
+            prop_assert!(steps_equal, "{chain} changed {:?}", String::from_utf8_lossy(&input));
+        }
+    }
+}
+
+#[test]
+fn only_case_changing_transformations_have_larger_exact_sets() {
+    let larger: Vec<&str> = TransformId::ALL
+        .into_iter()
+        .filter(|id| id.exact_triggers() != id.triggers())
+        .map(TransformId::name)
+        .collect();
+    assert_eq!(larger, ["cmdLine", "lowercase", "uppercase"]);
+    for id in TransformId::ALL {
+        // An exact set holds its up-to-case set.
+        assert_eq!(
+            id.exact_triggers().union(id.triggers()),
+            id.exact_triggers()
+        );
+    }
+    // The case-changers really change case, so their letters must be in the exact set.
+    let ctx = TransformContext::default();
+    assert_ne!(&*apply(TransformId::Lowercase, b"A", &ctx), b"A");
+    assert_ne!(&*apply(TransformId::CmdLine, b"A", &ctx), b"A");
+    assert_ne!(&*apply(TransformId::Uppercase, b"a", &ctx), b"a");
+    assert!(
+        TransformId::Lowercase
+            .exact_triggers()
+            .may_change(Triggers::present_in(b"xA"))
+    );
+    assert!(
+        !TransformId::Lowercase
+            .exact_triggers()
+            .may_change(Triggers::present_in(b"xa"))
+    );
 }
 
 #[test]
@@ -161,16 +246,26 @@ fn every_transformation_has_its_set_checked() {
 #[test]
 fn corpus_values_without_trigger_bytes_are_left_as_they_are() {
     let ctx = TransformContext::default();
-    let chains: Vec<(Chain, Triggers)> = crs_chains()
+    let chains: Vec<(Chain, Triggers, Triggers)> = crs_chains()
         .iter()
-        .map(|ids| (ids.iter().copied().collect(), Triggers::of_chain(ids)))
+        .map(|ids| {
+            (
+                ids.iter().copied().collect(),
+                Triggers::of_chain(ids),
+                Triggers::exact_chain(ids),
+            )
+        })
         .collect();
     let (mut values, mut checked, mut chain_checked, mut chain_pairs) = (0u64, 0u64, 0u64, 0u64);
+    let mut exact_checked = 0u64;
     for (_, request) in crs::bench_requests() {
         for value in &request {
             values += 1;
             let present = Triggers::present_in(value);
             for id in TransformId::ALL {
+                if !id.exact_triggers().may_change(present) {
+                    assert_eq!(&*apply(id, value, &ctx), value.as_slice(), "{id}");
+                }
                 if id.triggers().may_change(present) {
                     continue;
                 }
@@ -182,8 +277,12 @@ fn corpus_values_without_trigger_bytes_are_left_as_they_are() {
                     String::from_utf8_lossy(value)
                 );
             }
-            for (chain, triggers) in &chains {
+            for (chain, triggers, exact) in &chains {
                 chain_pairs += 1;
+                if !exact.may_change(present) {
+                    exact_checked += 1;
+                    assert_eq!(&*chain.apply(value, &ctx), value.as_slice(), "{chain}");
+                }
                 if triggers.may_change(present) {
                     continue;
                 }
@@ -201,8 +300,10 @@ fn corpus_values_without_trigger_bytes_are_left_as_they_are() {
     println!(
         "triggers on the corpus: {values} values; {checked} (value, transformation) pairs without a \
          trigger byte left as they were; {chain_checked} of {chain_pairs} (value, CRS chain) pairs \
-         ({:.1}%) without a trigger byte, all left as they were ({} chains)",
+         ({:.1}%) without a trigger byte, all left as they were, {exact_checked} ({:.1}%) without an \
+         exact trigger byte, all the very same bytes ({} chains)",
         100.0 * chain_checked as f64 / chain_pairs.max(1) as f64,
+        100.0 * exact_checked as f64 / chain_pairs.max(1) as f64,
         chains.len()
     );
 }
