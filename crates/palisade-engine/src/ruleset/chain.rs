@@ -6,7 +6,10 @@
 //!
 //! Each node also keeps its chain's trigger classes ([`Triggers`]): a value holding none of them
 //! comes out of the chain equal to itself up to ASCII case, so a transaction need not compute the
-//! chain to know what the prefilter would say about the result.
+//! chain to know what the prefilter would say about the result. It keeps too its chain's
+//! *exact* classes ([`Triggers::exact_chain`]), and per node the exact classes of its own step
+//! ([`ChainTrie::step_exact`]): a value holding none of a chain's exact classes *is* the
+//! chain's result, byte for byte, and a value holding none of a step's is that step's result.
 
 use std::collections::HashMap;
 
@@ -22,6 +25,8 @@ pub struct ChainTrie {
     nodes: Vec<(NodeId, TransformId, u16)>,
     /// Per node: the union of the trigger classes of its path's transformations.
     triggers: Vec<Triggers>,
+    /// Per node: the union of the exact classes of its path's transformations.
+    exact: Vec<Triggers>,
     index: HashMap<(NodeId, TransformId), NodeId>,
 }
 
@@ -30,6 +35,7 @@ impl Default for ChainTrie {
         ChainTrie {
             nodes: vec![(NodeId(0), TransformId::None, 0)],
             triggers: vec![Triggers::NONE],
+            exact: vec![Triggers::NONE],
             index: HashMap::new(),
         }
     }
@@ -58,6 +64,8 @@ impl ChainTrie {
         self.nodes.push((parent, t, depth));
         let triggers = self.triggers(parent).union(t.triggers());
         self.triggers.push(triggers);
+        let exact = self.exact(parent).union(t.exact_triggers());
+        self.exact.push(exact);
         self.index.insert((parent, t), id);
         id
     }
@@ -78,6 +86,26 @@ impl ChainTrie {
             .get(node.0 as usize)
             .copied()
             .unwrap_or(Triggers::from_bits(u32::MAX))
+    }
+
+    /// The exact classes of the chain leading to `node` (the union of its transformations'
+    /// [`Triggers::exact`]): a value holding none of them is the chain's result, byte for byte.
+    #[inline]
+    pub fn exact(&self, node: NodeId) -> Triggers {
+        self.exact
+            .get(node.0 as usize)
+            .copied()
+            .unwrap_or(Triggers::from_bits(u32::MAX))
+    }
+
+    /// The exact classes of `node`'s own (last) transformation: a value holding none of them
+    /// is what that step makes of it (the root's empty step changes nothing).
+    #[inline]
+    pub fn step_exact(&self, node: NodeId) -> Triggers {
+        match self.step(node) {
+            Some((_, t)) => t.exact_triggers(),
+            None => Triggers::NONE,
+        }
     }
 
     /// The number of transformations on the path to `node`.
@@ -140,5 +168,13 @@ mod tests {
         assert_eq!(t.depth(b), 2);
         assert_eq!(t.triggers(b), TransformId::UrlDecodeUni.triggers());
         assert_eq!(t.triggers(ChainTrie::ROOT), Triggers::NONE);
+        assert_eq!(
+            t.exact(b),
+            TransformId::UrlDecodeUni
+                .exact_triggers()
+                .union(TransformId::Lowercase.exact_triggers())
+        );
+        assert_eq!(t.step_exact(b), TransformId::Lowercase.exact_triggers());
+        assert_eq!(t.exact(ChainTrie::ROOT), Triggers::NONE);
     }
 }

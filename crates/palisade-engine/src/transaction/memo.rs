@@ -7,6 +7,24 @@
 //! ([`palisade_transform::Triggers::present_in`], one pass over the bytes, computed on first use):
 //! with the chain's classes ([`ChainTrie::triggers`]) they tell whether the chain can change the
 //! value beyond ASCII case ([`Memo::chain_is_quiet`]).
+//!
+//! # Exact identity: steps that change nothing are not computed
+//!
+//! A value holding none of a chain's *exact* classes ([`ChainTrie::exact`],
+//! [`palisade_transform::Triggers::exact`]) is the chain's result byte for byte (the
+//! transformation crate proves it per transformation, and by induction per chain). [`Memo::get`]
+//! then answers with the original value itself: no step is computed or memoised, and the
+//! value's prefilter scan is its raw scan ([`Memo::raw_bits`]), shared by every such chain.
+//!
+//! The same holds at any step of a chain: when the value reached at a step (memoised, or just
+//! computed) holds none of the exact classes of the rest of the chain, the rest is that value,
+//! so [`Memo::get`] memoises it for the requested node without computing the steps between
+//! (a decoded value that holds no trigger of what follows, and above all the empty value that
+//! `t:base64Decode` yields for any input outside its alphabet: it holds no class at all but the
+//! *always* one). And a single step whose exact classes the value does not hold is skipped
+//! (recorded as unchanged, as ModSecurity counts a step that leaves the bytes as they were).
+//! The classes of a computed value are found with one pass over it, once per content, and only
+//! when a step that is not *always* follows.
 
 use std::borrow::Cow;
 
@@ -29,6 +47,9 @@ struct Entry {
     content: u32,
     /// Offset of this entry's candidate bits in `Memo::bits`, or NONE when not scanned yet.
     bits: u32,
+    /// The raw bits of the trigger classes of the bytes (for the content entry; 0 when not
+    /// computed yet: a computed set holds the *always* class).
+    classes: u32,
 }
 
 /// The memo of transformed values: per chain node, a dense index from value slot to entry
@@ -47,16 +68,27 @@ pub struct Memo {
     pub hits: u64,
     /// Number of prefilter scans (statistics).
     pub scans: u64,
+    /// Number of lookups answered with the original value because the chain cannot change it
+    /// (statistics; not counted in `hits`).
+    pub identity: u64,
+    /// Number of transformation steps skipped because the value holds none of their exact
+    /// classes (statistics; not counted in `computed`).
+    pub skipped: u64,
     /// Cost accounting when the transaction is profiled (`None` otherwise).
     pub(crate) prof: Option<MemoProfile>,
     /// The chain nodes a lookup still has to compute (kept to reuse its allocation).
     path: Vec<NodeId>,
+    /// Per entry of `path`: the union of the exact classes of its step and of every step after
+    /// it, up to the requested node.
+    rest: Vec<Triggers>,
     /// Per slot: the raw bits of the value's trigger classes, 0 when not computed yet (a
     /// computed set is never empty: it holds the class of the *always* transformations).
     classes: Vec<u32>,
     /// Per slot: the offset in `bits` of the original value's candidate bits, NONE when not
     /// scanned yet.
     raw: Vec<u32>,
+    /// The offset in `bits` of the computed empty value's candidate bits, once scanned.
+    empty: Option<u32>,
     /// Where a transformation step writes a changed value before it is appended to `bytes`
     /// (kept, so that steps do not allocate).
     scratch: Vec<u8>,
@@ -99,6 +131,7 @@ impl Memo {
         self.bits.clear();
         self.classes.clear();
         self.raw.clear();
+        self.empty = None;
     }
 
     /// Whether the chain `node` leaves `slot`'s value as it is up to ASCII case: the value holds
@@ -118,6 +151,20 @@ impl Memo {
         }
         let present = self.value_triggers(values, slot);
         !chains.triggers(node).may_change(present)
+    }
+
+    /// Whether the chain `node`'s result for `slot` is its value itself, byte for byte: the
+    /// value holds none of the chain's exact classes ([`ChainTrie::exact`]).
+    #[inline]
+    pub fn chain_is_identity(
+        &mut self,
+        values: &ValueTable,
+        chains: &ChainTrie,
+        slot: Slot,
+        node: NodeId,
+    ) -> bool {
+        let present = self.value_triggers(values, slot);
+        !chains.exact(node).may_change(present)
     }
 
     /// The trigger classes `slot`'s value holds (computed on first use, then kept).
@@ -217,6 +264,17 @@ impl Memo {
         if let Some(off) = self.bits_of(r) {
             return off;
         }
+        if r.len == 0 {
+            // Every computed empty value has the same scan (the empty value `t:base64Decode`
+            // makes of most inputs, for instance): once per transaction.
+            if let Some(off) = self.empty {
+                return off;
+            }
+            let off = Self::scan_into(&mut self.bits, &mut self.prof, &[], pf);
+            self.empty = Some(off);
+            self.scans += 1;
+            return off;
+        }
         let bytes: &[u8] = self
             .bytes
             .get(r.start as usize..(r.start as usize + r.len as usize))
@@ -282,7 +340,11 @@ impl Memo {
             .is_some_and(|w| w & (1 << (slot % 64)) != 0)
     }
 
-    /// The value of `slot` after the chain `node`, computing (and memoising) what is missing.
+    /// The value of `slot` after the chain `node`, computing (and memoising) what is missing;
+    /// steps that cannot change the value are neither computed nor (for a whole chain that
+    /// cannot change it) memoised: see the [module documentation](self). The common answers
+    /// (the value itself, or a memoised entry) are inlined; the rest is [`Memo::compute`].
+    #[inline]
     pub fn get(
         &mut self,
         values: &ValueTable,
@@ -291,21 +353,57 @@ impl Memo {
         slot: Slot,
         node: NodeId,
     ) -> MemoRef {
+        // Exact identity: the value holds none of the chain's exact classes, so it is the
+        // chain's result; no entry is needed (an original reference reads the slot).
+        let present = self.value_triggers(values, slot);
+        if !chains.exact(node).may_change(present) {
+            self.identity += 1;
+            return MemoRef {
+                idx: NONE,
+                content: NONE,
+                slot,
+                orig: true,
+                start: 0,
+                len: 0,
+                changed: false,
+            };
+        }
         if let Some(r) = self.find(slot, node).and_then(|e| self.r(slot, e)) {
             self.hits += 1;
             return r;
         }
+        self.compute(values, chains, settings, slot, node, present)
+    }
+
+    /// [`Memo::get`] for a value that is neither the chain's result as it is nor memoised:
+    /// from the nearest memoised ancestor (or the root), computes the steps that can change
+    /// the value reached and skips the others. `present`: the value's trigger classes.
+    #[inline(never)]
+    fn compute(
+        &mut self,
+        values: &ValueTable,
+        chains: &ChainTrie,
+        settings: &TransformSettings,
+        slot: Slot,
+        node: NodeId,
+        present: Triggers,
+    ) -> MemoRef {
         // Walk up to the nearest memoised ancestor (or the root), then compute down.
         let mut path = std::mem::take(&mut self.path);
+        let mut rest = std::mem::take(&mut self.rest);
         path.clear();
+        rest.clear();
         let mut at = node;
         let mut base: Option<MemoRef> = None;
+        let mut after = Triggers::NONE;
         loop {
             if let Some(r) = self.find(slot, at).and_then(|e| self.r(slot, e)) {
                 base = Some(r);
                 break;
             }
             path.push(at);
+            after = after.union(chains.step_exact(at));
+            rest.push(after);
             match chains.step(at) {
                 Some((p, _)) => at = p,
                 None => break,
@@ -316,6 +414,7 @@ impl Memo {
             None => {
                 // The root: the original value.
                 path.pop();
+                rest.pop();
                 self.push_entry(
                     slot,
                     ChainTrie::ROOT,
@@ -326,14 +425,43 @@ impl Memo {
                         orig: true,
                         content: NONE,
                         bits: NONE,
+                        classes: 0,
                     },
                 )
             }
         };
-        for &n in path.iter().rev() {
+        let mut i = path.len();
+        while i > 0 {
+            i -= 1;
+            let (Some(&n), Some(&rest_exact)) = (path.get(i), rest.get(i)) else {
+                break;
+            };
             let Some((_, t)) = chains.step(n) else {
                 continue;
             };
+            // Exact identity from here on: the value reached holds none of the exact classes
+            // of this step and the ones after it, so it is the requested node's value.
+            let step_exact = t.exact_triggers();
+            if !step_exact.is_always() {
+                let present = if cur.orig {
+                    present
+                } else {
+                    self.content_triggers(cur)
+                };
+                if !rest_exact.may_change(present) {
+                    self.skipped += u64::try_from(i + 1).unwrap_or(0);
+                    let unchanged = self.unchanged(cur);
+                    cur = self.push_entry(slot, node, unchanged);
+                    break;
+                }
+                if !step_exact.may_change(present) {
+                    // Not memoised either: a later lookup of this node finds the same
+                    // value the same way, from the entry `cur` came from.
+                    self.skipped += 1;
+                    cur.changed = false;
+                    continue;
+                }
+            }
             self.computed += 1;
             let input: &[u8] = if cur.orig {
                 values.get(slot)
@@ -360,21 +488,48 @@ impl Memo {
                     orig: false,
                     content: NONE,
                     bits: NONE,
+                    classes: 0,
                 }
             } else {
-                Entry {
-                    start: cur.start,
-                    len: cur.len,
-                    changed: false,
-                    orig: cur.orig,
-                    content: cur.content,
-                    bits: NONE,
-                }
+                self.unchanged(cur)
             };
             cur = self.push_entry(slot, n, e);
         }
         self.path = path;
+        self.rest = rest;
         cur
+    }
+
+    /// An entry for a step that left `cur`'s bytes as they were: it shares their content.
+    fn unchanged(&self, cur: MemoRef) -> Entry {
+        Entry {
+            start: cur.start,
+            len: cur.len,
+            changed: false,
+            orig: cur.orig,
+            content: cur.content,
+            bits: NONE,
+            classes: 0,
+        }
+    }
+
+    /// The trigger classes of a computed (not original) value, found on first use and kept
+    /// with its content entry.
+    fn content_triggers(&mut self, r: MemoRef) -> Triggers {
+        if let Some(e) = self.entries.get(r.content as usize)
+            && e.classes != 0
+        {
+            return Triggers::from_bits(e.classes);
+        }
+        let t = Triggers::present_in(
+            self.bytes
+                .get(r.start as usize..(r.start as usize + r.len as usize))
+                .unwrap_or(&[]),
+        );
+        if let Some(e) = self.entries.get_mut(r.content as usize) {
+            e.classes = t.bits();
+        }
+        t
     }
 }
 
@@ -411,6 +566,110 @@ pub fn transform_unmemoised(
 mod tests {
     use super::*;
     use palisade_transform::TransformId;
+    use proptest::prelude::*;
+
+    /// Transformations drawn for the chains below: the base64 chains of CRS, the exact ones,
+    /// the case changers and a few *always* ones.
+    const POOL: [TransformId; 14] = [
+        TransformId::Base64Decode,
+        TransformId::UrlDecodeUni,
+        TransformId::JsDecode,
+        TransformId::RemoveWhitespace,
+        TransformId::ReplaceComments,
+        TransformId::Lowercase,
+        TransformId::CmdLine,
+        TransformId::HtmlEntityDecode,
+        TransformId::Utf8ToUnicode,
+        TransformId::CompressWhitespace,
+        TransformId::RemoveNulls,
+        TransformId::NormalisePathWin,
+        TransformId::Length,
+        TransformId::HexDecode,
+    ];
+
+    fn value() -> impl Strategy<Value = Vec<u8>> {
+        let bytes: Vec<u8> = b"aAbZz09+/=%%uU\\ &#;x*-.\x00\xc3\xa9".to_vec();
+        proptest::collection::vec(prop::sample::select(bytes), 0..24)
+    }
+
+    fn chain() -> impl Strategy<Value = Vec<TransformId>> {
+        proptest::collection::vec(prop::sample::select(POOL.to_vec()), 0..6)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+
+        /// Whatever the order of lookups, every (value, node) the memo answers, with identity
+        /// answers and skipped steps, has the bytes and the `changed` flag of the chain
+        /// computed step by step.
+        #[test]
+        fn memo_answers_as_the_chain_computed_step_by_step(
+            vals in proptest::collection::vec(value(), 1..4),
+            chain_list in proptest::collection::vec(chain(), 1..5),
+            order in proptest::collection::vec((0usize..16, 0usize..16), 1..24),
+        ) {
+            let mut values = ValueTable::default();
+            let slots: Vec<Slot> = vals.iter().map(|v| values.push(v)).collect();
+            let mut chains = ChainTrie::default();
+            let nodes: Vec<NodeId> = chain_list.iter().map(|c| chains.intern(c)).collect();
+            let settings = TransformSettings::default();
+            let mut m = Memo::default();
+            for (a, b) in order {
+                let (vi, ci) = (a % vals.len(), b % nodes.len());
+                let (slot, node) = (slots[vi], nodes[ci]);
+                let mut cur = vals[vi].clone();
+                let mut changed = false;
+                for &t in &chain_list[ci] {
+                    let next = apply(t, &cur, &settings).into_owned();
+                    changed = next != cur;
+                    cur = next;
+                }
+                let r = m.get(&values, &chains, &settings, slot, node);
+                prop_assert_eq!(m.bytes(&values, r), cur.as_slice(), "{:?}", &chain_list[ci]);
+                prop_assert_eq!(r.changed, changed, "{:?}", &chain_list[ci]);
+            }
+        }
+    }
+
+    #[test]
+    fn identity_chains_are_neither_computed_nor_memoised() {
+        let mut values = ValueTable::default();
+        let plain = values.push(b"hello-world_1");
+        let upper = values.push(b"Hello");
+        let b64 = values.push(b"not~base64");
+        let mut chains = ChainTrie::default();
+        let exact = chains.intern(&[
+            TransformId::Utf8ToUnicode,
+            TransformId::UrlDecodeUni,
+            TransformId::HtmlEntityDecode,
+            TransformId::Lowercase,
+        ]);
+        let crs934100 = chains.intern(&[
+            TransformId::UrlDecodeUni,
+            TransformId::JsDecode,
+            TransformId::RemoveWhitespace,
+            TransformId::Base64Decode,
+            TransformId::UrlDecodeUni,
+            TransformId::JsDecode,
+            TransformId::RemoveWhitespace,
+        ]);
+        let settings = TransformSettings::default();
+        let mut m = Memo::default();
+        let r = m.get(&values, &chains, &settings, plain, exact);
+        assert_eq!(m.bytes(&values, r), b"hello-world_1");
+        assert!(r.orig && !r.changed);
+        assert_eq!((m.computed, m.identity, m.entries.len()), (0, 1, 0));
+        // With an upper-case letter, only the lowercase step is computed.
+        let r = m.get(&values, &chains, &settings, upper, exact);
+        assert_eq!(m.bytes(&values, r), b"hello");
+        assert!(r.changed);
+        assert_eq!((m.computed, m.skipped), (1, 3));
+        // base64Decode rejects the value: the empty result needs no further step.
+        let r = m.get(&values, &chains, &settings, b64, crs934100);
+        assert_eq!(m.bytes(&values, r), b"");
+        assert!(!r.changed);
+        assert_eq!((m.computed, m.skipped), (2, 9));
+    }
 
     #[test]
     fn prefix_is_reused() {
