@@ -472,6 +472,9 @@ impl Transaction {
                         return false;
                     }
                 }
+                if self.case_blind_miss(rs, rule, op, slot) {
+                    return false;
+                }
                 if rule.multi_match {
                     for (i, &n) in rule.chain_steps.iter().enumerate() {
                         let r = self
@@ -547,6 +550,59 @@ impl Transaction {
             }
         }
         global
+    }
+
+    /// Whether a case-blind operator (`@pm`, `@pmFromFile`), run on `slot`'s raw value, proves
+    /// that it matches no step of the rule's chain, without computing the chain.
+    ///
+    /// Sound because: (1) the value holds none of the chain's trigger classes, so every step of
+    /// the chain equals the raw value up to ASCII case (`palisade_transform::Triggers`); (2)
+    /// whether `@pm`/`@pmFromFile` match depends only on the ASCII-lowercased input: in
+    /// ModSecurity `Pm` builds its matcher with `acmp_create(0)` (case-insensitive: both the
+    /// phrases and every input byte go through `tolower`, C locale), and palisade-match's `Pm`
+    /// folds every input byte with `to_ascii_lowercase` in its quick check (upper-case letters
+    /// share their lower-case class) and in acmp (`input_letter`). So a miss on the raw value is
+    /// a miss on every step (multiMatch included), and a miss has no side effect (nothing is
+    /// captured). Only misses are decided here: on a hit the caller computes the chain and runs
+    /// the operator on the real value, so captures and `MATCHED_VAR` are exact. Chains whose
+    /// result is the raw value itself ([`super::memo::Memo::chain_is_identity`]) need no proof:
+    /// they go the usual way, at the same cost. The engine test `case_blind` compares decisions
+    /// with this on and off.
+    fn case_blind_miss(
+        &mut self,
+        rs: &Ruleset,
+        rule: &CompiledRule,
+        op: &crate::ruleset::operator::CompiledOperator,
+        slot: crate::collection::values::Slot,
+    ) -> bool {
+        use palisade_seclang::OperatorName as O;
+        if !self.opts.prefilter
+            || op.negated
+            || !matches!(op.name, O::Pm | O::PmFromFile)
+            || !self
+                .memo
+                .chain_is_quiet(&self.d.values, &rs.chains, slot, rule.chain)
+            || self
+                .memo
+                .chain_is_identity(&self.d.values, &rs.chains, slot, rule.chain)
+        {
+            return false;
+        }
+        if self.profiler.is_some() {
+            let i = self.rule_index(rs, rule);
+            self.prof_operator(i);
+        }
+        let hit = {
+            let expander = Expander { t: self };
+            let mut cx = palisade_match::EvalContext::new(&expander);
+            op.evaluate(self.d.values.get(slot), &mut cx)
+        };
+        if hit {
+            return false;
+        }
+        self.stats.tests += 1;
+        self.stats.operators += 1;
+        true
     }
 
     /// The visit list of `rule`'s target set in the current state of the data, built on first
