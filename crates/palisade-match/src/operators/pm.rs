@@ -22,10 +22,18 @@
 //! replaced, for sets of up to 100 phrases, an `aho-corasick` DFA over the whole phrases:
 //! on CRS v4's data files that DFA took 5.5 MiB for the small sets, and the `LiteralDfa`
 //! evaluated the corpus values faster all the same (see the commit introducing this note).
+//!
+//! The operator's [`literals`](Evaluate::literals) are those same first bytes, so an engine's
+//! shared prefilter scan answers the quick check's question for every `@pm` at once: the
+//! engine then calls [`evaluate_candidate`](Evaluate::evaluate_candidate), which goes straight
+//! to acmp, and the quick check is built only when something calls
+//! [`evaluate`](Evaluate::evaluate). Both give acmp's answer on every input (the quick check
+//! only rejects inputs in which no matchable phrase occurs, which acmp rejects too: acmp
+//! matches a phrase only where it occurs, ASCII case-insensitively, and never a phrase with a
+//! byte ≥ 0x80).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use palisade_seclang::{MacroString, resolve_relative};
 
 use crate::acmp::Acmp;
@@ -33,7 +41,7 @@ use crate::context::{CompileContext, EvalContext, literal_text};
 use crate::error::OperatorErrorKind;
 use crate::operator::Evaluate;
 use crate::prefilter::Literals;
-use crate::prefilter::dfa::LiteralDfa;
+use crate::prefilter::dfa::{LiteralDfa, MAX_LITERAL};
 
 use super::numeric::is_c_space;
 
@@ -42,8 +50,11 @@ pub(crate) struct Pm {
     acmp: Acmp,
     /// Phrases that can match (ASCII only), for a fast negative answer: some phrase's first
     /// [`MAX_LITERAL`](crate::prefilter::dfa::MAX_LITERAL) bytes occur (a superset of
-    /// "some phrase occurs"; acmp decides).
-    quick: Option<Box<LiteralDfa>>,
+    /// "some phrase occurs"; acmp decides). `None` inside when no phrase can match. Built on
+    /// the first [`evaluate`](Evaluate::evaluate): an engine whose prefilter scans for the
+    /// same prefixes calls [`evaluate_candidate`](Evaluate::evaluate_candidate) instead and
+    /// never needs it.
+    quick: OnceLock<Option<Box<LiteralDfa>>>,
 }
 
 /// The phrases that can match (acmp never matches a phrase with a byte ≥ 0x80), lower-cased.
@@ -164,19 +175,39 @@ fn is_comment(line: &[u8]) -> bool {
 
 impl Pm {
     pub(crate) fn new(phrases: Vec<Vec<u8>>) -> Result<Self, OperatorErrorKind> {
-        // Phrases with bytes ≥ 0x80 can never match in acmp; the quick check ignores them.
-        let literals = matchable(&phrases);
-        let quick = if literals.is_empty() {
-            None
-        } else {
-            let pairs: Vec<(Vec<u8>, Vec<u32>)> =
-                literals.into_iter().map(|l| (l, vec![0])).collect();
-            Some(Box::new(LiteralDfa::new(&pairs)))
-        };
         Ok(Pm {
             acmp: Acmp::new(phrases),
-            quick,
+            quick: OnceLock::new(),
         })
+    }
+
+    /// The quick check, built on first use.
+    fn quick(&self) -> Option<&LiteralDfa> {
+        self.quick
+            .get_or_init(|| {
+                // Phrases with bytes ≥ 0x80 can never match in acmp; the quick check ignores
+                // them.
+                let literals = matchable(self.acmp.phrases());
+                if literals.is_empty() {
+                    return None;
+                }
+                let one: [u32; 1] = [0];
+                let pairs: Vec<(Vec<u8>, &[u32])> =
+                    literals.into_iter().map(|l| (l, &one[..])).collect();
+                Some(Box::new(LiteralDfa::new(&pairs)))
+            })
+            .as_deref()
+    }
+
+    /// acmp's answer, capturing the matched text.
+    fn find(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        match self.acmp.find(input) {
+            Some(text) => {
+                ctx.capture(0, text);
+                true
+            }
+            None => false,
+        }
     }
 
     /// `@pm ARG`.
@@ -225,67 +256,36 @@ impl Pm {
 
 impl Evaluate for Pm {
     fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
-        let Some(quick) = &self.quick else {
+        let Some(quick) = self.quick() else {
             return false;
         };
-        if !quick.contains_any(input) {
-            return false;
-        }
-        match self.acmp.find(input) {
-            Some(text) => {
-                ctx.capture(0, text);
-                true
-            }
-            None => false,
-        }
+        quick.contains_any(input) && self.find(input, ctx)
+    }
+
+    /// The prefilter found a phrase's first bytes: the quick check would only say so again.
+    fn evaluate_candidate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        self.find(input, ctx)
     }
 
     fn literals(&self) -> Literals {
-        phrase_literals(matchable(self.acmp.phrases()))
+        phrase_literals(self.acmp.phrases())
     }
 }
 
-/// [`Literals::one_of`] for a phrase set, computed in time linear in the phrases' total
-/// length instead of quadratic in each phrase's (200 ms of CRS v4's load went into the
-/// quadratic minimisation of its data files' 700–2,100 phrases).
-///
-/// `one_of` keeps, of the lower-cased distinct strings, those that contain no kept string. That
-/// is the same as those that contain no *other* string of the set: a string containing another
-/// one contains a kept one (the shorter one is kept, or by induction on length contains a kept
-/// one), and a kept string contains no other string (else it would contain a kept one). So one
-/// overlapping Aho-Corasick pass of each string over the whole set decides it. The property
-/// test `fast_minimisation_equals_one_of` compares the two.
-fn phrase_literals(phrases: Vec<Vec<u8>>) -> Literals {
-    use std::collections::BTreeSet;
-    if phrases.is_empty() || phrases.iter().any(Vec::is_empty) {
-        return Literals::one_of(phrases);
-    }
-    let set: BTreeSet<Vec<u8>> = phrases.iter().map(|p| p.to_ascii_lowercase()).collect();
-    if set.len() < 64 || set.iter().any(|s| s.len() == 1) {
-        // Small sets are cheap either way; single bytes may be "common" (`one_of` decides).
-        return Literals::one_of(phrases);
-    }
-    minimised(set.into_iter().collect()).unwrap_or_else(|| Literals::one_of(phrases))
-}
-
-/// The strings of `strings` (distinct, sorted, none empty or common) that contain no other.
-fn minimised(strings: Vec<Vec<u8>>) -> Option<Literals> {
-    let Ok(ac) = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .build(&strings)
-    else {
-        return None;
-    };
-    let kept: Vec<Vec<u8>> = strings
+/// The prefilter's literals for a phrase set: each matchable phrase cut to its first
+/// [`MAX_LITERAL`] bytes (a phrase that occurs contains its prefix, so the set stays sound; the
+/// prefilter's automaton cuts literals there anyway), lower-cased, deduplicated and minimised
+/// by [`Literals::one_of`]. Cutting first makes this cheap: on CRS v4's data files of
+/// 700–2,100 phrases, minimising the whole phrases took a multi-pattern automaton and
+/// ≈30 ms of load, and ran when the ruleset's heap is at its peak (the engine builds its
+/// prefilter last), where its temporaries raised the ruleset's resident memory.
+fn phrase_literals(phrases: &[Vec<u8>]) -> Literals {
+    let cut: std::collections::BTreeSet<Vec<u8>> = phrases
         .iter()
-        .enumerate()
-        .filter(|(i, s)| {
-            !ac.find_overlapping_iter(s.as_slice())
-                .any(|m| m.pattern().as_usize() != *i)
-        })
-        .map(|(_, s)| s.clone())
+        .filter(|p| !p.is_empty() && p.is_ascii())
+        .map(|p| p[..p.len().min(MAX_LITERAL)].to_ascii_lowercase())
         .collect();
-    Some(Literals::OneOf(kept))
+    Literals::one_of(cut.into_iter().collect())
 }
 
 #[cfg(test)]
@@ -319,33 +319,60 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Whenever `@pm` matches, one of its literals occurs in the input (ASCII
+        /// case-insensitively): the prefilter may skip it otherwise.
         #[test]
-        fn fast_minimisation_equals_one_of(
-            phrases in proptest::collection::btree_set("[a-d ]{2,7}", 1..300)
+        fn literals_are_sound(
+            phrases in proptest::collection::vec("[a-cA-C\\x80 .]{0,6}", 0..12),
+            input in "[a-dA-D\\x80 .]{0,24}",
         ) {
             let phrases: Vec<Vec<u8>> = phrases.into_iter().map(String::into_bytes).collect();
-            proptest::prop_assert_eq!(minimised(phrases.clone()), Some(Literals::one_of(phrases)));
+            let pm = Pm::new(phrases).unwrap();
+            let input = input.into_bytes();
+            let macros = crate::NoMacros;
+            let mut cx = EvalContext::new(&macros);
+            let matched = pm.evaluate(&input, &mut cx);
+            // The quick check only rejects inputs acmp rejects too.
+            proptest::prop_assert_eq!(pm.evaluate_candidate(&input, &mut cx), matched);
+            if matched {
+                let lower = input.to_ascii_lowercase();
+                match pm.literals() {
+                    Literals::Any => {}
+                    Literals::Never => proptest::prop_assert!(false, "Never, yet matched"),
+                    Literals::OneOf(l) => proptest::prop_assert!(
+                        l.iter().any(|l| memchr::memmem::find(&lower, l).is_some()),
+                        "no literal of {:?} in {:?}", l, lower
+                    ),
+                }
+            }
         }
     }
 
     #[test]
-    fn crs_data_files_minimise_as_one_of() {
-        let rules = palisade_testdata::crs_dir().join("rules");
-        let mut checked = 0;
-        for entry in std::fs::read_dir(&rules).unwrap() {
-            let path = entry.unwrap().path();
-            if path.extension().is_some_and(|e| e == "data") {
-                let phrases = matchable(&file_phrases(&std::fs::read(&path).unwrap()));
-                assert_eq!(
-                    phrase_literals(phrases.clone()),
-                    Literals::one_of(phrases),
-                    "{}",
-                    path.display()
-                );
-                checked += 1;
-            }
-        }
-        assert!(checked >= 15, "only {checked} CRS data files");
+    fn literals_are_cut_lowercase_prefixes() {
+        let pm = Pm::new(vec![
+            b"/etc/passwd".to_vec(),
+            b"/ETC/shadow".to_vec(),
+            b"caf\xc3\xa9".to_vec(),
+            b"$IFS".to_vec(),
+        ])
+        .unwrap();
+        assert_eq!(
+            pm.literals(),
+            Literals::OneOf(vec![b"$ifs".to_vec(), b"/etc".to_vec()])
+        );
+        // Only phrases that cannot match: never a candidate.
+        assert_eq!(
+            Pm::new(vec![b"\xff".to_vec()]).unwrap().literals(),
+            Literals::Never
+        );
+        // A one-letter phrase occurs almost everywhere: always a candidate.
+        assert_eq!(
+            Pm::new(vec![b"a".to_vec(), b"bcd".to_vec()])
+                .unwrap()
+                .literals(),
+            Literals::Any
+        );
     }
 
     #[test]
