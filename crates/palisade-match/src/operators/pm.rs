@@ -272,20 +272,74 @@ impl Evaluate for Pm {
     }
 }
 
-/// The prefilter's literals for a phrase set: each matchable phrase cut to its first
-/// [`MAX_LITERAL`] bytes (a phrase that occurs contains its prefix, so the set stays sound; the
-/// prefilter's automaton cuts literals there anyway), lower-cased, deduplicated and minimised
-/// by [`Literals::one_of`]. Cutting first makes this cheap: on CRS v4's data files of
-/// 700–2,100 phrases, minimising the whole phrases took a multi-pattern automaton and
-/// ≈30 ms of load, and ran when the ruleset's heap is at its peak (the engine builds its
-/// prefilter last), where its temporaries raised the ruleset's resident memory.
-fn phrase_literals(phrases: &[Vec<u8>]) -> Literals {
-    let cut: std::collections::BTreeSet<Vec<u8>> = phrases
+/// How often a byte occurs in ordinary request values, roughly (higher: more common). Used
+/// only to choose which part of a phrase the prefilter looks for; any choice is sound.
+fn commonness(b: u8) -> u32 {
+    match b.to_ascii_lowercase() {
+        b' ' => 10,
+        b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' | b'h' | b'l' => 8,
+        b'a'..=b'z' | b'0'..=b'9' => 6,
+        b'/' | b'.' | b'-' | b'_' | b',' | b':' | b'=' | b'&' | b'%' | b'+' => 5,
+        _ => 2,
+    }
+}
+
+/// The part of a matchable phrase the prefilter looks for: its rarest window of
+/// [`MAX_LITERAL`] bytes (least total [`commonness`], the first on ties), lower-cased. A
+/// phrase that occurs contains each of its windows, so any window is sound; the rarest one
+/// lets through fewer values than the prefix (`xampp/…` in CRS's `lfi-os-files.data` would
+/// otherwise make every value holding `example` a candidate).
+fn window(phrase: &[u8]) -> Vec<u8> {
+    let n = MAX_LITERAL.min(phrase.len());
+    let score = |w: &[u8]| w.iter().map(|&b| commonness(b)).sum::<u32>();
+    let best = phrase
+        .windows(n)
+        .enumerate()
+        .min_by_key(|&(i, w)| (score(w), i))
+        .map_or(phrase, |(_, w)| w);
+    best.to_ascii_lowercase()
+}
+
+/// The windows of the phrases that can match (see [`window`]).
+fn phrase_windows(phrases: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    phrases
         .iter()
         .filter(|p| !p.is_empty() && p.is_ascii())
-        .map(|p| p[..p.len().min(MAX_LITERAL)].to_ascii_lowercase())
-        .collect();
-    Literals::one_of(cut.into_iter().collect())
+        .map(|p| window(p))
+        .collect()
+}
+
+/// The prefilter's literals for a phrase set: each matchable phrase's [`window`] (at most
+/// [`MAX_LITERAL`] bytes, the length the prefilter's automaton cuts literals to anyway),
+/// deduplicated and minimised as [`Literals::one_of`] minimises (`Any`/`Never` as it decides
+/// them too).
+///
+/// Short strings make this cheap, which matters because the engine asks for these literals
+/// when it builds its prefilter, at the load's peak heap: minimising the whole phrases of CRS
+/// v4's data files (700–2,100 each) took a multi-pattern automaton and ≈30 ms. `one_of` keeps
+/// the strings that contain no kept string, which is the same as those that contain no
+/// *other* string of the set (a string containing another contains a kept one: by induction
+/// on length; and a kept string contains no other, else it would contain a kept one). For
+/// strings of at most four bytes that is at most nine lookups each. The test
+/// `crs_data_files_literals_equal_one_of` and the proptest `literals_are_sound` compare the
+/// two.
+fn phrase_literals(phrases: &[Vec<u8>]) -> Literals {
+    use std::collections::{BTreeSet, HashSet};
+    let cut: BTreeSet<Vec<u8>> = phrase_windows(phrases).into_iter().collect();
+    if cut.is_empty() {
+        return Literals::Never;
+    }
+    if cut
+        .iter()
+        .any(|s| s.len() == 1 && (s[0].is_ascii_alphanumeric() || s[0] == b' '))
+    {
+        return Literals::Any;
+    }
+    let all: HashSet<&[u8]> = cut.iter().map(Vec::as_slice).collect();
+    let contains_other = |s: &[u8]| {
+        (0..s.len()).any(|i| (i + 1..=s.len()).any(|j| j - i < s.len() && all.contains(&s[i..j])))
+    };
+    Literals::OneOf(cut.iter().filter(|s| !contains_other(s)).cloned().collect())
 }
 
 #[cfg(test)]
@@ -327,6 +381,10 @@ mod tests {
             input in "[a-dA-D\\x80 .]{0,24}",
         ) {
             let phrases: Vec<Vec<u8>> = phrases.into_iter().map(String::into_bytes).collect();
+            proptest::prop_assert_eq!(
+                phrase_literals(&phrases),
+                Literals::one_of(phrase_windows(&phrases))
+            );
             let pm = Pm::new(phrases).unwrap();
             let input = input.into_bytes();
             let macros = crate::NoMacros;
@@ -349,7 +407,7 @@ mod tests {
     }
 
     #[test]
-    fn literals_are_cut_lowercase_prefixes() {
+    fn literals_are_rare_lowercase_windows() {
         let pm = Pm::new(vec![
             b"/etc/passwd".to_vec(),
             b"/ETC/shadow".to_vec(),
@@ -357,10 +415,14 @@ mod tests {
             b"$IFS".to_vec(),
         ])
         .unwrap();
+        // The rarest window of each phrase, the first on ties: `/etc/passwd` → `tc/p`,
+        // `/ETC/shadow` → `/etc`.
         assert_eq!(
             pm.literals(),
-            Literals::OneOf(vec![b"$ifs".to_vec(), b"/etc".to_vec()])
+            Literals::OneOf(vec![b"$ifs".to_vec(), b"/etc".to_vec(), b"tc/p".to_vec()])
         );
+        assert_eq!(window(b"xampp/phpmyadmin"), b"mpp/".to_vec());
+        assert_eq!(window(b"ab"), b"ab".to_vec());
         // Only phrases that cannot match: never a candidate.
         assert_eq!(
             Pm::new(vec![b"\xff".to_vec()]).unwrap().literals(),
@@ -373,6 +435,26 @@ mod tests {
                 .literals(),
             Literals::Any
         );
+    }
+
+    #[test]
+    fn crs_data_files_literals_equal_one_of() {
+        let rules = palisade_testdata::crs_dir().join("rules");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(&rules).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "data") {
+                let phrases = file_phrases(&std::fs::read(&path).unwrap());
+                assert_eq!(
+                    phrase_literals(&phrases),
+                    Literals::one_of(phrase_windows(&phrases)),
+                    "{}",
+                    path.display()
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked >= 15, "only {checked} CRS data files");
     }
 
     #[test]
