@@ -1099,10 +1099,9 @@ fn build_prefilter(rules: &mut [CompiledRule]) -> super::prefilter::GlobalPrefil
     let mut b = super::prefilter::GlobalPrefilterBuilder::default();
     for r in rules.iter_mut() {
         if let Some(op) = &r.operator {
-            // `@pm`/`@pmFromFile` slots hold their phrases' first bytes (see `Pm`'s
-            // literals): the shared scan tells their candidacy like any literal slot's, so
-            // their chains and their own scans run only for the values that hold a phrase
-            // prefix.
+            // `@pm`/`@pmFromFile` slots hold a window of each phrase (see `Pm`'s literals):
+            // the shared scan tells their candidacy like any literal slot's, so their chains
+            // and their own matchers run only for the values that hold a window.
             r.prefilter_slot = b.add_lazy(op.op.literals(), || op.op.byte_condition());
         }
     }

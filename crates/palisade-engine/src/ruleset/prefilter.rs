@@ -25,17 +25,18 @@
 //! ASCII case folding, so a value's candidates are also sound for any value equal to it up to
 //! ASCII case.
 //!
-//! `@pm`/`@pmFromFile` slots are literal slots too: their literals are their matchable
-//! phrases' first [`MAX_LITERAL`](palisade_match::prefilter::dfa::MAX_LITERAL) bytes, lower-cased
-//! (`@pm` is ASCII case-insensitive, and ModSecurity's matcher never matches a phrase with a
-//! byte ≥ 0x80, so such phrases need no literal). A phrase that occurs contains its prefix, so
-//! the slot is sound; and the operator, called only for candidates, skips its own quick check
-//! over the same prefixes (`Operator::evaluate_candidate`). On CRS v4 PL1 this puts 1,011 more
-//! literals in the automaton (7,561 → 8,572).
+//! `@pm`/`@pmFromFile` slots are literal slots too: their literals are one window of at most
+//! [`MAX_LITERAL`](palisade_match::prefilter::dfa::MAX_LITERAL) bytes of each matchable phrase
+//! (its rarest by a byte commonness score), lower-cased (`@pm` is ASCII case-insensitive, and
+//! ModSecurity's matcher never matches a phrase with a byte ≥ 0x80, so such phrases need no
+//! literal). A phrase that occurs contains each of its windows, so the slot is sound; and the
+//! operator, called only for candidates, skips its own quick check
+//! (`Operator::evaluate_candidate`). On CRS v4 PL1 this takes the automaton from 7,561 to 9,831
+//! literals.
 //!
 //! The automaton is `palisade-match`'s [`LiteralDfa`] (literals cut to their first
 //! [`MAX_LITERAL`](palisade_match::prefilter::dfa::MAX_LITERAL) bytes, 16-bit transitions, rows
-//! only for states with children): 442 KiB for CRS v4 PL1's literals with the `@pm` phrases,
+//! only for states with children): 658 KiB for CRS v4 PL1's literals with the `@pm` windows,
 //! where `aho-corasick`'s case-insensitive DFA over the whole literals without them took 18 MB
 //! and a third of the load time. It is built last, at the load's peak heap, so its build keeps
 //! few temporaries (the literals are borrowed, not copied).

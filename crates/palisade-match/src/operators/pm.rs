@@ -23,14 +23,14 @@
 //! on CRS v4's data files that DFA took 5.5 MiB for the small sets, and the `LiteralDfa`
 //! evaluated the corpus values faster all the same (see the commit introducing this note).
 //!
-//! The operator's [`literals`](Evaluate::literals) are those same first bytes, so an engine's
-//! shared prefilter scan answers the quick check's question for every `@pm` at once: the
-//! engine then calls [`evaluate_candidate`](Evaluate::evaluate_candidate), which goes straight
-//! to acmp, and the quick check is built only when something calls
-//! [`evaluate`](Evaluate::evaluate). Both give acmp's answer on every input (the quick check
-//! only rejects inputs in which no matchable phrase occurs, which acmp rejects too: acmp
-//! matches a phrase only where it occurs, ASCII case-insensitively, and never a phrase with a
-//! byte ≥ 0x80).
+//! The operator's [`literals`](Evaluate::literals) are one 4-byte window of each matchable
+//! phrase (its rarest, see `window`), so an engine's shared prefilter scan answers a sharper
+//! form of the quick check's question for every `@pm` at once: the engine then calls
+//! [`evaluate_candidate`](Evaluate::evaluate_candidate), which goes straight to acmp, and the
+//! quick check is built only when something calls [`evaluate`](Evaluate::evaluate). Both give
+//! acmp's answer on every input (the quick check only rejects inputs in which no matchable
+//! phrase occurs, which acmp rejects too: acmp matches a phrase only where it occurs, ASCII
+//! case-insensitively, and never a phrase with a byte ≥ 0x80).
 
 use std::sync::{Arc, OnceLock};
 
@@ -52,7 +52,7 @@ pub(crate) struct Pm {
     /// [`MAX_LITERAL`](crate::prefilter::dfa::MAX_LITERAL) bytes occur (a superset of
     /// "some phrase occurs"; acmp decides). `None` inside when no phrase can match. Built on
     /// the first [`evaluate`](Evaluate::evaluate): an engine whose prefilter scans for the
-    /// same prefixes calls [`evaluate_candidate`](Evaluate::evaluate_candidate) instead and
+    /// phrases' windows calls [`evaluate_candidate`](Evaluate::evaluate_candidate) instead and
     /// never needs it.
     quick: OnceLock<Option<Box<LiteralDfa>>>,
 }
@@ -262,7 +262,8 @@ impl Evaluate for Pm {
         quick.contains_any(input) && self.find(input, ctx)
     }
 
-    /// The prefilter found a phrase's first bytes: the quick check would only say so again.
+    /// The prefilter found a phrase's window: acmp decides (the quick check would add
+    /// nothing).
     fn evaluate_candidate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
         self.find(input, ctx)
     }
@@ -291,13 +292,16 @@ fn commonness(b: u8) -> u32 {
 /// otherwise make every value holding `example` a candidate).
 fn window(phrase: &[u8]) -> Vec<u8> {
     let n = MAX_LITERAL.min(phrase.len());
-    let score = |w: &[u8]| w.iter().map(|&b| commonness(b)).sum::<u32>();
-    let best = phrase
-        .windows(n)
-        .enumerate()
-        .min_by_key(|&(i, w)| (score(w), i))
-        .map_or(phrase, |(_, w)| w);
-    best.to_ascii_lowercase()
+    // A sliding sum: each window's score from the previous one's.
+    let mut score: u32 = phrase[..n].iter().map(|&b| commonness(b)).sum();
+    let (mut best, mut best_score) = (0, score);
+    for i in 1..=phrase.len() - n {
+        score = score + commonness(phrase[i + n - 1]) - commonness(phrase[i - 1]);
+        if score < best_score {
+            (best, best_score) = (i, score);
+        }
+    }
+    phrase[best..best + n].to_ascii_lowercase()
 }
 
 /// The windows of the phrases that can match (see [`window`]).
@@ -335,9 +339,19 @@ fn phrase_literals(phrases: &[Vec<u8>]) -> Literals {
     {
         return Literals::Any;
     }
-    let all: HashSet<&[u8]> = cut.iter().map(Vec::as_slice).collect();
+    // Only a shorter string can be a substring of another: with every string of one length
+    // (phrases of at least MAX_LITERAL bytes), nothing is dropped.
+    let shortest = cut.iter().map(Vec::len).min().unwrap_or(0);
+    let all: HashSet<&[u8]> = cut
+        .iter()
+        .filter(|s| s.len() < MAX_LITERAL)
+        .map(Vec::as_slice)
+        .collect();
     let contains_other = |s: &[u8]| {
-        (0..s.len()).any(|i| (i + 1..=s.len()).any(|j| j - i < s.len() && all.contains(&s[i..j])))
+        s.len() > shortest
+            && (0..s.len()).any(|i| {
+                (i + shortest..=s.len()).any(|j| j - i < s.len() && all.contains(&s[i..j]))
+            })
     };
     Literals::OneOf(cut.iter().filter(|s| !contains_other(s)).cloned().collect())
 }
