@@ -26,6 +26,13 @@ pub(crate) trait Evaluate: Send + Sync + fmt::Debug {
     /// Whether the operator matches `input` (before negation).
     fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool;
 
+    /// [`evaluate`](Self::evaluate) for an input in which a prefilter has already found one
+    /// of [`literals`](Self::literals) (see [`Operator::evaluate_candidate`]). Same result for
+    /// every input; an operator whose own first step is that same search skips it.
+    fn evaluate_candidate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        self.evaluate(input, ctx)
+    }
+
     /// What the prefilter may rely on: whenever [`evaluate`](Self::evaluate) returns true,
     /// the input contains one of these literals.
     fn literals(&self) -> Literals {
@@ -49,6 +56,10 @@ pub(crate) trait Evaluate: Send + Sync + fmt::Debug {
 impl<T: Evaluate> Evaluate for Arc<T> {
     fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
         T::evaluate(self, input, ctx)
+    }
+
+    fn evaluate_candidate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        T::evaluate_candidate(self, input, ctx)
     }
 
     fn literals(&self) -> Literals {
@@ -231,6 +242,16 @@ impl Operator {
     /// (see [`Captures`](crate::Captures)).
     pub fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
         self.imp.evaluate(input, ctx)
+    }
+
+    /// [`evaluate`](Self::evaluate), for a caller whose prefilter has found one of
+    /// [`literals`](Self::literals) in `input` (cut to
+    /// [`MAX_LITERAL`](crate::prefilter::dfa::MAX_LITERAL) bytes, ASCII case-insensitively).
+    /// The result is the same as `evaluate`'s for every input, whether or not that holds:
+    /// only the work differs (`@pm` then skips its own quick check, which asks the same
+    /// question, and goes straight to its matcher).
+    pub fn evaluate_candidate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        self.imp.evaluate_candidate(input, ctx)
     }
 
     /// The literal analysis the prefilter uses: whenever the operator matches, the input

@@ -1099,16 +1099,10 @@ fn build_prefilter(rules: &mut [CompiledRule]) -> super::prefilter::GlobalPrefil
     let mut b = super::prefilter::GlobalPrefilterBuilder::default();
     for r in rules.iter_mut() {
         if let Some(op) = &r.operator {
-            // `@pm` operators are themselves one automaton scan over their phrases: putting
-            // their (often thousands of) phrases in the shared automaton would only repeat that
-            // scan for every value, so they stay always-candidates.
-            let lits = match op.name {
-                palisade_seclang::OperatorName::Pm | palisade_seclang::OperatorName::PmFromFile => {
-                    palisade_match::prefilter::Literals::Any
-                }
-                _ => op.op.literals(),
-            };
-            r.prefilter_slot = b.add_lazy(lits, || op.op.byte_condition());
+            // `@pm`/`@pmFromFile` slots hold a window of each phrase (see `Pm`'s literals):
+            // the shared scan tells their candidacy like any literal slot's, so their chains
+            // and their own matchers run only for the values that hold a window.
+            r.prefilter_slot = b.add_lazy(op.op.literals(), || op.op.byte_condition());
         }
     }
     b.build()

@@ -112,4 +112,11 @@ impl CompiledOperator {
     pub fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
         self.op.evaluate(input, ctx)
     }
+
+    /// [`evaluate`](Self::evaluate) for an input the prefilter found a candidate for this
+    /// operator's slot (same result; see [`Operator::evaluate_candidate`]).
+    #[inline]
+    pub fn evaluate_candidate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        self.op.evaluate_candidate(input, ctx)
+    }
 }

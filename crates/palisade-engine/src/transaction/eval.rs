@@ -408,13 +408,26 @@ impl Transaction {
             };
             let expander = Expander { t: self };
             let mut cx = palisade_match::EvalContext::new(&expander).with_geo(&mut geo);
-            let mut result = op.evaluate(input, &mut cx);
+            // A candidate proven by the prefilter lets `@pm` skip its own quick check (same
+            // result either way; see `Operator::evaluate_candidate`).
+            let proven = candidate
+                || (self.opts.prefilter
+                    && matches!(tv, Tv::Memo(_))
+                    && rule.prefilter_slot != u32::MAX);
+            let run = |cx: &mut palisade_match::EvalContext<'_>| {
+                if proven {
+                    op.evaluate_candidate(input, cx)
+                } else {
+                    op.evaluate(input, cx)
+                }
+            };
+            let mut result = run(&mut cx);
             // Operators capture only when they match; a capturing search costs several times
             // a plain one, so it runs only for the values that did match.
             if result && rule.capture {
                 let mut cx =
                     palisade_match::EvalContext::new(&expander).with_captures(&mut captures);
-                result = op.evaluate(input, &mut cx);
+                result = run(&mut cx);
             }
             let hit = result != op.negated;
             (hit, if hit { input.to_vec() } else { Vec::new() })

@@ -22,10 +22,18 @@
 //! replaced, for sets of up to 100 phrases, an `aho-corasick` DFA over the whole phrases:
 //! on CRS v4's data files that DFA took 5.5 MiB for the small sets, and the `LiteralDfa`
 //! evaluated the corpus values faster all the same (see the commit introducing this note).
+//!
+//! The operator's [`literals`](Evaluate::literals) are one 4-byte window of each matchable
+//! phrase (its rarest, see `window`), so an engine's shared prefilter scan answers a sharper
+//! form of the quick check's question for every `@pm` at once: the engine then calls
+//! [`evaluate_candidate`](Evaluate::evaluate_candidate), which goes straight to acmp, and the
+//! quick check is built only when something calls [`evaluate`](Evaluate::evaluate). Both give
+//! acmp's answer on every input (the quick check only rejects inputs in which no matchable
+//! phrase occurs, which acmp rejects too: acmp matches a phrase only where it occurs, ASCII
+//! case-insensitively, and never a phrase with a byte ≥ 0x80).
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use aho_corasick::{AhoCorasick, MatchKind};
 use palisade_seclang::{MacroString, resolve_relative};
 
 use crate::acmp::Acmp;
@@ -33,7 +41,7 @@ use crate::context::{CompileContext, EvalContext, literal_text};
 use crate::error::OperatorErrorKind;
 use crate::operator::Evaluate;
 use crate::prefilter::Literals;
-use crate::prefilter::dfa::LiteralDfa;
+use crate::prefilter::dfa::{LiteralDfa, MAX_LITERAL};
 
 use super::numeric::is_c_space;
 
@@ -42,8 +50,11 @@ pub(crate) struct Pm {
     acmp: Acmp,
     /// Phrases that can match (ASCII only), for a fast negative answer: some phrase's first
     /// [`MAX_LITERAL`](crate::prefilter::dfa::MAX_LITERAL) bytes occur (a superset of
-    /// "some phrase occurs"; acmp decides).
-    quick: Option<Box<LiteralDfa>>,
+    /// "some phrase occurs"; acmp decides). `None` inside when no phrase can match. Built on
+    /// the first [`evaluate`](Evaluate::evaluate): an engine whose prefilter scans for the
+    /// phrases' windows calls [`evaluate_candidate`](Evaluate::evaluate_candidate) instead and
+    /// never needs it.
+    quick: OnceLock<Option<Box<LiteralDfa>>>,
 }
 
 /// The phrases that can match (acmp never matches a phrase with a byte ≥ 0x80), lower-cased.
@@ -164,19 +175,39 @@ fn is_comment(line: &[u8]) -> bool {
 
 impl Pm {
     pub(crate) fn new(phrases: Vec<Vec<u8>>) -> Result<Self, OperatorErrorKind> {
-        // Phrases with bytes ≥ 0x80 can never match in acmp; the quick check ignores them.
-        let literals = matchable(&phrases);
-        let quick = if literals.is_empty() {
-            None
-        } else {
-            let pairs: Vec<(Vec<u8>, Vec<u32>)> =
-                literals.into_iter().map(|l| (l, vec![0])).collect();
-            Some(Box::new(LiteralDfa::new(&pairs)))
-        };
         Ok(Pm {
             acmp: Acmp::new(phrases),
-            quick,
+            quick: OnceLock::new(),
         })
+    }
+
+    /// The quick check, built on first use.
+    fn quick(&self) -> Option<&LiteralDfa> {
+        self.quick
+            .get_or_init(|| {
+                // Phrases with bytes ≥ 0x80 can never match in acmp; the quick check ignores
+                // them.
+                let literals = matchable(self.acmp.phrases());
+                if literals.is_empty() {
+                    return None;
+                }
+                let one: [u32; 1] = [0];
+                let pairs: Vec<(Vec<u8>, &[u32])> =
+                    literals.into_iter().map(|l| (l, &one[..])).collect();
+                Some(Box::new(LiteralDfa::new(&pairs)))
+            })
+            .as_deref()
+    }
+
+    /// acmp's answer, capturing the matched text.
+    fn find(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        match self.acmp.find(input) {
+            Some(text) => {
+                ctx.capture(0, text);
+                true
+            }
+            None => false,
+        }
     }
 
     /// `@pm ARG`.
@@ -225,67 +256,104 @@ impl Pm {
 
 impl Evaluate for Pm {
     fn evaluate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
-        let Some(quick) = &self.quick else {
+        let Some(quick) = self.quick() else {
             return false;
         };
-        if !quick.contains_any(input) {
-            return false;
-        }
-        match self.acmp.find(input) {
-            Some(text) => {
-                ctx.capture(0, text);
-                true
-            }
-            None => false,
-        }
+        quick.contains_any(input) && self.find(input, ctx)
+    }
+
+    /// The prefilter found a phrase's window: acmp decides (the quick check would add
+    /// nothing).
+    fn evaluate_candidate(&self, input: &[u8], ctx: &mut EvalContext<'_>) -> bool {
+        self.find(input, ctx)
     }
 
     fn literals(&self) -> Literals {
-        phrase_literals(matchable(self.acmp.phrases()))
+        phrase_literals(self.acmp.phrases())
     }
 }
 
-/// [`Literals::one_of`] for a phrase set, computed in time linear in the phrases' total
-/// length instead of quadratic in each phrase's (200 ms of CRS v4's load went into the
-/// quadratic minimisation of its data files' 700–2,100 phrases).
-///
-/// `one_of` keeps, of the lower-cased distinct strings, those that contain no kept string. That
-/// is the same as those that contain no *other* string of the set: a string containing another
-/// one contains a kept one (the shorter one is kept, or by induction on length contains a kept
-/// one), and a kept string contains no other string (else it would contain a kept one). So one
-/// overlapping Aho-Corasick pass of each string over the whole set decides it. The property
-/// test `fast_minimisation_equals_one_of` compares the two.
-fn phrase_literals(phrases: Vec<Vec<u8>>) -> Literals {
-    use std::collections::BTreeSet;
-    if phrases.is_empty() || phrases.iter().any(Vec::is_empty) {
-        return Literals::one_of(phrases);
+/// How often a byte occurs in ordinary request values, roughly (higher: more common). Used
+/// only to choose which part of a phrase the prefilter looks for; any choice is sound.
+fn commonness(b: u8) -> u32 {
+    match b.to_ascii_lowercase() {
+        b' ' => 10,
+        b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' | b'h' | b'l' => 8,
+        b'a'..=b'z' | b'0'..=b'9' => 6,
+        b'/' | b'.' | b'-' | b'_' | b',' | b':' | b'=' | b'&' | b'%' | b'+' => 5,
+        _ => 2,
     }
-    let set: BTreeSet<Vec<u8>> = phrases.iter().map(|p| p.to_ascii_lowercase()).collect();
-    if set.len() < 64 || set.iter().any(|s| s.len() == 1) {
-        // Small sets are cheap either way; single bytes may be "common" (`one_of` decides).
-        return Literals::one_of(phrases);
-    }
-    minimised(set.into_iter().collect()).unwrap_or_else(|| Literals::one_of(phrases))
 }
 
-/// The strings of `strings` (distinct, sorted, none empty or common) that contain no other.
-fn minimised(strings: Vec<Vec<u8>>) -> Option<Literals> {
-    let Ok(ac) = AhoCorasick::builder()
-        .match_kind(MatchKind::Standard)
-        .build(&strings)
-    else {
-        return None;
-    };
-    let kept: Vec<Vec<u8>> = strings
+/// The part of a matchable phrase the prefilter looks for: its rarest window of
+/// [`MAX_LITERAL`] bytes (least total [`commonness`], the first on ties), lower-cased. A
+/// phrase that occurs contains each of its windows, so any window is sound; the rarest one
+/// lets through fewer values than the prefix (`xampp/…` in CRS's `lfi-os-files.data` would
+/// otherwise make every value holding `example` a candidate).
+fn window(phrase: &[u8]) -> Vec<u8> {
+    let n = MAX_LITERAL.min(phrase.len());
+    // A sliding sum: each window's score from the previous one's.
+    let mut score: u32 = phrase[..n].iter().map(|&b| commonness(b)).sum();
+    let (mut best, mut best_score) = (0, score);
+    for i in 1..=phrase.len() - n {
+        score = score + commonness(phrase[i + n - 1]) - commonness(phrase[i - 1]);
+        if score < best_score {
+            (best, best_score) = (i, score);
+        }
+    }
+    phrase[best..best + n].to_ascii_lowercase()
+}
+
+/// The windows of the phrases that can match (see [`window`]).
+fn phrase_windows(phrases: &[Vec<u8>]) -> Vec<Vec<u8>> {
+    phrases
         .iter()
-        .enumerate()
-        .filter(|(i, s)| {
-            !ac.find_overlapping_iter(s.as_slice())
-                .any(|m| m.pattern().as_usize() != *i)
-        })
-        .map(|(_, s)| s.clone())
+        .filter(|p| !p.is_empty() && p.is_ascii())
+        .map(|p| window(p))
+        .collect()
+}
+
+/// The prefilter's literals for a phrase set: each matchable phrase's [`window`] (at most
+/// [`MAX_LITERAL`] bytes, the length the prefilter's automaton cuts literals to anyway),
+/// deduplicated and minimised as [`Literals::one_of`] minimises (`Any`/`Never` as it decides
+/// them too).
+///
+/// Short strings make this cheap, which matters because the engine asks for these literals
+/// when it builds its prefilter, at the load's peak heap: minimising the whole phrases of CRS
+/// v4's data files (700–2,100 each) took a multi-pattern automaton and ≈30 ms. `one_of` keeps
+/// the strings that contain no kept string, which is the same as those that contain no
+/// *other* string of the set (a string containing another contains a kept one: by induction
+/// on length; and a kept string contains no other, else it would contain a kept one). For
+/// strings of at most four bytes that is at most nine lookups each. The test
+/// `crs_data_files_literals_equal_one_of` and the proptest `literals_are_sound` compare the
+/// two.
+fn phrase_literals(phrases: &[Vec<u8>]) -> Literals {
+    use std::collections::{BTreeSet, HashSet};
+    let cut: BTreeSet<Vec<u8>> = phrase_windows(phrases).into_iter().collect();
+    if cut.is_empty() {
+        return Literals::Never;
+    }
+    if cut
+        .iter()
+        .any(|s| s.len() == 1 && (s[0].is_ascii_alphanumeric() || s[0] == b' '))
+    {
+        return Literals::Any;
+    }
+    // Only a shorter string can be a substring of another: with every string of one length
+    // (phrases of at least MAX_LITERAL bytes), nothing is dropped.
+    let shortest = cut.iter().map(Vec::len).min().unwrap_or(0);
+    let all: HashSet<&[u8]> = cut
+        .iter()
+        .filter(|s| s.len() < MAX_LITERAL)
+        .map(Vec::as_slice)
         .collect();
-    Some(Literals::OneOf(kept))
+    let contains_other = |s: &[u8]| {
+        s.len() > shortest
+            && (0..s.len()).any(|i| {
+                (i + shortest..=s.len()).any(|j| j - i < s.len() && all.contains(&s[i..j]))
+            })
+    };
+    Literals::OneOf(cut.iter().filter(|s| !contains_other(s)).cloned().collect())
 }
 
 #[cfg(test)]
@@ -319,26 +387,81 @@ mod tests {
     }
 
     proptest::proptest! {
+        /// Whenever `@pm` matches, one of its literals occurs in the input (ASCII
+        /// case-insensitively): the prefilter may skip it otherwise.
         #[test]
-        fn fast_minimisation_equals_one_of(
-            phrases in proptest::collection::btree_set("[a-d ]{2,7}", 1..300)
+        fn literals_are_sound(
+            phrases in proptest::collection::vec("[a-cA-C\\x80 .]{0,6}", 0..12),
+            input in "[a-dA-D\\x80 .]{0,24}",
         ) {
             let phrases: Vec<Vec<u8>> = phrases.into_iter().map(String::into_bytes).collect();
-            proptest::prop_assert_eq!(minimised(phrases.clone()), Some(Literals::one_of(phrases)));
+            proptest::prop_assert_eq!(
+                phrase_literals(&phrases),
+                Literals::one_of(phrase_windows(&phrases))
+            );
+            let pm = Pm::new(phrases).unwrap();
+            let input = input.into_bytes();
+            let macros = crate::NoMacros;
+            let mut cx = EvalContext::new(&macros);
+            let matched = pm.evaluate(&input, &mut cx);
+            // The quick check only rejects inputs acmp rejects too.
+            proptest::prop_assert_eq!(pm.evaluate_candidate(&input, &mut cx), matched);
+            if matched {
+                let lower = input.to_ascii_lowercase();
+                match pm.literals() {
+                    Literals::Any => {}
+                    Literals::Never => proptest::prop_assert!(false, "Never, yet matched"),
+                    Literals::OneOf(l) => proptest::prop_assert!(
+                        l.iter().any(|l| memchr::memmem::find(&lower, l).is_some()),
+                        "no literal of {:?} in {:?}", l, lower
+                    ),
+                }
+            }
         }
     }
 
     #[test]
-    fn crs_data_files_minimise_as_one_of() {
+    fn literals_are_rare_lowercase_windows() {
+        let pm = Pm::new(vec![
+            b"/etc/passwd".to_vec(),
+            b"/ETC/shadow".to_vec(),
+            b"caf\xc3\xa9".to_vec(),
+            b"$IFS".to_vec(),
+        ])
+        .unwrap();
+        // The rarest window of each phrase, the first on ties: `/etc/passwd` → `tc/p`,
+        // `/ETC/shadow` → `/etc`.
+        assert_eq!(
+            pm.literals(),
+            Literals::OneOf(vec![b"$ifs".to_vec(), b"/etc".to_vec(), b"tc/p".to_vec()])
+        );
+        assert_eq!(window(b"xampp/phpmyadmin"), b"mpp/".to_vec());
+        assert_eq!(window(b"ab"), b"ab".to_vec());
+        // Only phrases that cannot match: never a candidate.
+        assert_eq!(
+            Pm::new(vec![b"\xff".to_vec()]).unwrap().literals(),
+            Literals::Never
+        );
+        // A one-letter phrase occurs almost everywhere: always a candidate.
+        assert_eq!(
+            Pm::new(vec![b"a".to_vec(), b"bcd".to_vec()])
+                .unwrap()
+                .literals(),
+            Literals::Any
+        );
+    }
+
+    #[test]
+    fn crs_data_files_literals_equal_one_of() {
         let rules = palisade_testdata::crs_dir().join("rules");
         let mut checked = 0;
         for entry in std::fs::read_dir(&rules).unwrap() {
             let path = entry.unwrap().path();
             if path.extension().is_some_and(|e| e == "data") {
-                let phrases = matchable(&file_phrases(&std::fs::read(&path).unwrap()));
+                let phrases = file_phrases(&std::fs::read(&path).unwrap());
                 assert_eq!(
-                    phrase_literals(phrases.clone()),
-                    Literals::one_of(phrases),
+                    phrase_literals(&phrases),
+                    Literals::one_of(phrase_windows(&phrases)),
                     "{}",
                     path.display()
                 );

@@ -12,6 +12,25 @@
 //! on a machine with a load average near 9 on 2 cores (absolute numbers are pessimistic).
 //! Cutting literals from 8 to 4 bytes let through 0.45% more (value, slot) pairs.
 //!
+//! ## Rows only for states with children
+//!
+//! Literals are cut to [`MAX_LITERAL`] bytes, so most states are leaves of the trie: a literal
+//! ends there and nothing extends it. A leaf's transitions are its failure state's (it has no
+//! child of its own), so a leaf needs no row of its own: it borrows the row of the nearest
+//! state with children on its failure chain (the root at worst). The table holds one row per
+//! state with children, and each state has a `(row, output)` entry: after a byte, the scan
+//! moves to a state, reports its output and continues from its row. This is the same
+//! automaton, only stored without the duplicate rows.
+//!
+//! ## Built with few temporaries
+//!
+//! The engine builds its automaton last, when the ruleset (and the parsed rules it is
+//! compiled from) are all in memory, so whatever the build holds for a while sits on top of
+//! the load's peak heap, which the allocator keeps resident afterwards. The build therefore
+//! sorts the cut literals, creates the trie level by level (which numbers the states breadth
+//! first, the order failure links need), counts the states before allocating the table in its
+//! final width, and fills the rows in place; output lists are interned into one flat array.
+
 /// Literals are cut to this many bytes in the automaton.
 pub const MAX_LITERAL: usize = 4;
 
@@ -21,12 +40,13 @@ pub struct LiteralDfa {
     /// Byte → class (ASCII letters share their lower-case class; unused bytes are class 0).
     classes: [u8; 256],
     stride: usize,
-    /// `trans[state * stride + class]`.
+    /// `trans[row * stride + class]`: the next state.
     trans: Trans,
-    /// For each state: index into `outputs` + 1, or 0 when no literal ends there.
-    out: Vec<u32>,
-    /// Slot lists.
-    outputs: Vec<Vec<u32>>,
+    /// For each state: the row its transitions are in, and its output (an index into `slots`
+    /// where its slot list starts, as `[len, slot, …]`; 0 when no literal ends there).
+    meta: Vec<[u32; 2]>,
+    /// Slot lists; index 0 is unused.
+    slots: Vec<u32>,
 }
 
 /// Transitions, in 16 bits when the automaton is small enough (half the cache footprint).
@@ -36,17 +56,109 @@ enum Trans {
     Large(Vec<u32>),
 }
 
-struct TrieNode {
-    children: Vec<(u8, u32)>,
-    slots: Vec<u32>,
+/// A transition table cell, in the table's final width.
+trait Cell: Copy + Default + Eq + Into<u32> {
+    fn from_u32(v: u32) -> Self;
+}
+
+impl Cell for u16 {
+    fn from_u32(v: u32) -> Self {
+        v as u16
+    }
+}
+
+impl Cell for u32 {
+    fn from_u32(v: u32) -> Self {
+        v
+    }
+}
+
+/// A cut literal: its classes, and the index of the literal it came from.
+struct Key {
+    classes: [u8; MAX_LITERAL],
+    len: u8,
+    literal: u32,
+}
+
+impl Key {
+    fn bytes(&self) -> &[u8] {
+        &self.classes[..usize::from(self.len)]
+    }
+}
+
+/// The trie, breadth first: each node's parent and the class leading to it (node 0 is the
+/// root), which literals end where, and the state id of each node (states with children
+/// first).
+struct Trie {
+    nodes: Vec<(u32, u8)>,
+    /// (node, literal) for every literal, sorted by node.
+    ends: Vec<(u32, u32)>,
+    /// Node → state id.
+    id: Vec<u32>,
+    /// States with children (ids `0..rows`).
+    rows: usize,
+}
+
+impl Trie {
+    fn new(keys: &mut [Key]) -> Trie {
+        keys.sort_unstable_by(|a, b| a.bytes().cmp(b.bytes()));
+        let mut nodes: Vec<(u32, u8)> = vec![(0, 0)];
+        let mut at = vec![0u32; keys.len()];
+        for depth in 0..MAX_LITERAL {
+            let mut last: Option<((u32, u8), u32)> = None;
+            for (k, node) in keys.iter().zip(at.iter_mut()) {
+                let Some(&c) = k.bytes().get(depth) else {
+                    continue;
+                };
+                let edge = (*node, c);
+                *node = match last {
+                    Some((e, n)) if e == edge => n,
+                    _ => {
+                        let n = nodes.len() as u32;
+                        nodes.push(edge);
+                        last = Some((edge, n));
+                        n
+                    }
+                };
+            }
+        }
+        let mut ends: Vec<(u32, u32)> = at
+            .iter()
+            .zip(keys.iter())
+            .map(|(&n, k)| (n, k.literal))
+            .collect();
+        ends.sort_unstable();
+        let mut has_child = vec![false; nodes.len()];
+        has_child[0] = true;
+        for &(parent, _) in &nodes[1..] {
+            has_child[parent as usize] = true;
+        }
+        let rows = has_child.iter().filter(|&&h| h).count();
+        let (mut next_row, mut next_leaf) = (0u32, rows as u32);
+        let id = has_child
+            .iter()
+            .map(|&h| {
+                let counter = if h { &mut next_row } else { &mut next_leaf };
+                *counter += 1;
+                *counter - 1
+            })
+            .collect();
+        Trie {
+            nodes,
+            ends,
+            id,
+            rows,
+        }
+    }
 }
 
 impl LiteralDfa {
-    /// Builds the automaton from (literal, slots) pairs; literals must be non-empty.
-    pub fn new(literals: &[(Vec<u8>, Vec<u32>)]) -> Self {
+    /// Builds the automaton from (literal, slots) pairs. An empty literal occurs everywhere:
+    /// its slots are reported at every byte of a non-empty value.
+    pub fn new<L: AsRef<[u8]>, S: AsRef<[u32]>>(literals: &[(L, S)]) -> Self {
         let mut used = [false; 256];
         for (lit, _) in literals {
-            for &b in lit.iter().take(MAX_LITERAL) {
+            for &b in lit.as_ref().iter().take(MAX_LITERAL) {
                 used[usize::from(b.to_ascii_lowercase())] = true;
             }
         }
@@ -63,87 +175,42 @@ impl LiteralDfa {
         }
         let stride = usize::from(next_class);
 
-        // The trie over lower-cased, cut literals.
-        let mut trie = vec![TrieNode {
-            children: Vec::new(),
-            slots: Vec::new(),
-        }];
-        for (lit, slots) in literals {
-            let mut node = 0usize;
-            for &b in lit.iter().take(MAX_LITERAL) {
-                let c = classes[usize::from(b)];
-                node = match trie[node].children.iter().find(|(k, _)| *k == c) {
-                    Some(&(_, n)) => n as usize,
-                    None => {
-                        trie.push(TrieNode {
-                            children: Vec::new(),
-                            slots: Vec::new(),
-                        });
-                        let n = trie.len() - 1;
-                        trie[node].children.push((c, n as u32));
-                        n
-                    }
+        let mut keys: Vec<Key> = literals
+            .iter()
+            .enumerate()
+            .map(|(i, (lit, _))| {
+                let lit = lit.as_ref();
+                let mut k = Key {
+                    classes: [0; MAX_LITERAL],
+                    len: lit.len().min(MAX_LITERAL) as u8,
+                    literal: i as u32,
                 };
-            }
-            trie[node].slots.extend_from_slice(slots);
-        }
-
-        // Breadth-first: failure links, full transitions, outputs along the failure chain.
-        let states = trie.len();
-        let mut trans = vec![0u32; states * stride];
-        let mut fail = vec![0u32; states];
-        let mut out_slots: Vec<Vec<u32>> = vec![Vec::new(); states];
-        let mut order = Vec::with_capacity(states);
-        for &(c, child) in &trie[0].children {
-            trans[usize::from(c)] = child;
-            order.push(child as usize);
-        }
-        let mut i = 0;
-        while i < order.len() {
-            let s = order[i];
-            i += 1;
-            let f = fail[s] as usize;
-            let mut own = trie[s].slots.clone();
-            own.extend_from_slice(&out_slots[f]);
-            own.sort_unstable();
-            own.dedup();
-            out_slots[s] = own;
-            for c in 0..stride {
-                trans[s * stride + c] = trans[f * stride + c];
-            }
-            for &(c, child) in &trie[s].children {
-                let c = usize::from(c);
-                fail[child as usize] = trans[f * stride + c];
-                trans[s * stride + c] = child;
-                order.push(child as usize);
-            }
-        }
-        // Intern the slot lists.
-        let mut outputs: Vec<Vec<u32>> = Vec::new();
-        let mut index: std::collections::BTreeMap<Vec<u32>, u32> =
-            std::collections::BTreeMap::new();
-        let out = out_slots
-            .into_iter()
-            .map(|slots| {
-                if slots.is_empty() {
-                    return 0;
+                for (c, &b) in k.classes.iter_mut().zip(lit) {
+                    *c = classes[usize::from(b)];
                 }
-                *index.entry(slots.clone()).or_insert_with(|| {
-                    outputs.push(slots);
-                    outputs.len() as u32
-                })
+                k
             })
             .collect();
-        let trans = match u16::try_from(states) {
-            Ok(_) => Trans::Small(trans.into_iter().map(|t| t as u16).collect()),
-            Err(_) => Trans::Large(trans),
+        let trie = Trie::new(&mut keys);
+        drop(keys);
+        let slot_list = |lit: u32| -> &[u32] {
+            literals
+                .get(lit as usize)
+                .map_or(&[][..], |(_, s)| s.as_ref())
+        };
+        let (trans, meta, slots) = if u16::try_from(trie.nodes.len()).is_ok() {
+            let (t, m, s) = fill::<u16, _>(&trie, stride, slot_list);
+            (Trans::Small(t), m, s)
+        } else {
+            let (t, m, s) = fill::<u32, _>(&trie, stride, slot_list);
+            (Trans::Large(t), m, s)
         };
         LiteralDfa {
             classes,
             stride,
             trans,
-            out,
-            outputs,
+            meta,
+            slots,
         }
     }
 
@@ -172,16 +239,19 @@ impl LiteralDfa {
         mut each: impl FnMut(u8),
         mut mark: impl FnMut(u32),
     ) {
-        let mut state = 0usize;
+        let mut row = 0usize;
         let mut last = 0u32;
         for &b in value {
             each(b);
             let c = usize::from(self.classes[usize::from(b)]);
-            state = trans[state * self.stride + c].into() as usize;
-            let o = self.out[state];
+            let state = trans[row * self.stride + c].into() as usize;
+            let [r, o] = self.meta[state];
+            row = r as usize;
             if o != 0 && o != last {
                 last = o;
-                for &slot in &self.outputs[o as usize - 1] {
+                let o = o as usize;
+                let n = self.slots[o] as usize;
+                for &slot in &self.slots[o + 1..o + 1 + n] {
                     mark(slot);
                 }
             }
@@ -223,13 +293,15 @@ impl LiteralDfa {
 
     #[inline]
     fn first<T: Copy + Into<u32>>(&self, trans: &[T], value: &[u8]) -> bool {
-        let mut state = 0usize;
+        let mut row = 0usize;
         for &b in value {
             let c = usize::from(self.classes[usize::from(b)]);
-            state = trans[state * self.stride + c].into() as usize;
-            if self.out[state] != 0 {
+            let state = trans[row * self.stride + c].into() as usize;
+            let [r, o] = self.meta[state];
+            if o != 0 {
                 return true;
             }
+            row = r as usize;
         }
         false
     }
@@ -240,13 +312,103 @@ impl LiteralDfa {
             Trans::Small(t) => t.len() * 2,
             Trans::Large(t) => t.len() * 4,
         };
-        trans + self.out.len() * 4 + self.outputs.iter().map(|o| o.len() * 4 + 24).sum::<usize>()
+        trans + self.meta.len() * 8 + self.slots.len() * 4
     }
 
     /// Number of states.
     pub fn states(&self) -> usize {
-        self.out.len()
+        self.meta.len()
     }
+
+    /// Number of rows of the transition table (states with children; see the module
+    /// comment).
+    pub fn rows(&self) -> usize {
+        let cells = match &self.trans {
+            Trans::Small(t) => t.len(),
+            Trans::Large(t) => t.len(),
+        };
+        cells.checked_div(self.stride).unwrap_or(0)
+    }
+}
+
+/// Fills the transition table (rows of states with children), every state's row and output,
+/// and the interned slot lists.
+fn fill<'a, T: Cell, F: Fn(u32) -> &'a [u32]>(
+    trie: &Trie,
+    stride: usize,
+    slot_list: F,
+) -> (Vec<T>, Vec<[u32; 2]>, Vec<u32>) {
+    let states = trie.nodes.len();
+    let mut trans = vec![T::default(); trie.rows * stride];
+    // The trie's own edges (every parent has a row).
+    for (node, &(parent, c)) in trie.nodes.iter().enumerate().skip(1) {
+        let p = trie.id[parent as usize] as usize;
+        trans[p * stride + usize::from(c)] = T::from_u32(trie.id[node]);
+    }
+    let mut fail = vec![0u32; states];
+    let mut meta = vec![[0u32; 2]; states];
+    let mut slots: Vec<u32> = vec![0];
+    let mut interned: std::collections::HashMap<Vec<u32>, u32> = std::collections::HashMap::new();
+    let mut list: Vec<u32> = Vec::new();
+    let mut ends = trie.ends.iter().peekable();
+    // Breadth first: a node's failure state, and the states its row falls back to, are
+    // shallower, so they are done.
+    for (node, &(parent, c)) in trie.nodes.iter().enumerate() {
+        let s = trie.id[node] as usize;
+        let f = if node == 0 || parent == 0 {
+            0
+        } else {
+            let pf = fail[trie.id[parent as usize] as usize] as usize;
+            let row = meta[pf][0] as usize;
+            trans[row * stride + usize::from(c)].into()
+        };
+        fail[s] = f;
+        let f = f as usize;
+        let fail_row = meta[f][0] as usize;
+        if s < trie.rows {
+            meta[s][0] = s as u32;
+            if node != 0 {
+                for k in 0..stride {
+                    if trans[s * stride + k] == T::default() {
+                        trans[s * stride + k] = trans[fail_row * stride + k];
+                    }
+                }
+            }
+        } else {
+            meta[s][0] = fail_row as u32;
+        }
+        // The output: the literals ending here, and the failure state's.
+        list.clear();
+        while let Some(&&(n, lit)) = ends.peek() {
+            if n as usize != node {
+                break;
+            }
+            list.extend_from_slice(slot_list(lit));
+            ends.next();
+        }
+        let inherited = if node == 0 { 0 } else { meta[f][1] as usize };
+        meta[s][1] = if list.is_empty() {
+            inherited as u32
+        } else {
+            if inherited != 0 {
+                let n = slots[inherited] as usize;
+                list.extend_from_slice(&slots[inherited + 1..inherited + 1 + n]);
+            }
+            list.sort_unstable();
+            list.dedup();
+            match interned.get(&list) {
+                Some(&o) => o,
+                None => {
+                    let o = slots.len() as u32;
+                    slots.push(list.len() as u32);
+                    slots.extend_from_slice(&list);
+                    interned.insert(list.clone(), o);
+                    o
+                }
+            }
+        };
+    }
+    (trans, meta, slots)
 }
 
 #[cfg(test)]
@@ -280,5 +442,69 @@ mod tests {
         assert_eq!(found(&long, b"01234567"), vec![7]);
         assert!(dfa.contains_any(b"xxBc") && dfa.contains_any(b"<SCRIPT"));
         assert!(!dfa.contains_any(b"nothing here") && !dfa.contains_any(b""));
+    }
+
+    #[test]
+    fn leaves_borrow_rows_and_empty_literals_occur_everywhere() {
+        // `abcd`, `bcd`, `cd` and `d` end in leaves whose rows are shallower states'.
+        let dfa = LiteralDfa::new(&[
+            (b"abcd".to_vec(), vec![0]),
+            (b"bcde".to_vec(), vec![1]),
+            (b"cd".to_vec(), vec![2]),
+            (b"dx".to_vec(), vec![3]),
+        ]);
+        assert!(dfa.rows() < dfa.states());
+        assert_eq!(found(&dfa, b"abcde"), vec![0, 1, 2]);
+        assert_eq!(found(&dfa, b"abcdx"), vec![0, 2, 3]);
+        let empty = LiteralDfa::new(&[(Vec::new(), vec![9]), (b"q".to_vec(), vec![1])]);
+        assert_eq!(found(&empty, b"z"), vec![9]);
+        assert_eq!(found(&empty, b"Q"), vec![1, 9]);
+        assert_eq!(found(&empty, b""), Vec::<u32>::new());
+    }
+
+    /// The slots of the literals (cut to [`MAX_LITERAL`] bytes) occurring in `value`, ASCII
+    /// case-insensitively, by brute force.
+    fn naive(literals: &[(Vec<u8>, Vec<u32>)], value: &[u8]) -> Vec<u32> {
+        let value = value.to_ascii_lowercase();
+        let mut v: Vec<u32> = literals
+            .iter()
+            .filter(|(l, _)| {
+                let l = l[..l.len().min(MAX_LITERAL)].to_ascii_lowercase();
+                if l.is_empty() {
+                    !value.is_empty()
+                } else {
+                    value.windows(l.len()).any(|w| w == l.as_slice())
+                }
+            })
+            .flat_map(|(_, s)| s.iter().copied())
+            .collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+        /// The automaton reports exactly the slots of the (cut) literals that occur.
+        #[test]
+        fn reports_exactly_the_literals_that_occur(
+            literals in proptest::collection::vec(
+                (proptest::collection::vec(proptest::sample::select(b"abAB\x80\xff-".to_vec()), 0..7),
+                 proptest::collection::vec(0u32..40, 1..3)),
+                0..40,
+            ),
+            value in proptest::collection::vec(proptest::sample::select(b"abcAB\x80\xff-".to_vec()), 0..40),
+        ) {
+            let dfa = LiteralDfa::new(&literals);
+            let expected = naive(&literals, &value);
+            proptest::prop_assert_eq!(found(&dfa, &value), expected.clone());
+            proptest::prop_assert_eq!(dfa.contains_any(&value), !expected.is_empty());
+            let mut slots = Vec::new();
+            let seen = dfa.scan_seen(&value, &[1; 256], |s| slots.push(s));
+            slots.sort_unstable();
+            slots.dedup();
+            proptest::prop_assert_eq!(slots, expected);
+            proptest::prop_assert_eq!(seen, u128::from(!value.is_empty()));
+        }
     }
 }
