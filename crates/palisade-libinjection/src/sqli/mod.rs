@@ -10,6 +10,7 @@
 mod fold;
 mod keywords;
 mod keywords_data;
+mod plain;
 mod token;
 mod tokenizer;
 mod whitelist;
@@ -82,6 +83,15 @@ fn blacklisted(fp: &Fingerprint) -> bool {
 
 /// Detects SQL injection; the fingerprint of the pass that found it (`libinjection_sqli`).
 pub fn detect(s: &[u8]) -> Option<Fingerprint> {
+    if plain::is_plain(s) {
+        // `[A-Za-z0-9_]*` is never SQLi (argument in `plain`); the empty input included.
+        return None;
+    }
+    detect_full(s)
+}
+
+/// [`detect`] without the fast paths: every pass libinjection runs.
+pub(crate) fn detect_full(s: &[u8]) -> Option<Fingerprint> {
     if s.is_empty() {
         return None;
     }
