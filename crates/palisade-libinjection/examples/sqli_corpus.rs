@@ -1,5 +1,5 @@
 //! Runs a detector over every value of the benchmark corpus (see `benches/support/corpus.rs`)
-//! a number of times and prints the hit count: a fixed workload for `valgrind --tool=callgrind`.
+//! a number of times and prints the hit count: a fixed workload for `valgrind --tool=callgrind --toggle-collect='sqli_corpus::run_all'`.
 //!
 //! Usage: `cargo run --release -p palisade-libinjection --example sqli_corpus -- [sqli|xss] [ROUNDS]`
 
@@ -15,17 +15,27 @@ fn main() {
     let (benign, attack) = corpus::values();
     let values: Vec<Vec<u8>> = benign.into_iter().chain(attack).collect();
     let bytes: usize = values.iter().map(Vec::len).sum();
+    let xss = which == "xss";
     let mut hits = 0usize;
     for _ in 0..rounds {
-        for v in &values {
-            hits += usize::from(match which.as_str() {
-                "xss" => palisade_libinjection::xss(v),
-                _ => palisade_libinjection::sqli(v).is_some(),
-            });
-        }
+        hits += run_all(&values, xss);
     }
     println!(
         "{which}: {} values, {bytes} bytes, {rounds} rounds, {hits} hits",
         values.len()
     );
+}
+
+/// The measured loop (`valgrind --tool=callgrind --toggle-collect='sqli_corpus::run_all'`).
+#[inline(never)]
+fn run_all(values: &[Vec<u8>], xss: bool) -> usize {
+    let mut hits = 0;
+    for v in values {
+        hits += usize::from(if xss {
+            palisade_libinjection::xss(v)
+        } else {
+            palisade_libinjection::sqli(v).is_some()
+        });
+    }
+    hits
 }
