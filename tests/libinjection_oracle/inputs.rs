@@ -23,11 +23,12 @@ pub enum Origin {
     MutantNulControl,
     MutantNoise,
     SqlSoup,
+    PlainSoup,
     HtmlSoup,
 }
 
 impl Origin {
-    pub const ALL: [Origin; 14] = [
+    pub const ALL: [Origin; 15] = [
         Origin::CrsPayload,
         Origin::Vector,
         Origin::HandSeed,
@@ -41,6 +42,7 @@ impl Origin {
         Origin::MutantNulControl,
         Origin::MutantNoise,
         Origin::SqlSoup,
+        Origin::PlainSoup,
         Origin::HtmlSoup,
     ];
 
@@ -59,6 +61,9 @@ impl Origin {
             Origin::MutantNulControl => "mutants: NUL, control and high bytes",
             Origin::MutantNoise => "mutants: random byte edits",
             Origin::SqlSoup => "random SQL token sequences",
+            Origin::PlainSoup => {
+                "SQL words and number forms glued (`[A-Za-z0-9_]` or one other byte)"
+            }
             Origin::HtmlSoup => "random HTML token sequences",
         }
     }
@@ -682,6 +687,120 @@ fn sql_soup(rng: &mut Rng, set: &mut InputSet, n: usize) {
     }
 }
 
+/// Number forms (hex, binary, exponent, `d`/`f` suffix, and their bareword cut-offs) and
+/// words of `[A-Za-z0-9_]`, for the shapes of the `[A-Za-z0-9_]` fast path of `@detectSQLi`.
+const PLAIN_PIECES: &[&str] = &[
+    "0x",
+    "0X",
+    "0b",
+    "0B",
+    "0x1f",
+    "0b1",
+    "0b12",
+    "1e",
+    "1E",
+    "2e5",
+    "1e5f",
+    "3f",
+    "3fu",
+    "4d",
+    "4D",
+    "9",
+    "1",
+    "0",
+    "01",
+    "00",
+    "union",
+    "UNION",
+    "select",
+    "SeLeCt",
+    "or",
+    "and",
+    "xor",
+    "not",
+    "null",
+    "int",
+    "char",
+    "varchar",
+    "sleep",
+    "benchmark",
+    "user",
+    "in",
+    "like",
+    "collate",
+    "case",
+    "when",
+    "from",
+    "into",
+    "outfile",
+    "version",
+    "database",
+    "u",
+    "n",
+    "q",
+    "x",
+    "b",
+    "e",
+    "f",
+    "d",
+    "N",
+    "_",
+    "a",
+    "Z",
+    "abc_123",
+];
+/// What glues the pieces: mostly nothing (inputs of the fast path's alphabet), else one byte
+/// that leaves it.
+const PLAIN_GLUE: &[&[u8]] = &[
+    b"", b"", b"", b"", b".", b",", b"-", b"=", b"@", b" ", b"(", b";", b"'", b"`", b"\\", b"$",
+    b"\0",
+];
+
+fn plain_soup(rng: &mut Rng, set: &mut InputSet, n: usize) {
+    for _ in 0..n {
+        let glue = *rng.pick(PLAIN_GLUE);
+        let mut out = Vec::new();
+        for k in 0..1 + rng.below(5) {
+            if k > 0 && rng.below(2) == 0 {
+                out.extend_from_slice(glue);
+            }
+            out.extend_from_slice(rng.pick(PLAIN_PIECES).as_bytes());
+        }
+        set.add(Origin::PlainSoup, out);
+    }
+    // Every word-glue-number-word, number-glue-word, number-word-glue-number and
+    // number-glue-number-word over a few pieces, for each glue byte: the shapes that become
+    // SQLi one byte outside `[A-Za-z0-9_]` (`int.1union`, `9=null`, `2e5,0xunion`, `0xor@0x`).
+    let words = [
+        "union", "select", "null", "or", "and", "not", "int", "case", "like", "into",
+    ];
+    let nums = ["1", "01", "0x", "0b", "1e", "2e5", "4d", "0x1f"];
+    for glue in PLAIN_GLUE.iter().filter(|g| !g.is_empty()) {
+        let glued = |parts: &[&str], at: usize| {
+            let mut out = Vec::new();
+            for (i, p) in parts.iter().enumerate() {
+                if i == at {
+                    out.extend_from_slice(glue);
+                }
+                out.extend_from_slice(p.as_bytes());
+            }
+            out
+        };
+        for w in words {
+            for n in nums {
+                set.add(Origin::PlainSoup, glued(&[n, w], 1));
+                for w2 in words {
+                    set.add(Origin::PlainSoup, glued(&[w, n, w2], 1));
+                }
+                for n2 in nums {
+                    set.add(Origin::PlainSoup, glued(&[n, w, n2], 2));
+                    set.add(Origin::PlainSoup, glued(&[n, n2, w], 1));
+                }
+            }
+        }
+    }
+}
+
 const HTML_PIECES: &[&str] = &[
     "<",
     ">",
@@ -807,5 +926,7 @@ pub fn build(crs: &Path, seclang: &Path, bench: &Path) -> InputSet {
     }
     sql_soup(&mut rng, &mut set, 8000);
     html_soup(&mut rng, &mut set, 4000);
+    // Last, so that the inputs before it stay what they were.
+    plain_soup(&mut rng, &mut set, 8000);
     set
 }

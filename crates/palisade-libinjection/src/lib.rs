@@ -29,6 +29,7 @@
 //! these functions model as a 0 byte). With `capture`, `@detectSQLi` stores the fingerprint
 //! (e.g. `s&1c`) in `TX:0` and `@detectXSS` stores the whole input in `TX:0`.
 
+mod find;
 mod sqli;
 mod xss;
 

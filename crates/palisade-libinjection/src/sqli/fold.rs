@@ -6,7 +6,7 @@
 //! always the one the rule looked at; this is reproduced exactly, since fingerprints
 //! must be byte-identical with the C library's.
 
-use super::keywords::{eq_upper, lookup};
+use super::keywords::{eq_upper, lookup, may_be_phrase};
 use super::token::{Token, VAL_SIZE, kind};
 use super::tokenizer::State;
 
@@ -55,6 +55,12 @@ fn merge_words(a: &mut Token, b: &Token) -> bool {
     }
     let total = a.len + b.len + 1;
     if total >= VAL_SIZE {
+        return false;
+    }
+    // The key "a b" can be in the table only if some table word starts with its first byte
+    // and has a space where a's text ends (cheap, and false for nearly every pair).
+    let first = if a.len > 0 { a.val[0] } else { b' ' };
+    if !may_be_phrase(first, a.len) {
         return false;
     }
     let mut tmp = [0u8; VAL_SIZE];
@@ -196,8 +202,9 @@ impl State<'_> {
     fn fold_two(&mut self, pos: &mut usize, left: &mut usize) -> Two {
         use kind::*;
         let l = *left;
-        let a = self.tokens[l];
-        let b = self.tokens[l + 1];
+        // The pair is read in place (no copies): every rule below that changes a token
+        // returns at once, so the reads after a rule that did not apply see the pair as it was.
+        let (a, b) = (&self.tokens[l], &self.tokens[l + 1]);
 
         if a.kind == STRING && b.kind == STRING {
             // "foo" "bar" is one string.
@@ -228,6 +235,7 @@ impl State<'_> {
                 return Two::Continue;
             }
         }
+        let (a, b) = (&self.tokens[l], &self.tokens[l + 1]);
         if a.kind == SEMICOLON
             && b.kind == FUNCTION
             && matches!(b.val[0], b'I' | b'i')
@@ -264,7 +272,7 @@ impl State<'_> {
                 BAREWORD | NUMBER | SQLTYPE | LEFTPARENS | FUNCTION | VARIABLE | STRING
             )
         {
-            self.tokens[l] = b;
+            self.tokens[l] = self.tokens[l + 1];
             *pos -= 1;
             *left = 0;
             return Two::Continue;
@@ -282,7 +290,7 @@ impl State<'_> {
             if b.is_arithmetic_op() {
                 self.tokens[l].kind = NUMBER;
             } else {
-                self.tokens[l] = b;
+                self.tokens[l] = self.tokens[l + 1];
                 *pos -= 1;
             }
             *left = 0;
@@ -320,8 +328,12 @@ impl State<'_> {
     fn fold_three(&mut self, pos: &mut usize, left: &mut usize) -> bool {
         use kind::*;
         let l = *left;
-        let (a, b, c) = (self.tokens[l], self.tokens[l + 1], self.tokens[l + 2]);
-        let (ta, tb, tc) = (a.kind, b.kind, c.kind);
+        let (ta, tb, tc) = (
+            self.tokens[l].kind,
+            self.tokens[l + 1].kind,
+            self.tokens[l + 2].kind,
+        );
+        let b_unary = self.tokens[l + 1].is_unary_op();
 
         if ta == NUMBER && tb == OPERATOR && tc == NUMBER {
             *pos -= 2;
@@ -350,7 +362,7 @@ impl State<'_> {
         }
         if matches!(ta, BAREWORD | NUMBER | VARIABLE | STRING)
             && tb == OPERATOR
-            && b.text() == b"::"
+            && self.tokens[l + 1].text() == b"::"
             && tc == SQLTYPE
         {
             *pos -= 2;
@@ -365,32 +377,32 @@ impl State<'_> {
             *left = 0;
             return true;
         }
-        if matches!(ta, EXPRESSION | GROUP | COMMA) && b.is_unary_op() && tc == LEFTPARENS {
+        if matches!(ta, EXPRESSION | GROUP | COMMA) && b_unary && tc == LEFTPARENS {
             // SELECT + ( → SELECT (
-            self.tokens[l + 1] = c;
+            self.tokens[l + 1] = self.tokens[l + 2];
             *pos -= 1;
             *left = 0;
             return true;
         }
         if matches!(ta, KEYWORD | EXPRESSION | GROUP)
-            && b.is_unary_op()
+            && b_unary
             && matches!(tc, NUMBER | BAREWORD | VARIABLE | STRING | FUNCTION)
         {
             // SELECT - 1 → SELECT 1
-            self.tokens[l + 1] = c;
+            self.tokens[l + 1] = self.tokens[l + 2];
             *pos -= 1;
             *left = 0;
             return true;
         }
-        if ta == COMMA && b.is_unary_op() && matches!(tc, NUMBER | BAREWORD | VARIABLE | STRING) {
+        if ta == COMMA && b_unary && matches!(tc, NUMBER | BAREWORD | VARIABLE | STRING) {
             // 1,-1 → 1, and back up.
-            self.tokens[l + 1] = c;
+            self.tokens[l + 1] = self.tokens[l + 2];
             *left = 0;
             *pos = pos.saturating_sub(3);
             return true;
         }
-        if ta == COMMA && b.is_unary_op() && tc == FUNCTION {
-            self.tokens[l + 1] = c;
+        if ta == COMMA && b_unary && tc == FUNCTION {
+            self.tokens[l + 1] = self.tokens[l + 2];
             *pos -= 1;
             *left = 0;
             return true;
@@ -402,14 +414,14 @@ impl State<'_> {
             return true;
         }
         if ta == EXPRESSION && tb == DOT && tc == BAREWORD {
-            self.tokens[l + 1] = c;
+            self.tokens[l + 1] = self.tokens[l + 2];
             *pos -= 1;
             *left = 0;
             return true;
         }
         if ta == FUNCTION && tb == LEFTPARENS && tc != RIGHTPARENS {
             // USER(x): not the zero-argument function.
-            if eq_upper(b"USER", a.text()) {
+            if eq_upper(b"USER", self.tokens[l].text()) {
                 self.tokens[l].kind = BAREWORD;
             }
         }

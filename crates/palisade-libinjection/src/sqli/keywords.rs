@@ -47,6 +47,33 @@ static INDEX: [u16; SLOTS] = {
     index
 };
 
+/// `SPACES[c]` has bit `i` set when some table word starts with byte `c` and has a space at
+/// index `i` (all table words are shorter than 32 bytes). Built at compile time.
+static SPACES: [u32; 256] = {
+    let mut spaces = [0u32; 256];
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        let word = KEYWORDS[i].0;
+        let mut j = 0;
+        while j < word.len() {
+            if word[j] == b' ' {
+                spaces[word[0] as usize] |= 1 << j;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    spaces
+};
+
+/// False when no key that starts with `first` and has a space at index `at` can be in the
+/// table (a necessary condition for [`lookup`] to find a phrase such as `UNION ALL`:
+/// the table word equals the key upper-cased, so it starts with `first` upper-cased and has
+/// its space at `at`).
+pub(crate) fn may_be_phrase(first: u8, at: usize) -> bool {
+    at < 32 && SPACES[usize::from(first.to_ascii_uppercase())] & (1 << at) != 0
+}
+
 /// The token type of `key` (`b'k'`, `b'f'`, `b'F'` for fingerprints, ...), or 0 when the
 /// key is not in the table.
 pub(crate) fn lookup(key: &[u8]) -> u8 {
@@ -137,6 +164,24 @@ mod tests {
         for key in keys {
             assert_eq!(lookup(&key), lookup_by_search(&key), "{key:?}");
         }
+    }
+
+    #[test]
+    fn may_be_phrase_holds_for_every_phrase_key() {
+        let mut phrases = 0;
+        for &(word, _) in KEYWORDS.iter() {
+            for (at, _) in word.iter().enumerate().filter(|(_, b)| **b == b' ') {
+                phrases += 1;
+                assert!(may_be_phrase(word[0], at), "{word:?}");
+                assert!(may_be_phrase(word[0].to_ascii_lowercase(), at), "{word:?}");
+            }
+        }
+        assert!(phrases > 100);
+        assert!(!may_be_phrase(b'X', 5));
+        assert!(!may_be_phrase(b'U', 3));
+        assert!(may_be_phrase(b'u', 5));
+        assert!(!may_be_phrase(b' ', 0));
+        assert!(!may_be_phrase(b'U', 40));
     }
 
     #[test]

@@ -10,6 +10,7 @@
 mod fold;
 mod keywords;
 mod keywords_data;
+mod plain;
 mod token;
 mod tokenizer;
 mod whitelist;
@@ -80,8 +81,27 @@ fn blacklisted(fp: &Fingerprint) -> bool {
     keywords::lookup(&key[..=fp.len()]) == b'F'
 }
 
+/// Whether `s` holds `byte`: a plain loop on short inputs (most values), where memchr's
+/// set-up costs more than the search.
+fn contains(s: &[u8], byte: u8) -> bool {
+    if s.len() < 64 {
+        s.contains(&byte)
+    } else {
+        memchr::memchr(byte, s).is_some()
+    }
+}
+
 /// Detects SQL injection; the fingerprint of the pass that found it (`libinjection_sqli`).
 pub fn detect(s: &[u8]) -> Option<Fingerprint> {
+    if plain::is_plain(s) {
+        // `[A-Za-z0-9_]*` is never SQLi (argument in `plain`); the empty input included.
+        return None;
+    }
+    detect_full(s)
+}
+
+/// [`detect`] without the fast paths: every pass libinjection runs.
+pub(crate) fn detect_full(s: &[u8]) -> Option<Fingerprint> {
     if s.is_empty() {
         return None;
     }
@@ -102,7 +122,7 @@ pub fn detect(s: &[u8]) -> Option<Fingerprint> {
         }
     }
 
-    if memchr::memchr(b'\'', s).is_some() {
+    if contains(s, b'\'') {
         let (pass, hit) = attempt(FLAG_QUOTE_SINGLE | FLAG_SQL_ANSI);
         if hit {
             return Some(pass.fingerprint);
@@ -115,7 +135,7 @@ pub fn detect(s: &[u8]) -> Option<Fingerprint> {
         }
     }
 
-    if memchr::memchr(b'"', s).is_some() {
+    if contains(s, b'"') {
         let (pass, hit) = attempt(FLAG_QUOTE_DOUBLE | FLAG_SQL_MYSQL);
         if hit {
             return Some(pass.fingerprint);

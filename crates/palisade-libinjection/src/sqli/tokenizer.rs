@@ -127,7 +127,25 @@ const fn byte_set(members: &[u8]) -> [bool; 256] {
 }
 
 /// Bytes that end a word.
-static WORD_END: [bool; 256] = byte_set(b" []{}<>:\\?=@!#~+-*/&|^%(),';\t\n\x0b\x0c\r\"\xa0");
+const WORD_END: [bool; 256] = byte_set(b" []{}<>:\\?=@!#~+-*/&|^%(),';\t\n\x0b\x0c\r\"\xa0");
+/// [`WORD_CLASS`] bit: the byte ends a word (a member of [`WORD_END`]).
+const ENDS_WORD: u8 = 1;
+/// [`WORD_CLASS`] bit: the byte may split a word after a known prefix (`.` and `` ` ``).
+const SPLITS_WORD: u8 = 2;
+/// [`ENDS_WORD`] and [`SPLITS_WORD`] of each byte, for `parse_word`'s single scan.
+static WORD_CLASS: [u8; 256] = {
+    let mut class = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        if WORD_END[b] {
+            class[b] |= ENDS_WORD;
+        }
+        b += 1;
+    }
+    class[b'.' as usize] |= SPLITS_WORD;
+    class[b'`' as usize] |= SPLITS_WORD;
+    class
+};
 /// Bytes that end a variable name.
 static VAR_END: [bool; 256] = byte_set(b" <>:\\?=@!#~+-*/&|^%(),';\t\n\x0b\x0c\r'`\"");
 /// `$` amounts.
@@ -557,24 +575,37 @@ impl<'a> State<'a> {
     /// after a known word ends the word there (`SELECT.1`, ``SELECT`col` ``).
     pub(crate) fn parse_word(&mut self) -> usize {
         let pos = self.pos;
-        let wlen = cspan(self.from(pos), &WORD_END);
+        let rest = self.from(pos);
+        // One scan finds the word's end and whether it holds a `.` or `` ` `` at all.
+        let mut wlen = 0;
+        let mut seen = 0u8;
+        while let Some(&b) = rest.get(wlen) {
+            let class = WORD_CLASS[usize::from(b)];
+            if class & ENDS_WORD != 0 {
+                break;
+            }
+            seen |= class;
+            wlen += 1;
+        }
+        let word = &rest[..wlen];
         self.assign(kind::BAREWORD, pos, wlen);
-        let tok = &self.tokens[self.current];
-        // A copy of the kept text (at most VAL_SIZE bytes), so the scan below indexes nothing
-        // through `self` and the token can be rewritten inside it.
-        let (kept, val) = (tok.len.min(super::token::VAL_SIZE), tok.val);
-        for (i, &delim) in val[..kept].iter().enumerate() {
-            if delim == b'.' || delim == b'`' {
-                let ch = lookup(&val[..i]);
-                if ch != kind::NONE && ch != kind::BAREWORD {
-                    *self.cur() = Token::default();
-                    self.assign(ch, pos, i);
-                    return pos + i;
+        if seen & SPLITS_WORD != 0 {
+            // The split points are looked for in the kept text (at most VAL_SIZE - 1 bytes),
+            // which is the word's prefix.
+            let kept = &word[..wlen.min(super::token::VAL_SIZE - 1)];
+            for (i, &delim) in kept.iter().enumerate() {
+                if delim == b'.' || delim == b'`' {
+                    let ch = lookup(&kept[..i]);
+                    if ch != kind::NONE && ch != kind::BAREWORD {
+                        *self.cur() = Token::default();
+                        self.assign(ch, pos, i);
+                        return pos + i;
+                    }
                 }
             }
         }
         if wlen < super::token::VAL_SIZE {
-            let ch = lookup(&self.tokens[self.current].val[..wlen]);
+            let ch = lookup(word);
             self.cur().kind = if ch == kind::NONE { kind::BAREWORD } else { ch };
         }
         pos + wlen

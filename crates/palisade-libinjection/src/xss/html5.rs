@@ -9,7 +9,7 @@
 //! attribute name (C `strchr` finds the terminator), but is skipped inside tag names;
 //! `h5_skip_white` returns a signed char, so a 0xFF byte reads as end of input there.
 
-use memchr::memchr;
+use crate::find::find_byte;
 
 /// Token types.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,7 +199,7 @@ impl<'a> Html5<'a> {
 
     fn data(&mut self) -> Step {
         let pos = self.pos;
-        match memchr(b'<', self.s.get(pos..).unwrap_or(&[])) {
+        match find_byte(b'<', self.s.get(pos..).unwrap_or(&[])) {
             None => {
                 let len = self.len().saturating_sub(pos);
                 self.state = St::Eof;
@@ -393,7 +393,7 @@ impl<'a> Html5<'a> {
             self.pos += 1;
         }
         let start = self.pos;
-        match memchr(quote, self.s.get(start..).unwrap_or(&[])) {
+        match find_byte(quote, self.s.get(start..).unwrap_or(&[])) {
             None => {
                 self.state = St::Eof;
                 self.emit(
@@ -471,7 +471,7 @@ impl<'a> Html5<'a> {
 
     fn bogus_comment(&mut self) -> Step {
         let start = self.pos;
-        match memchr(b'>', self.s.get(start..).unwrap_or(&[])) {
+        match find_byte(b'>', self.s.get(start..).unwrap_or(&[])) {
             None => {
                 self.pos = self.len();
                 self.state = St::Eof;
@@ -494,7 +494,7 @@ impl<'a> Html5<'a> {
         let start = self.pos;
         let mut pos = start;
         loop {
-            let idx = memchr(b'%', self.s.get(pos..).unwrap_or(&[])).map(|off| pos + off);
+            let idx = find_byte(b'%', self.s.get(pos..).unwrap_or(&[])).map(|off| pos + off);
             match idx {
                 Some(i) if i + 1 < self.len() => {
                     if self.at(i + 1) != b'>' {
@@ -539,7 +539,7 @@ impl<'a> Html5<'a> {
         let len = self.len();
         let mut pos = start;
         loop {
-            let idx = memchr(b'-', self.s.get(pos..).unwrap_or(&[])).map(|off| pos + off);
+            let idx = find_byte(b'-', self.s.get(pos..).unwrap_or(&[])).map(|off| pos + off);
             let Some(idx) = idx.filter(|&i| i + 3 <= len) else {
                 self.state = St::Eof;
                 return self.emit(TokenType::TagComment, start, len.saturating_sub(start));
@@ -578,7 +578,7 @@ impl<'a> Html5<'a> {
         let len = self.len();
         let mut pos = start;
         loop {
-            let idx = memchr(b']', self.s.get(pos..).unwrap_or(&[])).map(|off| pos + off);
+            let idx = find_byte(b']', self.s.get(pos..).unwrap_or(&[])).map(|off| pos + off);
             match idx {
                 Some(i) if i + 3 <= len => {
                     if self.at(i + 1) == b']' && self.at(i + 2) == b'>' {
@@ -598,7 +598,7 @@ impl<'a> Html5<'a> {
 
     fn doctype(&mut self) -> Step {
         let start = self.pos;
-        match memchr(b'>', self.s.get(start..).unwrap_or(&[])) {
+        match find_byte(b'>', self.s.get(start..).unwrap_or(&[])) {
             None => {
                 self.state = St::Eof;
                 self.emit(TokenType::Doctype, start, self.len().saturating_sub(start))

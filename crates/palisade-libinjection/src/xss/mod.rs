@@ -82,7 +82,7 @@ const BLACK_ATTRS: [(&[u8], Attr); 20] = [
 /// ASCII case-insensitive one; this fast path halved the time of `xss` on benign values
 /// (attribute-name checks were 40% of it).
 fn find_name<T: Copy>(names: &[(&[u8], T)], s: &[u8]) -> Option<T> {
-    if memchr::memchr(0, s).is_none() {
+    if crate::find::find_byte(0, s).is_none() {
         find_name_without_nul(names, s)
     } else {
         find_name_with_nul(names, s)
@@ -136,7 +136,7 @@ fn black_attr(s: &[u8]) -> Attr {
     if s.len() < 2 {
         return Attr::None;
     }
-    let has_nul = memchr::memchr(0, s).is_some();
+    let has_nul = crate::find::find_byte(0, s).is_some();
     if s.len() >= 5 {
         // JavaScript event handlers: every on* name of five bytes or more.
         if starts_with_ci(s, b"on") {
@@ -198,7 +198,7 @@ fn is_xss_from(s: &[u8], start: Start) -> bool {
             }
             TokenType::TagComment => {
                 // IE takes '`' as a tag end.
-                if memchr::memchr(b'`', tok).is_some() {
+                if crate::find::find_byte(b'`', tok).is_some() {
                     return true;
                 }
                 if tok.len() > 3 {
