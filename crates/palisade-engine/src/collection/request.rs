@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::hash::{BuildHasher, Hash, Hasher, RandomState};
 
 use super::keys::KeyId;
+use super::prehashed::Prehashed;
 use super::stl_order::{Reserve, StlOrder, key_hash};
 use super::values::{Slot, ValueTable};
 
@@ -33,7 +34,7 @@ pub struct RequestCollection {
     visit: Vec<u32>,
     visit_valid: bool,
     /// Keyed hash of the lowercased key → the newest class with that hash.
-    class_by_hash: HashMap<u64, u32>,
+    class_by_hash: HashMap<u64, u32, Prehashed>,
     /// Class → an earlier class with the same keyed hash, or `NONE`.
     class_same_hash: Vec<u32>,
     /// Class → its newest entry.
@@ -41,7 +42,7 @@ pub struct RequestCollection {
     /// Entry → the previous entry of its class, or `NONE`.
     entry_older: Vec<u32>,
     /// Interned key id → the class of the first entry added with it.
-    class_by_id: HashMap<KeyId, u32>,
+    class_by_id: HashMap<KeyId, u32, Prehashed>,
     hasher: RandomState,
 }
 
@@ -70,11 +71,11 @@ impl Default for RequestCollection {
             order: StlOrder::new(Reserve::Ten),
             visit: Vec::new(),
             visit_valid: true,
-            class_by_hash: HashMap::new(),
+            class_by_hash: HashMap::default(),
             class_same_hash: Vec::new(),
             class_newest: Vec::new(),
             entry_older: Vec::new(),
-            class_by_id: HashMap::new(),
+            class_by_id: HashMap::default(),
             hasher: RandomState::new(),
         }
     }
