@@ -25,7 +25,8 @@ use crate::var::{Collection, Scalar};
 ///
 /// Any other pattern that begins with `^` and such characters and holds no `|`
 /// (`^_ga(?:_\w+)?$`, CRS's cookie exclusion) first checks that the key begins with them,
-/// less the last one when a quantifier that allows zero (`?`, `*`, `{`) follows it, before the
+/// less the last one when a quantifier follows it (`?`, `*`, `{`, or `+`, which a further
+/// quantifier can make optional: `a+*`), before the
 /// regex runs: without alternation every match starts at the start of the key and goes
 /// through those characters first, each matching exactly itself up to ASCII case (built
 /// without Unicode only; the Unicode fallback for non-ASCII patterns never takes it). The
@@ -51,7 +52,7 @@ fn required_prefix(pattern: &str) -> Option<Box<[u8]>> {
     let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
     let n = rest.bytes().take_while(|&b| plain(b)).count();
     let mut lit = rest.as_bytes().get(..n)?;
-    if matches!(rest.as_bytes().get(n), Some(b'?' | b'*' | b'{')) {
+    if matches!(rest.as_bytes().get(n), Some(b'?' | b'*' | b'{' | b'+')) {
         lit = lit.get(..n.saturating_sub(1))?;
     }
     (!lit.is_empty()).then(|| lit.into())
