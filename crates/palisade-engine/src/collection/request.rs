@@ -2,9 +2,9 @@
 //! key and value slots in the transaction's [`ValueTable`], visited in ModSecurity's order.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::hash::{BuildHasher, RandomState};
 
-use super::keys::KeyId;
+use super::keys::{Caseless, KeyId};
 use super::prehashed::Prehashed;
 use super::stl_order::{Reserve, StlOrder, key_hash};
 use super::values::{Slot, ValueTable};
@@ -47,22 +47,6 @@ pub struct RequestCollection {
 }
 
 const NONE: u32 = u32::MAX;
-
-/// A key's bytes, hashed ASCII-lowercased.
-struct Caseless<'a>(&'a [u8]);
-
-impl Hash for Caseless<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let mut buf = [0u8; 64];
-        for chunk in self.0.chunks(buf.len()) {
-            let lower = &mut buf[..chunk.len()];
-            lower.copy_from_slice(chunk);
-            lower.make_ascii_lowercase();
-            state.write(lower);
-        }
-        state.write_usize(self.0.len());
-    }
-}
 
 impl Default for RequestCollection {
     fn default() -> Self {
