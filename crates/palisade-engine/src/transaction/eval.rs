@@ -85,6 +85,22 @@ impl Msg {
             pending_tags: Vec::new(),
         }
     }
+
+    /// Back to [`Msg::new`]'s state, keeping the buffers (one `Msg` serves every rule of a
+    /// phase: matching rules then do not allocate their tag lists anew).
+    fn reset(&mut self) {
+        self.message.clear();
+        self.data.clear();
+        self.severity = None;
+        self.tags.clear();
+        self.last = None;
+        self.disruptive = false;
+        self.save = true;
+        self.no_audit_log = false;
+        self.pending_msg = None;
+        self.pending_data = None;
+        self.pending_tags.clear();
+    }
 }
 
 /// Expands operator arguments in the transaction's current state.
@@ -112,6 +128,7 @@ impl Transaction {
             return;
         };
         let phase_start = self.prof_now();
+        let mut msg = Msg::new();
         for entry in entries {
             match *entry {
                 Entry::Marker(id) => {
@@ -133,7 +150,7 @@ impl Transaction {
                     if State::bit(&self.st.removed_by_tag, index) {
                         continue;
                     }
-                    let mut msg = Msg::new();
+                    msg.reset();
                     let start = self.prof_now();
                     self.eval_link(&rs, index, &mut msg);
                     if let Some(start) = start {
