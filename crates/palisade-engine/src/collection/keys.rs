@@ -4,6 +4,9 @@
 //! is an integer comparison instead of a string comparison.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+
+use super::prehashed::Prehashed;
 
 /// The id of an interned key.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -24,36 +27,155 @@ pub fn caseless_hash(key: &[u8]) -> u64 {
     h
 }
 
+/// A key's bytes, hashed ASCII-lowercased (for keyed hashers).
+pub struct Caseless<'a>(pub &'a [u8]);
+
+impl Hash for Caseless<'_> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut buf = [0u8; 64];
+        for chunk in self.0.chunks(buf.len()) {
+            let lower = &mut buf[..chunk.len()];
+            lower.copy_from_slice(chunk);
+            lower.make_ascii_lowercase();
+            state.write(lower);
+        }
+        state.write_usize(self.0.len());
+    }
+}
+
+const NONE: u32 = u32::MAX;
+
 /// Keys interned without regard to ASCII case.
+///
+/// Most lookups are of keys nobody interned (every argument and header name of a request is
+/// looked up in the ruleset's keys), so a lookup first checks a filter: the lengths, first and
+/// last bytes (ASCII-lowercased) of the interned keys. A key that fails it is not interned
+/// (an interned key equal to it ASCII case-insensitively would have put its length and both
+/// lowercased end bytes in the filter); one that passes is looked up in the map.
+///
+/// The map is keyed by a hash of the lowercased key, not hashed again ([`Prehashed`]): the
+/// ruleset's interner holds only the keys rules name (a client's key can at most probe them)
+/// and hashes with FNV; an interner that takes client-chosen keys
+/// ([`KeyInterner::for_client_keys`]: `TX` keys built from request data, such as
+/// `tx.header_name_920450_…`) hashes with a per-interner random SipHash instead, so that
+/// crafted keys cannot pile up in one bucket. Ids with the same hash are chained.
 #[derive(Clone, Debug, Default)]
 pub struct KeyInterner {
-    by_hash: HashMap<u64, Vec<u32>>,
-    keys: Vec<Box<[u8]>>,
+    /// Hash → the newest id with that hash.
+    by_hash: HashMap<u64, u32, Prehashed>,
+    /// Id → an older id with the same hash, or `NONE`.
+    same_hash: Vec<u32>,
+    /// The keys' bytes, one after the other.
+    bytes: Vec<u8>,
+    /// Id → (start, length) in `bytes`.
+    spans: Vec<(u32, u32)>,
+    filter: KeyFilter,
+    /// The key of the hash, for client-chosen keys.
+    seed: Option<RandomState>,
+}
+
+/// Lengths (bit `min(len, 63)`) and lowercased first and last bytes of the interned keys.
+#[derive(Clone, Copy, Debug, Default)]
+struct KeyFilter {
+    lengths: u64,
+    first: [u64; 4],
+    last: [u64; 4],
+}
+
+impl KeyFilter {
+    fn bit(b: u8) -> (usize, u64) {
+        let b = b.to_ascii_lowercase();
+        (usize::from(b >> 6), 1u64 << (b & 63))
+    }
+
+    fn add(&mut self, key: &[u8]) {
+        self.lengths |= 1u64 << key.len().min(63);
+        if let (Some(&f), Some(&l)) = (key.first(), key.last()) {
+            let (i, m) = Self::bit(f);
+            self.first[i] |= m;
+            let (i, m) = Self::bit(l);
+            self.last[i] |= m;
+        }
+    }
+
+    /// False when no interned key can equal `key` ASCII case-insensitively.
+    #[inline]
+    fn may_hold(&self, key: &[u8]) -> bool {
+        if self.lengths & (1u64 << key.len().min(63)) == 0 {
+            return false;
+        }
+        match (key.first(), key.last()) {
+            (Some(&f), Some(&l)) => {
+                let (i, m) = Self::bit(f);
+                let (j, n) = Self::bit(l);
+                self.first[i] & m != 0 && self.last[j] & n != 0
+            }
+            _ => true,
+        }
+    }
 }
 
 impl KeyInterner {
+    /// An interner for keys a client chooses (see [`KeyInterner`]).
+    pub fn for_client_keys() -> Self {
+        KeyInterner {
+            seed: Some(RandomState::new()),
+            ..KeyInterner::default()
+        }
+    }
+
+    fn hash(&self, key: &[u8]) -> u64 {
+        match &self.seed {
+            None => caseless_hash(key),
+            Some(s) => s.hash_one(Caseless(key)),
+        }
+    }
+
+    fn key(&self, id: u32) -> &[u8] {
+        self.spans.get(id as usize).map_or(&[], |&(s, l)| {
+            self.bytes
+                .get(s as usize..s as usize + l as usize)
+                .unwrap_or(&[])
+        })
+    }
+
+    /// The id of the key equal to `key` among those with hash `h`.
+    fn find(&self, h: u64, key: &[u8]) -> Option<u32> {
+        let mut id = *self.by_hash.get(&h)?;
+        while id != NONE {
+            if self.key(id).eq_ignore_ascii_case(key) {
+                return Some(id);
+            }
+            id = self.same_hash.get(id as usize).copied().unwrap_or(NONE);
+        }
+        None
+    }
+
     /// The id of `key`, interning it if new.
     pub fn intern(&mut self, key: &[u8]) -> KeyId {
-        if let Some(id) = self.get(key).filter(|k| *k != KeyId::NONE) {
-            return id;
+        let h = self.hash(key);
+        if self.filter.may_hold(key)
+            && let Some(id) = self.find(h, key)
+        {
+            return KeyId(id);
         }
-        let id = u32::try_from(self.keys.len()).unwrap_or(u32::MAX - 1);
-        self.keys.push(key.into());
-        self.by_hash.entry(caseless_hash(key)).or_default().push(id);
+        let id = u32::try_from(self.spans.len()).unwrap_or(NONE - 1);
+        let start = u32::try_from(self.bytes.len()).unwrap_or(NONE);
+        self.bytes.extend_from_slice(key);
+        self.spans
+            .push((start, u32::try_from(key.len()).unwrap_or(0)));
+        self.filter.add(key);
+        let older = self.by_hash.insert(h, id).unwrap_or(NONE);
+        self.same_hash.push(older);
         KeyId(id)
     }
 
     /// The id of `key` if it was interned.
     pub fn get(&self, key: &[u8]) -> Option<KeyId> {
-        let ids = self.by_hash.get(&caseless_hash(key))?;
-        ids.iter()
-            .copied()
-            .find(|&i| {
-                self.keys
-                    .get(i as usize)
-                    .is_some_and(|k| k.eq_ignore_ascii_case(key))
-            })
-            .map(KeyId)
+        if !self.filter.may_hold(key) {
+            return None;
+        }
+        self.find(self.hash(key), key).map(KeyId)
     }
 
     /// The id of `key`, or [`KeyId::NONE`].
@@ -64,22 +186,25 @@ impl KeyInterner {
     /// Forgets every key, keeping the allocations.
     pub fn clear(&mut self) {
         self.by_hash.clear();
-        self.keys.clear();
+        self.same_hash.clear();
+        self.bytes.clear();
+        self.spans.clear();
+        self.filter = KeyFilter::default();
     }
 
     /// The number of interned keys.
     pub fn len(&self) -> usize {
-        self.keys.len()
+        self.spans.len()
     }
 
     /// True when nothing is interned.
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.spans.is_empty()
     }
 
     /// The spelling a key was first interned with.
     pub fn spelling(&self, id: KeyId) -> &[u8] {
-        self.keys.get(id.0 as usize).map_or(&[], |k| k)
+        self.key(id.0)
     }
 }
 
@@ -96,5 +221,49 @@ mod tests {
         assert_eq!(k.lookup(b"referer"), KeyId::NONE);
         assert_ne!(k.intern(b"referer"), a);
         assert_eq!(k.spelling(a), b"User-Agent");
+        assert_eq!(k.lookup(b""), KeyId::NONE);
+        let e = k.intern(b"");
+        assert_eq!(k.lookup(b""), e);
+        k.clear();
+        assert_eq!(k.lookup(b"user-agent"), KeyId::NONE);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// The filter never hides an interned key: a lookup finds exactly the keys a scan of
+        /// the interned spellings finds (ASCII case-insensitively), bytes of every value.
+        #[test]
+        fn lookup_finds_what_a_scan_finds(
+            interned in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(b"aAbZz_\xc3\xe9\x00-".to_vec()), 0..5),
+                0..12,
+            ),
+            probes in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(b"aAbZz_\xc3\xe9\x00-".to_vec()), 0..5),
+                0..24,
+            ),
+        ) {
+            for mut k in [KeyInterner::default(), KeyInterner::for_client_keys()] {
+                let mut ids = Vec::new();
+                for key in &interned {
+                    ids.push(k.intern(key));
+                }
+                // Equal keys (ASCII case ignored) share an id; distinct keys do not.
+                for (a, ka) in interned.iter().enumerate() {
+                    for (b, kb) in interned.iter().enumerate() {
+                        proptest::prop_assert_eq!(ids[a] == ids[b], ka.eq_ignore_ascii_case(kb));
+                    }
+                }
+                for p in probes.iter().chain(interned.iter()) {
+                    let want = interned.iter().any(|i| i.eq_ignore_ascii_case(p));
+                    let got = k.lookup(p);
+                    proptest::prop_assert_eq!(got != KeyId::NONE, want);
+                    if want {
+                        proptest::prop_assert!(k.spelling(got).eq_ignore_ascii_case(p));
+                    }
+                }
+            }
+        }
     }
 }

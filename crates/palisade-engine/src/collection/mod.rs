@@ -1,8 +1,9 @@
 //! Transaction collections: request values in one byte arena ([`values`]), request collections
-//! visited in ModSecurity's order ([`request`], [`stl_order`]), interned keys ([`keys`]) and the
+//! visited in ModSecurity's order ([`request`], [`stl_order`]), interned keys ([`keys`], in maps keyed by hashes: [`prehashed`]) and the
 //! mutable `TX` and persistent collections ([`tx`]).
 
 pub mod keys;
+pub mod prehashed;
 pub mod request;
 pub mod stl_order;
 pub mod tx;

@@ -2,9 +2,10 @@
 //! key and value slots in the transaction's [`ValueTable`], visited in ModSecurity's order.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::hash::{BuildHasher, RandomState};
 
-use super::keys::KeyId;
+use super::keys::{Caseless, KeyId};
+use super::prehashed::Prehashed;
 use super::stl_order::{Reserve, StlOrder, key_hash};
 use super::values::{Slot, ValueTable};
 
@@ -33,7 +34,7 @@ pub struct RequestCollection {
     visit: Vec<u32>,
     visit_valid: bool,
     /// Keyed hash of the lowercased key → the newest class with that hash.
-    class_by_hash: HashMap<u64, u32>,
+    class_by_hash: HashMap<u64, u32, Prehashed>,
     /// Class → an earlier class with the same keyed hash, or `NONE`.
     class_same_hash: Vec<u32>,
     /// Class → its newest entry.
@@ -41,27 +42,11 @@ pub struct RequestCollection {
     /// Entry → the previous entry of its class, or `NONE`.
     entry_older: Vec<u32>,
     /// Interned key id → the class of the first entry added with it.
-    class_by_id: HashMap<KeyId, u32>,
+    class_by_id: HashMap<KeyId, u32, Prehashed>,
     hasher: RandomState,
 }
 
 const NONE: u32 = u32::MAX;
-
-/// A key's bytes, hashed ASCII-lowercased.
-struct Caseless<'a>(&'a [u8]);
-
-impl Hash for Caseless<'_> {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        let mut buf = [0u8; 64];
-        for chunk in self.0.chunks(buf.len()) {
-            let lower = &mut buf[..chunk.len()];
-            lower.copy_from_slice(chunk);
-            lower.make_ascii_lowercase();
-            state.write(lower);
-        }
-        state.write_usize(self.0.len());
-    }
-}
 
 impl Default for RequestCollection {
     fn default() -> Self {
@@ -70,11 +55,11 @@ impl Default for RequestCollection {
             order: StlOrder::new(Reserve::Ten),
             visit: Vec::new(),
             visit_valid: true,
-            class_by_hash: HashMap::new(),
+            class_by_hash: HashMap::default(),
             class_same_hash: Vec::new(),
             class_newest: Vec::new(),
             entry_older: Vec::new(),
-            class_by_id: HashMap::new(),
+            class_by_id: HashMap::default(),
             hasher: RandomState::new(),
         }
     }

@@ -43,7 +43,7 @@ impl MutCollection {
     pub fn new(base: u32) -> Self {
         MutCollection {
             vars: Vec::new(),
-            runtime_keys: KeyInterner::default(),
+            runtime_keys: KeyInterner::for_client_keys(),
             base,
             order: StlOrder::new(Reserve::Thousand),
             node_key: Vec::new(),

@@ -22,6 +22,15 @@ use crate::var::{Collection, Scalar};
 /// without multi-line mode; none of those characters is special in a regex; case-insensitive
 /// matching without Unicode folds ASCII letters only). The proptest
 /// `literal_prefixes_match_as_the_regex_does` checks it against the compiled regex.
+///
+/// Any other pattern that begins with `^` and such characters and holds no `|`
+/// (`^_ga(?:_\w+)?$`, CRS's cookie exclusion) first checks that the key begins with them,
+/// less the last one when a quantifier follows it (`?`, `*`, `{`, or `+`, which a further
+/// quantifier can make optional: `a+*`), before the
+/// regex runs: without alternation every match starts at the start of the key and goes
+/// through those characters first, each matching exactly itself up to ASCII case (built
+/// without Unicode only; the Unicode fallback for non-ASCII patterns never takes it). The
+/// proptest `required_prefixes_only_reject_what_the_regex_rejects` checks it.
 #[derive(Clone, Debug)]
 pub struct KeyRegex {
     /// The compiled expression.
@@ -30,6 +39,23 @@ pub struct KeyRegex {
     pub source: Box<str>,
     /// The text after `^` when the pattern is a plain literal prefix (see above).
     prefix: Option<Box<[u8]>>,
+    /// Text every matching key begins with, ASCII case ignored (see above).
+    required: Option<Box<[u8]>>,
+}
+
+/// The literal every match of `pattern` begins with (see [`KeyRegex`]), if it has one.
+fn required_prefix(pattern: &str) -> Option<Box<[u8]>> {
+    let rest = pattern.strip_prefix('^')?;
+    if pattern.contains('|') {
+        return None;
+    }
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let n = rest.bytes().take_while(|&b| plain(b)).count();
+    let mut lit = rest.as_bytes().get(..n)?;
+    if matches!(rest.as_bytes().get(n), Some(b'?' | b'*' | b'{' | b'+')) {
+        lit = lit.get(..n.saturating_sub(1))?;
+    }
+    (!lit.is_empty()).then(|| lit.into())
 }
 
 /// The literal after `^` when `pattern` is `^` plus `[A-Za-z0-9_-]+`.
@@ -49,16 +75,19 @@ impl KeyRegex {
             .case_insensitive(true)
             .unicode(false)
             .build()
+            .map(|re| (re, required_prefix(pattern)))
             .or_else(|_| {
                 // Patterns with non-ASCII text need Unicode mode to parse at all.
                 regex::bytes::RegexBuilder::new(pattern)
                     .case_insensitive(true)
                     .build()
+                    .map(|re| (re, None))
             })
-            .map(|re| KeyRegex {
+            .map(|(re, required)| KeyRegex {
                 re,
                 source: pattern.into(),
                 prefix: literal_prefix(pattern),
+                required,
             })
             .map_err(|e| e.to_string())
     }
@@ -69,7 +98,16 @@ impl KeyRegex {
             Some(p) => key
                 .get(..p.len())
                 .is_some_and(|head| head.eq_ignore_ascii_case(p)),
-            None => self.re.is_match(key),
+            None => {
+                if let Some(r) = &self.required
+                    && !key
+                        .get(..r.len())
+                        .is_some_and(|head| head.eq_ignore_ascii_case(r))
+                {
+                    return false;
+                }
+                self.re.is_match(key)
+            }
         }
     }
 }
@@ -125,6 +163,46 @@ mod key_regex_tests {
             }
             prop_assert_eq!(k.is_match(&key), k.re.is_match(&key));
         }
+
+        /// A pattern with a required prefix answers as its compiled regex does: patterns
+        /// made of a `^`, a literal, and pieces that quantify, group or end it.
+        #[test]
+        fn required_prefixes_only_reject_what_the_regex_rejects(
+            lit in "[a-zA-Z0-9_-]{1,4}",
+            tail in prop::collection::vec(
+                prop::sample::select(vec![
+                    "?", "*", "+", "{0,2}", "{1}", "(?:_\\w+)?", "$", "\\d", "[a-c]*", "x", ".", "(a)?",
+                ]),
+                0..3,
+            ),
+            key in prop::collection::vec(
+                prop::sample::select(b"aAbBcCgG_-1x\n".to_vec()),
+                0..8,
+            ),
+            glue in 0usize..3,
+        ) {
+            let pattern = format!("^{lit}{}", tail.concat());
+            let k = KeyRegex::new(&pattern).unwrap();
+            // Keys that start with the literal, all of it but its last byte, or anything.
+            let mut full: Vec<u8> = match glue {
+                0 => lit.bytes().map(|b| b.to_ascii_uppercase()).collect(),
+                1 => lit.bytes().take(lit.len() - 1).collect(),
+                _ => Vec::new(),
+            };
+            full.extend_from_slice(&key);
+            prop_assert_eq!(k.is_match(&full), k.re.is_match(&full), "{} on {:?}", pattern, full);
+        }
+    }
+
+    #[test]
+    fn required_prefixes() {
+        let req = |p: &str| KeyRegex::new(p).unwrap().required.map(|r| r.to_vec());
+        assert_eq!(req("^_ga(?:_\\w+)?$"), Some(b"_ga".to_vec()));
+        assert_eq!(req("^_gab?"), Some(b"_ga".to_vec()));
+        assert_eq!(req("^a?"), None);
+        assert_eq!(req("^ab|cd"), None);
+        assert_eq!(req("^[\\w]+x"), None);
+        assert_eq!(req("_ga"), None);
     }
 }
 

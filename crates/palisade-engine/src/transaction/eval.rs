@@ -85,6 +85,22 @@ impl Msg {
             pending_tags: Vec::new(),
         }
     }
+
+    /// Back to [`Msg::new`]'s state, keeping the buffers (one `Msg` serves every rule of a
+    /// phase: matching rules then do not allocate their tag lists anew).
+    fn reset(&mut self) {
+        self.message.clear();
+        self.data.clear();
+        self.severity = None;
+        self.tags.clear();
+        self.last = None;
+        self.disruptive = false;
+        self.save = true;
+        self.no_audit_log = false;
+        self.pending_msg = None;
+        self.pending_data = None;
+        self.pending_tags.clear();
+    }
 }
 
 /// Expands operator arguments in the transaction's current state.
@@ -112,6 +128,7 @@ impl Transaction {
             return;
         };
         let phase_start = self.prof_now();
+        let mut msg = Msg::new();
         for entry in entries {
             match *entry {
                 Entry::Marker(id) => {
@@ -133,7 +150,7 @@ impl Transaction {
                     if State::bit(&self.st.removed_by_tag, index) {
                         continue;
                     }
-                    let mut msg = Msg::new();
+                    msg.reset();
                     let start = self.prof_now();
                     self.eval_link(&rs, index, &mut msg);
                     if let Some(start) = start {
@@ -189,6 +206,44 @@ impl Transaction {
             .removed_targets
             .iter()
             .any(|(i, t)| *i == idx && self.name_is(target, v.name, t.as_bytes()))
+    }
+
+    /// [`Transaction::value_removed`] for a visit list (no `ctl` removals), without testing
+    /// `Name` exclusions that cannot match: a `COLLECTION:key` name equals an exclusion only
+    /// when the exclusion begins with `COLLECTION:` ([`Transaction::name_is`]), which is
+    /// decided once per collection name (`cache`) instead of once per value. CRS's
+    /// `!REQUEST_HEADERS:Cookie` is thus not compared with each of a JSON body's thousands of
+    /// `ARGS` names. Key regexes apply to every name and are always tested.
+    fn list_value_removed(
+        &self,
+        rule: &CompiledRule,
+        target: &Target,
+        v: &Visit,
+        cache: &mut Option<(&'static str, bool)>,
+    ) -> bool {
+        let VName::Key(c, _) = v.name else {
+            return self.value_removed(0, false, rule, target, v);
+        };
+        let names = match *cache {
+            Some((cc, b)) if std::ptr::eq(cc, c) => b,
+            _ => {
+                let b = name_exclusions_may_match(&rule.value_exclusions, c);
+                *cache = Some((c, b));
+                b
+            }
+        };
+        if names {
+            return self.value_removed(0, false, rule, target, v);
+        }
+        rule.value_exclusions.iter().any(|e| match e {
+            ValueExclusion::KeyRegex(re) => {
+                let VName::Key(_, k) = v.name else {
+                    return false;
+                };
+                re.is_match(self.vval_bytes(k))
+            }
+            ValueExclusion::Name(_) => false,
+        })
     }
 
     /// Whether a `ctl:ruleRemoveTarget…` removed this value's name from rule `idx`: one of
@@ -629,11 +684,14 @@ impl Transaction {
         let start = self.lists.begin();
         let mut visits = std::mem::take(&mut self.visits_buf);
         let mut usable = true;
+        // Per collection name: whether a `Name` exclusion can match names in it (see
+        // `list_value_removed`).
+        let mut names_cache: Option<(&'static str, bool)> = None;
         'targets: for (ti, target) in rule.targets.iter().enumerate() {
             self.resolve_target(target, &mut visits);
             for v in visits.iter().copied() {
                 if !rule.value_exclusions.is_empty()
-                    && self.value_removed(0, false, rule, target, &v)
+                    && self.list_value_removed(rule, target, &v, &mut names_cache)
                 {
                     continue;
                 }
@@ -1360,6 +1418,46 @@ impl Transaction {
             message: m,
             error_logged,
         });
+    }
+}
+
+/// Whether a `Name` exclusion of `exclusions` can equal a `collection:key` name (for any key).
+fn name_exclusions_may_match(exclusions: &[ValueExclusion], collection: &str) -> bool {
+    exclusions.iter().any(|e| match e {
+        ValueExclusion::Name(n) => {
+            n.len() > collection.len()
+                && n.starts_with(collection.as_bytes())
+                && n.get(collection.len()) == Some(&b':')
+        }
+        ValueExclusion::KeyRegex(_) => false,
+    })
+}
+
+#[cfg(test)]
+mod list_exclusion_tests {
+    use super::*;
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2000))]
+
+        /// When a `Name` exclusion equals a `collection:key` name, the per-collection check
+        /// says names of that collection may match (so `list_value_removed` tests them).
+        #[test]
+        fn a_matching_name_is_never_skipped(
+            coll in proptest::sample::select(vec!["ARGS", "ARGS_NAMES", "REQUEST_HEADERS", "TX", "A"]),
+            key in proptest::collection::vec(proptest::sample::select(b"aA:_".to_vec()), 0..4),
+            other in proptest::collection::vec(proptest::sample::select(b"ARGS_:aH".to_vec()), 0..8),
+            glue in proptest::bool::ANY,
+        ) {
+            let mut full = coll.as_bytes().to_vec();
+            full.push(b':');
+            full.extend_from_slice(&key);
+            let n: Vec<u8> = if glue { full.clone() } else { other };
+            let excl = vec![ValueExclusion::Name(n.clone().into())];
+            if n == full {
+                proptest::prop_assert!(name_exclusions_may_match(&excl, coll));
+            }
+        }
     }
 }
 

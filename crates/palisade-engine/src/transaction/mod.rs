@@ -278,6 +278,7 @@ impl Transaction {
     fn add_arguments(&mut self, body: &[u8], get: bool) {
         use std::ops::ControlFlow;
         let sep = self.rs.settings.argument_separator;
+        let before = self.d.colls[Rc::Args as usize].len();
         let mut sink = |k: &[u8], v: &[u8]| {
             if self.add_argument(k, v, get) {
                 ControlFlow::Continue(())
@@ -286,13 +287,16 @@ impl Transaction {
             }
         };
         let outcome = palisade_request::urlencoded::parse(body, sep, &mut sink);
+        self.set_args_combined_size(before);
         if outcome.invalid_encoding {
             self.d.set_scalar(Scalar::UrlencodedError, b"1");
         }
     }
 
     /// Adds one argument (`ARGS` plus `ARGS_GET` or `ARGS_POST`), honouring
-    /// `SecArgumentsLimit`. Returns false when the limit refused it.
+    /// `SecArgumentsLimit`. Returns false when the limit refused it. The caller sets
+    /// `ARGS_COMBINED_SIZE` when its batch of arguments is in
+    /// ([`Transaction::set_args_combined_size`]: no rule runs in between).
     pub(crate) fn add_argument(&mut self, key: &[u8], value: &[u8], get: bool) -> bool {
         if let Some(limit) = self.rs.settings.arguments_limit
             && self.d.colls[Rc::Args as usize].len() as u64 >= limit
@@ -301,15 +305,28 @@ impl Transaction {
         }
         let ks = self.d.values.push(key);
         let vs = self.d.values.push(value);
-        let keys = &self.rs.keys;
-        self.d.add_slots(Rc::Args, keys, ks, vs);
+        let id = self.rs.keys.lookup(key);
+        self.d.add_slots_id(Rc::Args, ks, vs, id);
         self.d
-            .add_slots(if get { Rc::ArgsGet } else { Rc::ArgsPost }, keys, ks, vs);
+            .add_slots_id(if get { Rc::ArgsGet } else { Rc::ArgsPost }, ks, vs, id);
         self.d.args_combined_size += (key.len() + value.len()) as u64;
-        // ModSecurity keeps the sum in a double and prints it with `std::to_string`.
-        let size = format!("{}.000000", self.d.args_combined_size);
-        self.d.set_scalar(Scalar::ArgsCombinedSize, size.as_bytes());
         true
+    }
+
+    /// Sets `ARGS_COMBINED_SIZE` from the sum of argument name and value lengths when
+    /// [`Transaction::add_argument`] added arguments since `ARGS` held `before` entries (as
+    /// setting it at each argument would have left it).
+    fn set_args_combined_size(&mut self, before: usize) {
+        if self.d.colls[Rc::Args as usize].len() == before {
+            return;
+        }
+        // ModSecurity keeps the sum in a double and prints it with `std::to_string`.
+        let mut size = [0u8; 32];
+        let mut w = &mut size[..];
+        let _ =
+            std::io::Write::write_fmt(&mut w, format_args!("{}.000000", self.d.args_combined_size));
+        let n = 32 - w.len();
+        self.d.set_scalar(Scalar::ArgsCombinedSize, &size[..n]);
     }
 
     /// Adds a request header (repeats are kept, in order).
@@ -489,6 +506,7 @@ impl Transaction {
                 u32::try_from(d).unwrap_or(u32::MAX)
             });
         let body = std::mem::take(&mut self.d.request_body);
+        let before = self.d.colls[Rc::Args as usize].len();
         let result = {
             let mut sink = |k: &[u8], v: &[u8]| {
                 if self.add_argument(k, v, false) {
@@ -499,6 +517,7 @@ impl Transaction {
             };
             palisade_request::json::parse(&body, depth, &mut sink)
         };
+        self.set_args_combined_size(before);
         match result {
             Err(e) if !body.is_empty() => {
                 let msg = e.reqbody_error_msg();

@@ -3,7 +3,7 @@
 //! rule messages it produced.
 
 use crate::audit::AuditEngine;
-use crate::collection::keys::KeyInterner;
+use crate::collection::keys::{KeyId, KeyInterner};
 use crate::collection::request::RequestCollection;
 use crate::collection::tx::MutCollection;
 use crate::collection::values::{Slot, ValueTable};
@@ -167,8 +167,13 @@ impl Data {
 
     /// Adds an entry whose slots already exist (the same value in `ARGS` and `ARGS_GET`).
     pub fn add_slots(&mut self, rc: Rc, keys: &KeyInterner, key: Slot, value: Slot) {
-        self.epoch = self.epoch.wrapping_add(1);
         let id = keys.lookup(self.values.get(key));
+        self.add_slots_id(rc, key, value, id);
+    }
+
+    /// [`Data::add_slots`] with the key's interned id already looked up.
+    pub fn add_slots_id(&mut self, rc: Rc, key: Slot, value: Slot, id: KeyId) {
+        self.epoch = self.epoch.wrapping_add(1);
         self.colls[rc as usize].add(&self.values, key, value, id);
     }
 
@@ -421,7 +426,6 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::collection::keys::KeyId;
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
