@@ -22,6 +22,8 @@ use std::hash::{BuildHasherDefault, Hasher};
 
 use regex_syntax::hir::{Class, Hir, HirKind};
 
+use super::literal_str::{LitSet, LitStr};
+
 /// What the prefilter may assume about an operator.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Literals {
@@ -54,7 +56,7 @@ impl Literals {
         if set.iter().any(|s| is_common(s)) {
             return Literals::Any;
         }
-        Literals::OneOf(minimize(set))
+        Literals::OneOf(minimize(set.into_iter().collect()))
     }
 
     /// The literals, if any.
@@ -66,10 +68,9 @@ impl Literals {
     }
 }
 
-/// Drops strings that contain another string of the set (if the longer one occurs, so does
+/// Drops strings that contain another string of `by_len` (distinct strings) (if the longer one occurs, so does
 /// the shorter one); the rest is returned in byte order.
-fn minimize(set: BTreeSet<Vec<u8>>) -> Vec<Vec<u8>> {
-    let mut by_len: Vec<Vec<u8>> = set.into_iter().collect();
+fn minimize(mut by_len: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     by_len.sort_by_key(Vec::len);
     // A string is dropped when one of its substrings was kept. For short strings (most of a
     // regex's) looking up their substrings costs far less than searching them for every kept
@@ -152,7 +153,7 @@ const MAX_CLASS: usize = 16;
 /// Longest string kept when sets are combined.
 const MAX_LEN: usize = 32;
 
-type Set = BTreeSet<Vec<u8>>;
+type Set = LitSet;
 
 /// The sets of one node. An exact set is also the node's prefix, suffix and inner set: it is
 /// stored once (`prefix`, `suffix` and `inner` are `None` then) and read through the
@@ -190,8 +191,8 @@ impl Info {
     }
 }
 
-fn fold(bytes: &[u8]) -> Vec<u8> {
-    bytes.to_ascii_lowercase()
+fn fold(bytes: &[u8]) -> LitStr {
+    LitStr::new(&bytes.to_ascii_lowercase())
 }
 
 /// Cross product, `None` when it would exceed `MAX_SET` strings.
@@ -209,10 +210,7 @@ fn product(a: &Set, b: &Set) -> Option<Set> {
     let mut out = Vec::with_capacity(a.len() * b.len());
     for x in a {
         for y in b {
-            let mut s = Vec::with_capacity(x.len() + y.len());
-            s.extend_from_slice(x);
-            s.extend_from_slice(y);
-            out.push(s);
+            out.push(LitStr::concat(x, y));
         }
     }
     Some(out.into_iter().collect())
@@ -220,7 +218,7 @@ fn product(a: &Set, b: &Set) -> Option<Set> {
 
 /// Whether `set` holds only the empty string.
 fn is_empty_string(set: &Set) -> bool {
-    set.len() == 1 && set.first().is_some_and(Vec::is_empty)
+    set.len() == 1 && set.first().is_some_and(|s| s.is_empty())
 }
 
 /// Shortens strings (keeping their first bytes) until the set fits: cut to `MAX_LEN`, then
@@ -230,10 +228,7 @@ fn is_empty_string(set: &Set) -> bool {
 /// the number of distinct cuts at `l` is one plus the number of neighbour pairs whose
 /// common prefix is shorter than `l`, and one pass finds the length the set is cut to once.
 fn trim_prefixes(set: Set) -> Set {
-    let set = cut_all(set, MAX_LEN, |mut s, len| {
-        s.truncate(len);
-        s
-    });
+    let set = cut_all(set, MAX_LEN, |s, len| LitStr::new(&s[..len]));
     if set.len() <= MAX_SET {
         return set;
     }
@@ -243,21 +238,14 @@ fn trim_prefixes(set: Set) -> Set {
         .map(|(a, b)| common_prefix(a, b))
         .collect();
     let len = trimmed_len(&common);
-    cut_all(set, len, |mut s, len| {
-        s.truncate(len);
-        s
-    })
+    cut_all(set, len, |s, len| LitStr::new(&s[..len]))
 }
 
 /// Shortens strings (keeping their last bytes) until the set fits: [`trim_prefixes`] on the
 /// reversed strings.
 fn trim_suffixes(set: Set) -> Set {
-    fn cut(s: Vec<u8>, len: usize) -> Vec<u8> {
-        if s.len() > len {
-            s[s.len() - len..].to_vec()
-        } else {
-            s
-        }
+    fn cut(s: LitStr, len: usize) -> LitStr {
+        LitStr::new(&s[s.len() - len..])
     }
     let set = cut_all(set, MAX_LEN, cut);
     if set.len() <= MAX_SET {
@@ -277,12 +265,14 @@ fn trim_suffixes(set: Set) -> Set {
     cut_all(set, len, cut)
 }
 
-/// `set` with every string cut to `len` bytes by `cut`; the set itself when none is longer.
-fn cut_all(set: Set, len: usize, cut: impl Fn(Vec<u8>, usize) -> Vec<u8>) -> Set {
+/// `set` with every string longer than `len` bytes cut to `len` by `cut`; the set itself when none is longer.
+fn cut_all(set: Set, len: usize, cut: impl Fn(LitStr, usize) -> LitStr) -> Set {
     if set.iter().all(|s| s.len() <= len) {
         return set;
     }
-    set.into_iter().map(|s| cut(s, len)).collect()
+    set.into_iter()
+        .map(|s| if s.len() > len { cut(s, len) } else { s })
+        .collect()
 }
 
 /// The length of the common prefix of `a` and `b`.
@@ -332,7 +322,7 @@ fn extend_suffix<'a>(a: &Set, b: Cow<'a, Set>) -> Cow<'a, Set> {
 /// letter, a digit or a space (it occurs in almost every value: scanning for it costs more
 /// than it saves), or one that is too large to have been trimmed into bounds.
 fn score(set: &Set) -> Option<(usize, isize)> {
-    let min = set.iter().map(Vec::len).min()?;
+    let min = set.iter().map(|s| s.len()).min()?;
     if min == 0 || set.len() > MAX_SET {
         return None;
     }
@@ -391,8 +381,8 @@ fn prefer_second(a: &Set, b: &Set) -> Option<bool> {
 
 fn analyze(hir: &Hir) -> Info {
     match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Info::exact(Set::from([Vec::new()])),
-        HirKind::Literal(lit) => Info::exact(Set::from([fold(&lit.0)])),
+        HirKind::Empty | HirKind::Look(_) => Info::exact(Set::one(LitStr::empty())),
+        HirKind::Literal(lit) => Info::exact(Set::one(fold(&lit.0))),
         HirKind::Class(class) => {
             let mut bytes = BTreeSet::new();
             match class {
@@ -408,7 +398,7 @@ fn analyze(hir: &Hir) -> Info {
                 }
                 Class::Unicode(_) => return Info::unknown(),
             }
-            Info::exact(bytes.into_iter().map(|b| vec![b]).collect())
+            Info::exact(bytes.into_iter().map(|b| LitStr::new(&[b])).collect())
         }
         HirKind::Capture(cap) => analyze(&cap.sub),
         HirKind::Repetition(rep) => {
@@ -416,9 +406,9 @@ fn analyze(hir: &Hir) -> Info {
             if rep.min == 0 {
                 // Can match the empty string: only an exact set may survive.
                 let exact = match (sub.exact.take(), rep.max) {
-                    (_, Some(0)) => Some(Set::from([Vec::new()])),
+                    (_, Some(0)) => Some(Set::one(LitStr::empty())),
                     (Some(mut e), Some(1)) => {
-                        e.insert(Vec::new());
+                        e.insert(LitStr::empty());
                         Some(e)
                     }
                     _ => None,
@@ -511,11 +501,11 @@ fn best_required(info: &Info) -> Option<&Set> {
 
 fn concat(items: &[Info]) -> Info {
     if items.is_empty() {
-        return Info::exact(Set::from([Vec::new()]));
+        return Info::exact(Set::one(LitStr::empty()));
     }
     // Exact: the product of all exact sets.
     if items.iter().all(|i| i.exact.is_some()) {
-        let mut exact: Option<Set> = Some(Set::from([Vec::new()]));
+        let mut exact: Option<Set> = Some(Set::one(LitStr::empty()));
         for i in items {
             exact = match (exact, &i.exact) {
                 (Some(a), Some(b)) => product(&a, b),
@@ -527,7 +517,7 @@ fn concat(items: &[Info]) -> Info {
         }
     }
     // Prefix: exact items from the left, then the first non-exact item's prefix.
-    let mut prefix: Option<Set> = Some(Set::from([Vec::new()]));
+    let mut prefix: Option<Set> = Some(Set::one(LitStr::empty()));
     for i in items {
         let Some(p) = prefix.take() else { break };
         match &i.exact {
@@ -541,7 +531,7 @@ fn concat(items: &[Info]) -> Info {
             }
         }
     }
-    let mut suffix: Option<Set> = Some(Set::from([Vec::new()]));
+    let mut suffix: Option<Set> = Some(Set::one(LitStr::empty()));
     for i in items.iter().rev() {
         let Some(s) = suffix.take() else { break };
         match &i.exact {
@@ -592,7 +582,9 @@ pub fn regex_literals(hir: &Hir) -> Literals {
     let info = analyze(hir);
     match best_required(&info) {
         Some(set) if set.is_empty() => Literals::Never,
-        Some(set) if score(set).is_some() => Literals::OneOf(minimize(set.clone())),
+        Some(set) if score(set).is_some() => {
+            Literals::OneOf(minimize(set.iter().map(|s| s.to_vec()).collect()))
+        }
         _ => Literals::Any,
     }
 }
