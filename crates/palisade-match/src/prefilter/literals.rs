@@ -632,6 +632,57 @@ mod tests {
         assert_eq!(strings("[Aa][Bb]"), ["ab"]);
     }
 
+    /// The trimming loops as they were (main 752d295): cut every string to `len` and
+    /// rebuild the set, one length at a time.
+    fn trim_ref(set: &Set, keep_last: bool) -> Vec<Vec<u8>> {
+        let cut = |s: &[u8], len: usize| -> Vec<u8> {
+            let cut = s.len().saturating_sub(len);
+            if keep_last {
+                s[cut..].to_vec()
+            } else {
+                s[..s.len().min(len)].to_vec()
+            }
+        };
+        let mut v: BTreeSet<Vec<u8>> = set.iter().map(|s| cut(s, MAX_LEN)).collect();
+        let mut len = MAX_LEN;
+        while v.len() > MAX_SET && len > MIN_TRIM {
+            len -= 1;
+            v = v.iter().map(|s| cut(s, len)).collect();
+        }
+        v.into_iter().collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Sets of 500 to 2,500 strings over a small alphabet, short and long (past
+        /// `MAX_LEN`), so that trimming stops at every length from 32 down to `MIN_TRIM`.
+        #[test]
+        fn trimming_equals_the_reference(
+            strings in proptest::collection::vec(
+                proptest::collection::vec(0u8..16, 1..40),
+                500..2500,
+            ),
+            alphabet in 2u8..=16,
+            shared in proptest::collection::vec(proptest::sample::select(b"xy".to_vec()), 0..30),
+        ) {
+            // A small alphabet stops the cut early, a large one lets it reach MIN_TRIM; a
+            // shared head (or tail) moves it further.
+            let strings: Vec<Vec<u8>> = strings
+                .iter()
+                .map(|s| s.iter().map(|x| b'a' + x % alphabet).collect())
+                .collect();
+            let set: Set = strings
+                .iter()
+                .map(|s| LitStr::concat(&shared, s))
+                .chain(strings.iter().map(|s| LitStr::concat(s, &shared)))
+                .collect();
+            let got = |t: Set| -> Vec<Vec<u8>> { t.iter().map(|s| s.to_vec()).collect() };
+            proptest::prop_assert_eq!(got(trim_prefixes(set.clone())), trim_ref(&set, false));
+            proptest::prop_assert_eq!(got(trim_suffixes(set.clone())), trim_ref(&set, true));
+        }
+    }
+
     #[test]
     fn gives_up_when_nothing_is_required() {
         for p in ["a*", "^$", ".", "x?", "(?:a|)", r"\d+", "[^a]"] {
