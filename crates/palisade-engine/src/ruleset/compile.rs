@@ -81,6 +81,10 @@ struct Compiler<'a> {
     geo: Option<Arc<palisade_match::GeoDatabase>>,
     /// Compiled operator parts shared by identical arguments (dropped after compiling).
     cache: palisade_match::CompileCache,
+    /// Key regexes by source, shared by every target, exclusion and `ctl` that writes the
+    /// same one (CRS repeats `!REQUEST_COOKIES:/__utm/` on many rules); dropped after
+    /// compiling.
+    key_regexes: HashMap<String, Result<Arc<KeyRegex>, String>>,
 }
 
 /// Compiles directives into a ruleset, or returns every error found.
@@ -100,6 +104,7 @@ pub fn compile(input: &CompileInput<'_>) -> Result<Ruleset, Vec<CompileError>> {
         errors: Vec::new(),
         exceptions: Exceptions::default(),
         seen_ids: HashMap::new(),
+        key_regexes: HashMap::new(),
         directive_rules: 0,
         transform: crate::transform::TransformSettings::default(),
         geo: None,
@@ -565,8 +570,8 @@ impl Compiler<'_> {
                     Some(ast::Selector::Key(k)) => {
                         Selector::Key(self.keys.intern(k.as_bytes()), k.as_bytes().into())
                     }
-                    Some(ast::Selector::Regex(r)) => match KeyRegex::new(r) {
-                        Ok(re) => Selector::Regex(Arc::new(re)),
+                    Some(ast::Selector::Regex(r)) => match self.key_regex(r) {
+                        Ok(re) => Selector::Regex(re),
                         Err(e) => {
                             self.error(v.span, format!("bad regular expression in target: {e}"));
                             return None;
@@ -616,15 +621,24 @@ impl Compiler<'_> {
         })
     }
 
+    /// The compiled key regex of `source`, compiled once per distinct source.
+    fn key_regex(&mut self, source: &str) -> Result<Arc<KeyRegex>, String> {
+        if let Some(known) = self.key_regexes.get(source) {
+            return known.clone();
+        }
+        let compiled = KeyRegex::new(source).map(Arc::new);
+        self.key_regexes
+            .insert(source.to_string(), compiled.clone());
+        compiled
+    }
+
     fn key_exclusion(&mut self, v: &ast::Variable) -> Option<KeyExclusion> {
         match &v.selector {
             Some(ast::Selector::Key(k)) => Some(KeyExclusion::Key(
                 self.keys.intern(k.as_bytes()),
                 k.as_bytes().into(),
             )),
-            Some(ast::Selector::Regex(r)) => KeyRegex::new(r)
-                .ok()
-                .map(|re| KeyExclusion::Regex(Arc::new(re))),
+            Some(ast::Selector::Regex(r)) => self.key_regex(r).ok().map(KeyExclusion::Regex),
             None => Some(KeyExclusion::Key(
                 self.keys.intern(b""),
                 Box::from(&b""[..]),
@@ -984,9 +998,8 @@ impl Compiler<'_> {
         for e in &excluded {
             match &e.selector {
                 Some(ast::Selector::Regex(re)) => {
-                    if let Ok(k) = KeyRegex::new(re) {
-                        r.value_exclusions
-                            .push(ValueExclusion::KeyRegex(Arc::new(k)));
+                    if let Ok(k) = self.key_regex(re) {
+                        r.value_exclusions.push(ValueExclusion::KeyRegex(k));
                     }
                 }
                 _ => r

@@ -324,11 +324,13 @@ impl Parser<'_> {
     }
 
     fn literal(&self, b: u8) -> Node {
-        let mut set = byte_class(b);
-        if self.flags.caseless {
-            fold_ascii(&mut set);
+        // What `fold_ascii` makes of the byte's class, built at once (this runs for every
+        // literal byte of a caseless pattern): a letter and its other case, else the byte.
+        if self.flags.caseless && b.is_ascii_alphabetic() {
+            let (upper, lower) = (b.to_ascii_uppercase(), b.to_ascii_lowercase());
+            return Node::Class(ranges(&[(upper, upper), (lower, lower)]));
         }
-        Node::Class(set)
+        Node::Class(byte_class(b))
     }
 
     fn parse_group(&mut self) -> Result<Option<Node>, PcreError> {
@@ -962,6 +964,32 @@ mod tests {
         match parse(p.as_bytes(), false) {
             Ok(x) => panic!("{p}: parsed as {:?}", x.root),
             Err(e) => e.kind,
+        }
+    }
+
+    #[test]
+    fn caseless_literals_are_their_folded_class() {
+        for b in 0..=255u8 {
+            let mut folded = byte_class(b);
+            fold_ascii(&mut folded);
+            let parser = Parser {
+                pat: b"",
+                pos: 0,
+                flags: Flags {
+                    caseless: true,
+                    multiline: true,
+                    dotall: true,
+                    extended: false,
+                    ungreedy: false,
+                    no_auto_capture: false,
+                },
+                groups: 0,
+                depth: 0,
+            };
+            match parser.literal(b) {
+                Node::Class(c) => assert_eq!(c, folded, "byte {b}"),
+                other => panic!("byte {b}: {other:?}"),
+            }
         }
     }
 

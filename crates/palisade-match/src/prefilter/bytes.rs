@@ -207,16 +207,23 @@ impl ByteCondition {
     /// [`MAX_CLASSES`].
     fn normalize(&mut self) {
         self.classes.retain(|c| c.len() <= MAX_CLASS_LEN);
+        // Duplicates go first, so that each distinct class gets its sort key once (the key
+        // ends with the class itself: the order does not depend on this).
+        self.classes.sort_unstable();
+        self.classes.dedup();
         self.classes
             .sort_by_cached_key(|c| (c.commonness(), c.len(), *c));
-        self.classes.dedup();
         let mut kept: Vec<ByteClass> = Vec::new();
         for c in self.classes.drain(..) {
+            // A class is only ever added after those kept before it, and only the first
+            // MAX_CLASSES kept survive: later ones cannot change the result.
+            if kept.len() == MAX_CLASSES {
+                break;
+            }
             if !kept.iter().any(|k| k.is_subset(&c)) {
                 kept.push(c);
             }
         }
-        kept.truncate(MAX_CLASSES);
         self.classes = kept;
     }
 }
@@ -444,6 +451,43 @@ mod tests {
         let re = PcreRegex::new(pattern.as_bytes(), false, &RegexLimits::default())
             .unwrap_or_else(|e| panic!("{pattern}: {e}"));
         regex_condition(&re.hir())
+    }
+
+    /// `normalize` as it was before duplicates were dropped first and the loop stopped at
+    /// `MAX_CLASSES` (main 752d295): the reference the faster one must equal.
+    fn normalize_ref(mut classes: Vec<ByteClass>) -> Vec<ByteClass> {
+        classes.retain(|c| c.len() <= MAX_CLASS_LEN);
+        classes.sort_by_cached_key(|c| (c.commonness(), c.len(), *c));
+        classes.dedup();
+        let mut kept: Vec<ByteClass> = Vec::new();
+        for c in classes.drain(..) {
+            if !kept.iter().any(|k| k.is_subset(&c)) {
+                kept.push(c);
+            }
+        }
+        kept.truncate(MAX_CLASSES);
+        kept
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// Classes drawn from a few small byte pools, so that duplicates, subsets and more
+        /// than `MAX_CLASSES` survivors all occur.
+        #[test]
+        fn normalize_equals_the_reference(
+            sets in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::sample::select(b"aB<=;'\"%0 -\x80\xff".to_vec()), 0..4),
+                0..12,
+            )
+        ) {
+            let classes: Vec<ByteClass> = sets.iter().map(|s| ByteClass::of(s)).collect();
+            proptest::prop_assert_eq!(
+                ByteCondition::new(classes.clone()).classes,
+                normalize_ref(classes)
+            );
+        }
     }
 
     fn show(c: &ByteCondition) -> Vec<String> {

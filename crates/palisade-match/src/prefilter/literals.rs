@@ -16,9 +16,13 @@
 //! keeps the result sound. Of all candidate sets the one with the longest shortest string
 //! (then the fewest strings) is chosen.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 
 use regex_syntax::hir::{Class, Hir, HirKind};
+
+use super::literal_str::{LitSet, LitStr};
 
 /// What the prefilter may assume about an operator.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,7 +56,7 @@ impl Literals {
         if set.iter().any(|s| is_common(s)) {
             return Literals::Any;
         }
-        Literals::OneOf(minimize(set))
+        Literals::OneOf(minimize(set.into_iter().collect()))
     }
 
     /// The literals, if any.
@@ -64,26 +68,79 @@ impl Literals {
     }
 }
 
-/// Drops strings that contain another string of the set (if the longer one occurs, so does
-/// the shorter one).
-fn minimize(set: BTreeSet<Vec<u8>>) -> Vec<Vec<u8>> {
-    let mut by_len: Vec<Vec<u8>> = set.into_iter().collect();
+/// Drops strings that contain another string of `by_len` (distinct strings) (if the longer one occurs, so does
+/// the shorter one); the rest is returned in byte order.
+fn minimize(mut by_len: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     by_len.sort_by_key(Vec::len);
-    // A string is dropped when one of its substrings was kept. For short strings (all of a
-    // regex's, at most MAX_LEN bytes) looking their substrings up costs far less than
-    // searching them for every kept string.
-    let mut kept: BTreeSet<Vec<u8>> = BTreeSet::new();
-    for s in by_len {
-        let contains_kept = if s.len() <= 2 * MAX_LEN {
-            (0..s.len()).any(|i| (i + 1..=s.len()).any(|j| kept.contains(&s[i..j])))
-        } else {
-            kept.iter().any(|k| memchr::memmem::find(&s, k).is_some())
-        };
-        if !contains_kept {
-            kept.insert(s);
+    // A string is dropped when one of its substrings was kept. For short strings (most of a
+    // regex's) looking up their substrings costs far less than searching them for every kept
+    // string; only substrings as long as some kept string can be one, so only those lengths
+    // are looked up (the empty string, if kept, is never looked up: it is no substring here).
+    let mut kept_at: Vec<usize> = Vec::new();
+    {
+        let mut kept: HashSet<&[u8], BuildHasherDefault<WordHasher>> = HashSet::default();
+        // The distinct non-zero lengths of kept strings, ascending (strings come by length).
+        let mut lens: Vec<usize> = Vec::new();
+        for (n, s) in by_len.iter().enumerate() {
+            let contains_kept = if s.len() <= 2 * MAX_LEN {
+                lens.iter()
+                    .take_while(|&&l| l <= s.len())
+                    .any(|&l| s.windows(l).any(|w| kept.contains(w)))
+            } else {
+                kept.iter().any(|k| memchr::memmem::find(s, k).is_some())
+            };
+            if !contains_kept {
+                kept.insert(s);
+                if !s.is_empty() && lens.last() != Some(&s.len()) {
+                    lens.push(s.len());
+                }
+                kept_at.push(n);
+            }
         }
     }
-    kept.into_iter().collect()
+    let mut out: Vec<Vec<u8>> = kept_at
+        .into_iter()
+        .map(|n| std::mem::take(&mut by_len[n]))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// A fast, deterministic hasher for the short strings [`minimize`] looks up (a word at a
+/// time, multiply and rotate; no seed, as the library has no randomness and the strings are
+/// the rule author's).
+#[derive(Default)]
+struct WordHasher(u64);
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            self.add(u64::from_le_bytes(word));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_usize(&mut self, n: usize) {
+        self.add(n as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 /// Largest number of strings in any set.
@@ -96,7 +153,7 @@ const MAX_CLASS: usize = 16;
 /// Longest string kept when sets are combined.
 const MAX_LEN: usize = 32;
 
-type Set = BTreeSet<Vec<u8>>;
+type Set = LitSet;
 
 /// The sets of one node. An exact set is also the node's prefix, suffix and inner set: it is
 /// stored once (`prefix`, `suffix` and `inner` are `None` then) and read through the
@@ -134,8 +191,8 @@ impl Info {
     }
 }
 
-fn fold(bytes: &[u8]) -> Vec<u8> {
-    bytes.to_ascii_lowercase()
+fn fold(bytes: &[u8]) -> LitStr {
+    LitStr::new(&bytes.to_ascii_lowercase())
 }
 
 /// Cross product, `None` when it would exceed `MAX_SET` strings.
@@ -143,66 +200,121 @@ fn product(a: &Set, b: &Set) -> Option<Set> {
     if a.len().saturating_mul(b.len()) > MAX_SET {
         return None;
     }
-    let mut out = Set::new();
+    // Joining the empty string changes nothing.
+    if is_empty_string(a) {
+        return Some(b.clone());
+    }
+    if is_empty_string(b) {
+        return Some(a.clone());
+    }
+    let mut out = Vec::with_capacity(a.len() * b.len());
     for x in a {
         for y in b {
-            let mut s = x.clone();
-            s.extend_from_slice(y);
-            out.insert(s);
+            out.push(LitStr::concat(x, y));
         }
     }
-    Some(out)
+    Some(out.into_iter().collect())
 }
 
-/// Shortens strings (keeping their first bytes) until the set fits.
+/// Whether `set` holds only the empty string.
+fn is_empty_string(set: &Set) -> bool {
+    set.len() == 1 && set.first().is_some_and(|s| s.is_empty())
+}
+
+/// Shortens strings (keeping their first bytes) until the set fits: cut to `MAX_LEN`, then
+/// to the longest length (not below `MIN_TRIM`) at which at most `MAX_SET` distinct strings
+/// remain. In byte order, equal cuts are neighbours (cutting keeps the order), and two
+/// neighbours cut to `l` bytes are equal exactly when they share their first `l` bytes; so
+/// the number of distinct cuts at `l` is one plus the number of neighbour pairs whose
+/// common prefix is shorter than `l`, and one pass finds the length the set is cut to once.
 fn trim_prefixes(set: Set) -> Set {
-    let mut set: Set = set
-        .into_iter()
-        .map(|mut s| {
-            s.truncate(MAX_LEN);
-            s
-        })
-        .collect();
-    let mut len = MAX_LEN;
-    while set.len() > MAX_SET && len > MIN_TRIM {
-        len -= 1;
-        set = set
-            .into_iter()
-            .map(|mut s| {
-                s.truncate(len);
-                s
-            })
-            .collect();
+    let set = cut_all(set, MAX_LEN, |s, len| LitStr::new(&s[..len]));
+    if set.len() <= MAX_SET {
+        return set;
     }
-    set
+    let common: Vec<usize> = set
+        .iter()
+        .zip(set.iter().skip(1))
+        .map(|(a, b)| common_prefix(a, b))
+        .collect();
+    let len = trimmed_len(&common);
+    cut_all(set, len, |s, len| LitStr::new(&s[..len]))
 }
 
-/// Shortens strings (keeping their last bytes) until the set fits.
+/// Shortens strings (keeping their last bytes) until the set fits: [`trim_prefixes`] on the
+/// reversed strings.
 fn trim_suffixes(set: Set) -> Set {
-    let cut = |s: Vec<u8>, len: usize| -> Vec<u8> {
-        if s.len() > len {
-            s[s.len() - len..].to_vec()
-        } else {
-            s
-        }
-    };
-    let mut set: Set = set.into_iter().map(|s| cut(s, MAX_LEN)).collect();
-    let mut len = MAX_LEN;
-    while set.len() > MAX_SET && len > MIN_TRIM {
-        len -= 1;
-        set = set.into_iter().map(|s| cut(s, len)).collect();
+    fn cut(s: LitStr, len: usize) -> LitStr {
+        LitStr::new(&s[s.len() - len..])
     }
-    set
+    let set = cut_all(set, MAX_LEN, cut);
+    if set.len() <= MAX_SET {
+        return set;
+    }
+    let mut reversed: Vec<Vec<u8>> = set
+        .iter()
+        .map(|s| s.iter().rev().copied().collect())
+        .collect();
+    reversed.sort_unstable();
+    let common: Vec<usize> = reversed
+        .iter()
+        .zip(reversed.iter().skip(1))
+        .map(|(a, b)| common_prefix(a, b))
+        .collect();
+    let len = trimmed_len(&common);
+    cut_all(set, len, cut)
+}
+
+/// `set` with every string longer than `len` bytes cut to `len` by `cut`; the set itself when none is longer.
+fn cut_all(set: Set, len: usize, cut: impl Fn(LitStr, usize) -> LitStr) -> Set {
+    if set.iter().all(|s| s.len() <= len) {
+        return set;
+    }
+    set.into_iter()
+        .map(|s| if s.len() > len { cut(s, len) } else { s })
+        .collect()
+}
+
+/// The length of the common prefix of `a` and `b`.
+fn common_prefix(a: &[u8], b: &[u8]) -> usize {
+    a.iter().zip(b).take_while(|(x, y)| x == y).count()
+}
+
+/// The length a set of `common.len() + 1` distinct strings of at most `MAX_LEN` bytes is cut
+/// to, given the common prefix lengths of its neighbours in order (see [`trim_prefixes`]):
+/// from `MAX_LEN` down, the first length with at most `MAX_SET` distinct cuts, but not below
+/// `MIN_TRIM`.
+fn trimmed_len(common: &[usize]) -> usize {
+    // shorter[l]: neighbour pairs whose common prefix is shorter than l.
+    let mut at = [0usize; MAX_LEN + 1];
+    for &c in common {
+        at[c.min(MAX_LEN)] += 1;
+    }
+    let mut shorter = [0usize; MAX_LEN + 2];
+    for l in 0..=MAX_LEN {
+        shorter[l + 1] = shorter[l] + at[l];
+    }
+    let mut len = MAX_LEN;
+    while 1 + shorter[len] > MAX_SET && len > MIN_TRIM {
+        len -= 1;
+    }
+    len
 }
 
 /// A product for a prefix set: when too large, the left factor alone still is a prefix set.
-fn extend_prefix(a: &Set, b: &Set) -> Set {
-    product(a, b).map_or_else(|| a.clone(), trim_prefixes)
+fn extend_prefix(a: Set, b: &Set) -> Set {
+    match product(&a, b) {
+        Some(p) => trim_prefixes(p),
+        None => a,
+    }
 }
 
 /// A product for a suffix set: when too large, the right factor alone still is a suffix set.
-fn extend_suffix(a: &Set, b: &Set) -> Set {
-    product(a, b).map_or_else(|| b.clone(), trim_suffixes)
+fn extend_suffix<'a>(a: &Set, b: Cow<'a, Set>) -> Cow<'a, Set> {
+    match product(a, &b) {
+        Some(p) => Cow::Owned(trim_suffixes(p)),
+        None => b,
+    }
 }
 
 /// How good a required set is: longer shortest string first, then fewer strings. A set
@@ -210,7 +322,7 @@ fn extend_suffix(a: &Set, b: &Set) -> Set {
 /// letter, a digit or a space (it occurs in almost every value: scanning for it costs more
 /// than it saves), or one that is too large to have been trimmed into bounds.
 fn score(set: &Set) -> Option<(usize, isize)> {
-    let min = set.iter().map(Vec::len).min()?;
+    let min = set.iter().map(|s| s.len()).min()?;
     if min == 0 || set.len() > MAX_SET {
         return None;
     }
@@ -233,51 +345,44 @@ fn usable(x: Set) -> Option<Set> {
 /// [`better`] over borrowed sets.
 fn better_ref<'a>(a: Option<&'a Set>, b: Option<&'a Set>) -> Option<&'a Set> {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            if a.is_empty() {
-                return Some(a);
-            }
-            if b.is_empty() {
-                return Some(b);
-            }
-            match (score(a), score(b)) {
-                (Some(sa), Some(sb)) => Some(if sb > sa { b } else { a }),
-                (Some(_), None) => Some(a),
-                (None, Some(_)) => Some(b),
-                (None, None) => None,
-            }
-        }
+        (Some(a), Some(b)) => Some(if prefer_second(a, b)? { b } else { a }),
         (Some(x), None) | (None, Some(x)) => (x.is_empty() || score(x).is_some()).then_some(x),
         (None, None) => None,
     }
 }
 
-fn better(a: Option<Set>, b: Option<Set>) -> Option<Set> {
+/// The better of two required sets (`None` when neither is usable, see [`usable`]); `b` is
+/// copied only when it is chosen.
+fn better(a: Option<Set>, b: Option<&Set>) -> Option<Set> {
     match (a, b) {
-        (Some(a), Some(b)) => {
-            // An empty set (never matches) beats everything.
-            if a.is_empty() {
-                return Some(a);
-            }
-            if b.is_empty() {
-                return Some(b);
-            }
-            match (score(&a), score(&b)) {
-                (Some(sa), Some(sb)) => Some(if sb > sa { b } else { a }),
-                (Some(_), None) => Some(a),
-                (None, Some(_)) => Some(b),
-                (None, None) => None,
-            }
-        }
-        (Some(x), None) | (None, Some(x)) => usable(x),
+        (Some(a), Some(b)) => Some(if prefer_second(&a, b)? { b.clone() } else { a }),
+        (Some(x), None) => usable(x),
+        (None, Some(x)) => (x.is_empty() || score(x).is_some()).then(|| x.clone()),
+        (None, None) => None,
+    }
+}
+
+/// Whether `b` is a better required set than `a`; `None` when neither is usable. An empty
+/// set (never matches) beats everything, `a` first; then the higher score, `a` on a tie.
+fn prefer_second(a: &Set, b: &Set) -> Option<bool> {
+    if a.is_empty() {
+        return Some(false);
+    }
+    if b.is_empty() {
+        return Some(true);
+    }
+    match (score(a), score(b)) {
+        (Some(sa), Some(sb)) => Some(sb > sa),
+        (Some(_), None) => Some(false),
+        (None, Some(_)) => Some(true),
         (None, None) => None,
     }
 }
 
 fn analyze(hir: &Hir) -> Info {
     match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Info::exact(Set::from([Vec::new()])),
-        HirKind::Literal(lit) => Info::exact(Set::from([fold(&lit.0)])),
+        HirKind::Empty | HirKind::Look(_) => Info::exact(Set::one(LitStr::empty())),
+        HirKind::Literal(lit) => Info::exact(Set::one(fold(&lit.0))),
         HirKind::Class(class) => {
             let mut bytes = BTreeSet::new();
             match class {
@@ -293,19 +398,18 @@ fn analyze(hir: &Hir) -> Info {
                 }
                 Class::Unicode(_) => return Info::unknown(),
             }
-            Info::exact(bytes.into_iter().map(|b| vec![b]).collect())
+            Info::exact(bytes.into_iter().map(|b| LitStr::new(&[b])).collect())
         }
         HirKind::Capture(cap) => analyze(&cap.sub),
         HirKind::Repetition(rep) => {
-            let sub = analyze(&rep.sub);
+            let mut sub = analyze(&rep.sub);
             if rep.min == 0 {
                 // Can match the empty string: only an exact set may survive.
-                let exact = match (&sub.exact, rep.max) {
-                    (_, Some(0)) => Some(Set::from([Vec::new()])),
-                    (Some(e), Some(1)) => {
-                        let mut s = e.clone();
-                        s.insert(Vec::new());
-                        Some(s)
+                let exact = match (sub.exact.take(), rep.max) {
+                    (_, Some(0)) => Some(Set::one(LitStr::empty())),
+                    (Some(mut e), Some(1)) => {
+                        e.insert(LitStr::empty());
+                        Some(e)
                     }
                     _ => None,
                 };
@@ -315,19 +419,24 @@ fn analyze(hir: &Hir) -> Info {
                 };
             }
             let mut info = Info::unknown();
-            if let Some(e) = &sub.exact {
+            if let Some(e) = sub.exact.take() {
                 // Every match starts and ends with `min` copies… at least one copy.
-                let mut power = e.clone();
                 let mut complete = true;
-                for _ in 1..rep.min.min(8) {
-                    match product(&power, e) {
-                        Some(p) => power = p,
-                        None => {
-                            complete = false;
-                            break;
+                let power = if rep.min.min(8) > 1 {
+                    let mut power = e.clone();
+                    for _ in 1..rep.min.min(8) {
+                        match product(&power, &e) {
+                            Some(p) => power = p,
+                            None => {
+                                complete = false;
+                                break;
+                            }
                         }
                     }
-                }
+                    power
+                } else {
+                    e
+                };
                 if complete && rep.max == Some(rep.min) && rep.min <= 8 {
                     return Info::exact(power);
                 }
@@ -335,84 +444,101 @@ fn analyze(hir: &Hir) -> Info {
                 info.suffix = Some(trim_suffixes(power.clone()));
                 info.inner = Some(power);
             } else {
-                info.prefix = sub.prefix.clone();
-                info.suffix = sub.suffix.clone();
-                info.inner = best_required(&sub);
+                info.inner = best_required(&sub).cloned();
+                info.prefix = sub.prefix.take();
+                info.suffix = sub.suffix.take();
             }
             info
         }
         HirKind::Concat(items) => concat(&items.iter().map(analyze).collect::<Vec<_>>()),
         HirKind::Alternation(alts) => {
-            let infos: Vec<Info> = alts.iter().map(analyze).collect();
-            let union = |get: &dyn Fn(&Info) -> Option<Set>| -> Option<Set> {
-                let mut out = Set::new();
-                for i in &infos {
-                    out.extend(get(i)?);
+            let mut infos: Vec<Info> = alts.iter().map(analyze).collect();
+            if infos.iter().all(|i| i.exact.is_some()) {
+                // Each alternative's best required set is its exact set when that is usable.
+                let all_usable = infos.iter().all(|i| {
+                    i.exact
+                        .as_ref()
+                        .is_some_and(|e| e.is_empty() || score(e).is_some())
+                });
+                let e: Set = infos
+                    .iter_mut()
+                    .flat_map(|i| i.exact.take().unwrap_or_default())
+                    .collect();
+                if e.len() <= MAX_SET {
+                    return Info::exact(e);
                 }
-                Some(out)
-            };
-            if let Some(e) = union(&|i: &Info| i.exact.clone())
-                && e.len() <= MAX_SET
-            {
-                return Info::exact(e);
+                // The exact sets are also the prefix, suffix and required sets.
+                let prefix = trim_prefixes(e.clone());
+                return Info {
+                    exact: None,
+                    inner: all_usable.then(|| prefix.clone()),
+                    prefix: Some(prefix),
+                    suffix: Some(trim_suffixes(e)),
+                };
             }
+            let union = |get: fn(&Info) -> Option<&Set>| -> Option<Set> {
+                let sets = infos.iter().map(get).collect::<Option<Vec<&Set>>>()?;
+                Some(sets.into_iter().flatten().cloned().collect())
+            };
             Info {
                 exact: None,
-                prefix: union(&|i: &Info| i.prefix().cloned()).map(trim_prefixes),
-                suffix: union(&|i: &Info| i.suffix().cloned()).map(trim_suffixes),
-                inner: union(&best_required).map(trim_prefixes),
+                prefix: union(Info::prefix).map(trim_prefixes),
+                suffix: union(Info::suffix).map(trim_suffixes),
+                inner: union(best_required).map(trim_prefixes),
             }
         }
     }
 }
 
 /// The best set every match must contain.
-fn best_required(info: &Info) -> Option<Set> {
+fn best_required(info: &Info) -> Option<&Set> {
     let mut best = info.inner();
     for s in [info.exact.as_ref(), info.prefix(), info.suffix()] {
         best = better_ref(best, s);
     }
-    best.cloned()
+    best
 }
 
 fn concat(items: &[Info]) -> Info {
     if items.is_empty() {
-        return Info::exact(Set::from([Vec::new()]));
+        return Info::exact(Set::one(LitStr::empty()));
     }
     // Exact: the product of all exact sets.
-    let mut exact: Option<Set> = Some(Set::from([Vec::new()]));
-    for i in items {
-        exact = match (exact, &i.exact) {
-            (Some(a), Some(b)) => product(&a, b),
-            _ => None,
-        };
-    }
-    if let Some(e) = exact {
-        return Info::exact(e);
+    if items.iter().all(|i| i.exact.is_some()) {
+        let mut exact: Option<Set> = Some(Set::one(LitStr::empty()));
+        for i in items {
+            exact = match (exact, &i.exact) {
+                (Some(a), Some(b)) => product(&a, b),
+                _ => None,
+            };
+        }
+        if let Some(e) = exact {
+            return Info::exact(e);
+        }
     }
     // Prefix: exact items from the left, then the first non-exact item's prefix.
-    let mut prefix: Option<Set> = Some(Set::from([Vec::new()]));
+    let mut prefix: Option<Set> = Some(Set::one(LitStr::empty()));
     for i in items {
         let Some(p) = prefix.take() else { break };
         match &i.exact {
-            Some(e) => prefix = Some(extend_prefix(&p, e)),
+            Some(e) => prefix = Some(extend_prefix(p, e)),
             None => {
                 prefix = Some(match &i.prefix {
-                    Some(ip) => extend_prefix(&p, ip),
+                    Some(ip) => extend_prefix(p, ip),
                     None => p,
                 });
                 break;
             }
         }
     }
-    let mut suffix: Option<Set> = Some(Set::from([Vec::new()]));
+    let mut suffix: Option<Set> = Some(Set::one(LitStr::empty()));
     for i in items.iter().rev() {
         let Some(s) = suffix.take() else { break };
         match &i.exact {
-            Some(e) => suffix = Some(extend_suffix(e, &s)),
+            Some(e) => suffix = Some(extend_suffix(e, Cow::Owned(s)).into_owned()),
             None => {
                 suffix = Some(match &i.suffix {
-                    Some(is) => extend_suffix(is, &s),
+                    Some(is) => extend_suffix(is, Cow::Owned(s)).into_owned(),
                     None => s,
                 });
                 break;
@@ -422,24 +548,25 @@ fn concat(items: &[Info]) -> Info {
     // Inner: every item's own requirement, and every junction: the running suffix set of
     // the items so far joined to the next item's exact strings or prefixes.
     let mut best: Option<Set> = None;
-    let mut run: Option<Set> = None; // every match of the items so far ends with one of these
+    // Every match of the items so far ends with one of these.
+    let mut run: Option<Cow<'_, Set>> = None;
     for i in items {
         best = better(best, best_required(i));
-        match (&run, &i.exact) {
+        run = match (run, &i.exact) {
             (Some(r), Some(e)) => {
-                let joined = extend_suffix(r, e);
-                best = better(best, Some(joined.clone()));
-                run = Some(joined);
+                let joined = extend_suffix(&r, Cow::Borrowed(e));
+                best = better(best, Some(&joined));
+                Some(joined)
             }
             (Some(r), None) => {
                 if let Some(p) = &i.prefix {
-                    best = better(best, product(r, p).map(trim_prefixes));
+                    best = better(best, product(&r, p).map(trim_prefixes).as_ref());
                 }
-                run = i.suffix.clone();
+                i.suffix.as_ref().map(Cow::Borrowed)
             }
-            (None, Some(e)) => run = Some(e.clone()),
-            (None, None) => run = i.suffix.clone(),
-        }
+            (None, Some(e)) => Some(Cow::Borrowed(e)),
+            (None, None) => i.suffix.as_ref().map(Cow::Borrowed),
+        };
     }
     Info {
         exact: None,
@@ -455,7 +582,9 @@ pub fn regex_literals(hir: &Hir) -> Literals {
     let info = analyze(hir);
     match best_required(&info) {
         Some(set) if set.is_empty() => Literals::Never,
-        Some(set) if score(&set).is_some() => Literals::OneOf(minimize(set)),
+        Some(set) if score(set).is_some() => {
+            Literals::OneOf(minimize(set.iter().map(|s| s.to_vec()).collect()))
+        }
         _ => Literals::Any,
     }
 }
@@ -501,6 +630,57 @@ mod tests {
         );
         assert_eq!(strings(r"<script\b"), ["<script"]);
         assert_eq!(strings("[Aa][Bb]"), ["ab"]);
+    }
+
+    /// The trimming loops as they were (main 752d295): cut every string to `len` and
+    /// rebuild the set, one length at a time.
+    fn trim_ref(set: &Set, keep_last: bool) -> Vec<Vec<u8>> {
+        let cut = |s: &[u8], len: usize| -> Vec<u8> {
+            let cut = s.len().saturating_sub(len);
+            if keep_last {
+                s[cut..].to_vec()
+            } else {
+                s[..s.len().min(len)].to_vec()
+            }
+        };
+        let mut v: BTreeSet<Vec<u8>> = set.iter().map(|s| cut(s, MAX_LEN)).collect();
+        let mut len = MAX_LEN;
+        while v.len() > MAX_SET && len > MIN_TRIM {
+            len -= 1;
+            v = v.iter().map(|s| cut(s, len)).collect();
+        }
+        v.into_iter().collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+        /// Sets of 500 to 2,500 strings over a small alphabet, short and long (past
+        /// `MAX_LEN`), so that trimming stops at every length from 32 down to `MIN_TRIM`.
+        #[test]
+        fn trimming_equals_the_reference(
+            strings in proptest::collection::vec(
+                proptest::collection::vec(0u8..16, 1..40),
+                500..2500,
+            ),
+            alphabet in 2u8..=16,
+            shared in proptest::collection::vec(proptest::sample::select(b"xy".to_vec()), 0..30),
+        ) {
+            // A small alphabet stops the cut early, a large one lets it reach MIN_TRIM; a
+            // shared head (or tail) moves it further.
+            let strings: Vec<Vec<u8>> = strings
+                .iter()
+                .map(|s| s.iter().map(|x| b'a' + x % alphabet).collect())
+                .collect();
+            let set: Set = strings
+                .iter()
+                .map(|s| LitStr::concat(&shared, s))
+                .chain(strings.iter().map(|s| LitStr::concat(s, &shared)))
+                .collect();
+            let got = |t: Set| -> Vec<Vec<u8>> { t.iter().map(|s| s.to_vec()).collect() };
+            proptest::prop_assert_eq!(got(trim_prefixes(set.clone())), trim_ref(&set, false));
+            proptest::prop_assert_eq!(got(trim_suffixes(set.clone())), trim_ref(&set, true));
+        }
     }
 
     #[test]

@@ -28,6 +28,7 @@
 
 pub mod bytes;
 pub mod dfa;
+mod literal_str;
 mod literals;
 
 use std::collections::BTreeMap;
