@@ -9,8 +9,6 @@
 mod common;
 use common::*;
 
-use palisade_engine::host::Host;
-use palisade_engine::transaction::EvalOptions;
 use proptest::prelude::*;
 
 const RULES: &str = r#"SecRuleEngine On
@@ -93,11 +91,6 @@ fn value() -> impl Strategy<Value = String> {
     proptest::collection::vec(prop::sample::select(FRAGMENTS), 0..8).prop_map(|v| v.concat())
 }
 
-/// `%XX` for every byte, so that ARGS holds exactly `s`.
-fn encode(s: &str) -> String {
-    s.bytes().map(|b| format!("%{b:02X}")).collect()
-}
-
 proptest! {
     #![proptest_config(ProptestConfig { cases: 3000, ..ProptestConfig::default() })]
 
@@ -106,13 +99,8 @@ proptest! {
         let rs = ruleset(RULES);
         let uri = format!("/?a={}&b={}", encode(&a), encode(&b));
         let req = Req::get(&uri);
-        let on = run_with(&rs, &req, Host::default(), EvalOptions::default());
-        let off = run_with(
-            &rs,
-            &req,
-            Host::default(),
-            EvalOptions { prefilter: false, ..EvalOptions::default() },
-        );
+        let on = run(&rs, &req);
+        let off = run_without_prefilter(&rs, &req);
         prop_assert_eq!(ids(&on), ids(&off), "a={:?} b={:?}", a, b);
     }
 }

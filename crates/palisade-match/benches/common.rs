@@ -10,7 +10,7 @@ pub mod crs;
 pub fn values() -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
     let mut benign = Vec::new();
     let mut attack = Vec::new();
-    for (kind, vals) in crs::bench_requests() {
+    for (kind, vals) in palisade_testdata::bench_request_values() {
         let target = if kind == "attack" {
             &mut attack
         } else {

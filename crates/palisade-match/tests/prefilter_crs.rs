@@ -242,7 +242,7 @@ proptest! {
 fn bench_values_pass_through() {
     let rules = rules();
     let full = std::env::var_os("PALISADE_PREFILTER_FULL").is_some();
-    let requests = support::crs::bench_requests();
+    let requests = palisade_testdata::bench_request_values();
     let mut set = CandidateSet::new();
     let kinds = |f: &dyn Fn(OperatorName) -> bool| -> Vec<usize> {
         (0..rules.ops.len())

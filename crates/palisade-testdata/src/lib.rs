@@ -7,6 +7,10 @@
 
 #![allow(clippy::panic)]
 
+mod corpus_values;
+
+pub use corpus_values::bench_request_values;
+
 use std::path::{Path, PathBuf};
 
 /// The workspace root (the directory holding the top-level `Cargo.toml`).

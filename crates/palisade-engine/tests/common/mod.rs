@@ -65,6 +65,21 @@ pub fn run_with(rs: &Arc<Ruleset>, req: &Req, host: Host, opts: EvalOptions) -> 
     t
 }
 
+/// The same request with the prefilter (and with it every shortcut that skips work) turned off:
+/// the reference a skipping optimisation must decide as.
+pub fn run_without_prefilter(rs: &Arc<Ruleset>, req: &Req) -> Transaction {
+    let opts = EvalOptions {
+        prefilter: false,
+        ..EvalOptions::default()
+    };
+    run_with(rs, req, Host::default(), opts)
+}
+
+/// `%XX` for every byte, so that an argument sent as `encode(s)` holds exactly `s`.
+pub fn encode(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
 pub fn ids(t: &Transaction) -> Vec<i64> {
     t.messages().iter().map(|m| m.message.rule_id).collect()
 }
