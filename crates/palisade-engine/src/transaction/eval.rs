@@ -663,7 +663,15 @@ impl Transaction {
         let hit = {
             let expander = Expander { t: self };
             let mut cx = palisade_match::EvalContext::new(&expander);
-            op.evaluate(self.d.values.get(slot), &mut cx)
+            let raw = self.d.values.get(slot);
+            // With a prefilter slot, the gate in `eval_visit` (same conditions as above) has
+            // already found the raw value a candidate: `@pm` can skip its own quick check,
+            // which is then never built (same answer either way).
+            if rule.prefilter_slot != u32::MAX {
+                op.evaluate_candidate(raw, &mut cx)
+            } else {
+                op.evaluate(raw, &mut cx)
+            }
         };
         if hit {
             return false;
