@@ -258,7 +258,7 @@ fn corpus_values_without_trigger_bytes_are_left_as_they_are() {
         .collect();
     let (mut values, mut checked, mut chain_checked, mut chain_pairs) = (0u64, 0u64, 0u64, 0u64);
     let mut exact_checked = 0u64;
-    for (_, request) in crs::bench_requests() {
+    for (_, request) in palisade_testdata::bench_request_values() {
         for value in &request {
             values += 1;
             let present = Triggers::present_in(value);
