@@ -242,6 +242,9 @@ impl ByteCondition {
     /// [`MAX_CLASSES`].
     fn normalize(&mut self) {
         normalize_tail(&mut self.classes, 0);
+        // The ruleset keeps conditions: drop the room the derivation needed (up to one class
+        // per pattern byte) and keep at most MAX_CLASSES.
+        self.classes.shrink_to_fit();
     }
 }
 
