@@ -51,6 +51,41 @@ impl ByteClass {
         }
     }
 
+    /// Adds the bytes `start..=end` as they are (no case folding: call
+    /// [`fold_case`](Self::fold_case) after the last range). One mask per 64-byte word
+    /// instead of one insertion per byte.
+    fn insert_range_raw(&mut self, start: u8, end: u8) {
+        if start > end {
+            return;
+        }
+        let (start, end) = (usize::from(start), usize::from(end));
+        for (w, word) in self.0.iter_mut().enumerate() {
+            let (lo, hi) = (w * 64, w * 64 + 63);
+            if end < lo || start > hi {
+                continue;
+            }
+            let (from, to) = (start.max(lo) - lo, end.min(hi) - lo);
+            // Bits from..=to; `to - from + 1` is 1..=64.
+            let width = to - from + 1;
+            let ones = if width == 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            };
+            *word |= ones << from;
+        }
+    }
+
+    /// Closes the class under ASCII case folding: every letter gets its other case (the
+    /// letters all sit in the second word, `A`-`Z` at bits 1-26 and `a`-`z` at 33-58), which
+    /// is what [`insert`](Self::insert) does byte by byte.
+    fn fold_case(&mut self) {
+        const LETTERS: u64 = 0x3ff_ffff;
+        let w = self.0[1];
+        let both = ((w >> 1) | (w >> 33)) & LETTERS;
+        self.0[1] = w | (both << 1) | (both << 33);
+    }
+
     /// True when `b` is in the class.
     pub fn contains(&self, b: u8) -> bool {
         self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0
@@ -206,26 +241,58 @@ impl ByteCondition {
     /// required class is required anyway), near-universal classes, and all but
     /// [`MAX_CLASSES`].
     fn normalize(&mut self) {
-        self.classes.retain(|c| c.len() <= MAX_CLASS_LEN);
-        // Duplicates go first, so that each distinct class gets its sort key once (the key
-        // ends with the class itself: the order does not depend on this).
-        self.classes.sort_unstable();
-        self.classes.dedup();
-        self.classes
-            .sort_by_cached_key(|c| (c.commonness(), c.len(), *c));
-        let mut kept: Vec<ByteClass> = Vec::new();
-        for c in self.classes.drain(..) {
-            // A class is only ever added after those kept before it, and only the first
-            // MAX_CLASSES kept survive: later ones cannot change the result.
-            if kept.len() == MAX_CLASSES {
-                break;
-            }
-            if !kept.iter().any(|k| k.is_subset(&c)) {
-                kept.push(c);
-            }
-        }
-        self.classes = kept;
+        normalize_tail(&mut self.classes, 0);
+        // The ruleset keeps conditions: drop the room the derivation needed (up to one class
+        // per pattern byte) and keep at most MAX_CLASSES.
+        self.classes.shrink_to_fit();
     }
+}
+
+/// Normalizes `classes[start..]` in place as [`ByteCondition::normalize`] describes (the
+/// classes before `start` are left alone), without allocating: the derivation below runs it
+/// once per concatenation and alternation branch, on the vector it appends to.
+fn normalize_tail(classes: &mut Vec<ByteClass>, start: usize) {
+    // Near-universal classes go (their order does not matter: a sort follows).
+    let mut w = start;
+    for r in start..classes.len() {
+        if classes[r].len() <= MAX_CLASS_LEN {
+            classes.swap(w, r);
+            w += 1;
+        }
+    }
+    classes.truncate(w);
+    if classes.len() <= start + 1 {
+        // Nothing to sort, merge or drop: one class is its own normal form.
+        return;
+    }
+    let tail = &mut classes[start..];
+    // Duplicates go first, so that each distinct class gets its sort key once.
+    tail.sort_unstable();
+    let mut distinct = 1;
+    for r in 1..tail.len() {
+        if tail[r] != tail[distinct - 1] {
+            tail[distinct] = tail[r];
+            distinct += 1;
+        }
+    }
+    let tail = &mut tail[..distinct];
+    // The classes are distinct and the key ends with the class itself, so an unstable sort
+    // gives the one order a stable sort would.
+    tail.sort_unstable_by_key(|c| (c.commonness(), c.len(), *c));
+    let mut kept = 0;
+    for r in 0..tail.len() {
+        // A class is only ever added after those kept before it, and only the first
+        // MAX_CLASSES kept survive: later ones cannot change the result.
+        if kept == MAX_CLASSES {
+            break;
+        }
+        let c = tail[r];
+        if !tail[..kept].iter().any(|k| k.is_subset(&c)) {
+            tail[kept] = c;
+            kept += 1;
+        }
+    }
+    classes.truncate(start + kept);
 }
 
 /// The byte condition of a regex: every input the regex matches holds a byte of each class.
@@ -234,23 +301,27 @@ impl ByteCondition {
 /// [`PcreRegex::hir`](crate::pcre::PcreRegex::hir) does: every match of the pattern contains
 /// a match of it), so whatever a match of the HIR needs, the input needs.
 pub fn regex_condition(hir: &regex_syntax::hir::Hir) -> ByteCondition {
-    ByteCondition::new(required(hir))
+    let mut classes = Vec::new();
+    required(hir, &mut classes);
+    ByteCondition::new(classes)
 }
 
-/// The classes every match of `hir` holds a byte of (see the module comment for each case).
-fn required(hir: &regex_syntax::hir::Hir) -> Vec<ByteClass> {
+/// Appends to `out` the classes every match of `hir` holds a byte of (see the module comment
+/// for each case). Concatenations and alternation branches normalize what they appended
+/// ([`normalize_tail`]), so `out` gets exactly the list a function returning a fresh vector
+/// per node would give, without a vector per node.
+fn required(hir: &regex_syntax::hir::Hir, out: &mut Vec<ByteClass>) {
     use regex_syntax::hir::{Class, HirKind};
     match hir.kind() {
-        HirKind::Empty | HirKind::Look(_) => Vec::new(),
-        HirKind::Literal(lit) => lit.0.iter().map(|&b| ByteClass::of(&[b])).collect(),
+        HirKind::Empty | HirKind::Look(_) => {}
+        HirKind::Literal(lit) => out.extend(lit.0.iter().map(|&b| ByteClass::of(&[b]))),
         HirKind::Class(Class::Bytes(c)) => {
             let mut class = ByteClass::EMPTY;
             for r in c.iter() {
-                for b in r.start()..=r.end() {
-                    class.insert(b);
-                }
+                class.insert_range_raw(r.start(), r.end());
             }
-            vec![class]
+            class.fold_case();
+            out.push(class);
         }
         // regex-syntax turns an alternation of single ASCII bytes into a Unicode class. A
         // character at or above U+0080 is matched as its UTF-8 encoding, whose first byte
@@ -258,56 +329,68 @@ fn required(hir: &regex_syntax::hir::Hir) -> Vec<ByteClass> {
         HirKind::Class(Class::Unicode(c)) => {
             let mut class = ByteClass::EMPTY;
             for r in c.iter() {
-                for ch in u32::from(r.start())..=u32::from(r.end()).min(0x7f) {
-                    class.insert(ch as u8);
+                let (start, end) = (u32::from(r.start()), u32::from(r.end()));
+                if start <= 0x7f {
+                    // Both ends are below 0x80 here, so the casts keep them.
+                    class.insert_range_raw(start as u8, end.min(0x7f) as u8);
                 }
-                if u32::from(r.end()) >= 0x80 {
-                    for b in 0xc2..=0xffu8 {
-                        class.insert(b);
-                    }
+                if end >= 0x80 {
+                    class.insert_range_raw(0xc2, 0xff);
                 }
             }
-            vec![class]
+            class.fold_case();
+            out.push(class);
         }
-        HirKind::Capture(cap) => required(&cap.sub),
-        HirKind::Repetition(rep) if rep.min == 0 => Vec::new(),
-        HirKind::Repetition(rep) => required(&rep.sub),
+        HirKind::Capture(cap) => required(&cap.sub, out),
+        HirKind::Repetition(rep) if rep.min == 0 => {}
+        HirKind::Repetition(rep) => required(&rep.sub, out),
         HirKind::Concat(items) => {
-            let all: Vec<ByteClass> = items.iter().flat_map(required).collect();
-            ByteCondition::new(all).classes
+            let start = out.len();
+            for item in items {
+                required(item, out);
+            }
+            normalize_tail(out, start);
         }
         HirKind::Alternation(alts) => {
-            let mut branches = Vec::with_capacity(alts.len());
+            // Each branch's normalized classes (at most MAX_CLASSES) and their count.
+            let mut branches: Vec<([ByteClass; MAX_CLASSES], usize)> =
+                Vec::with_capacity(alts.len());
+            let mut scratch = Vec::new();
             for a in alts {
-                let c = ByteCondition::new(required(a)).classes;
-                if c.is_empty() {
+                scratch.clear();
+                required(a, &mut scratch);
+                normalize_tail(&mut scratch, 0);
+                if scratch.is_empty() {
                     // This branch needs nothing, so neither does the alternation.
-                    return Vec::new();
+                    return;
                 }
-                branches.push(c);
+                let mut classes = [ByteClass::EMPTY; MAX_CLASSES];
+                let n = scratch.len().min(MAX_CLASSES);
+                classes[..n].copy_from_slice(&scratch[..n]);
+                branches.push((classes, n));
             }
             // Round k picks one class per branch (greedily, the one that keeps the union
-            // rarest), avoiding the classes earlier rounds picked when the branch has others.
-            let mut used: Vec<Vec<usize>> = vec![Vec::new(); branches.len()];
-            (0..ALT_CLASSES)
-                .map(|_| {
-                    let mut acc = ByteClass::EMPTY;
-                    for (b, u) in branches.iter().zip(used.iter_mut()) {
-                        let fresh = (0..b.len()).filter(|i| !u.contains(i));
-                        let pick = |it: &mut dyn Iterator<Item = usize>| {
-                            it.min_by_key(|&i| (acc.union(&b[i]).commonness(), i))
-                        };
-                        let i = pick(&mut fresh.into_iter())
-                            .or_else(|| pick(&mut (0..b.len())))
-                            .unwrap_or(0);
-                        u.push(i);
-                        if let Some(c) = b.get(i) {
-                            acc = acc.union(c);
-                        }
+            // rarest), avoiding the classes earlier rounds picked when the branch has others
+            // (`used`: one bit per class index of the branch).
+            let mut used: Vec<u8> = vec![0; branches.len()];
+            for _ in 0..ALT_CLASSES {
+                let mut acc = ByteClass::EMPTY;
+                for ((classes, n), u) in branches.iter().zip(used.iter_mut()) {
+                    let b = &classes[..*n];
+                    let key = |i: usize| (acc.union(&b[i]).commonness(), i);
+                    let fresh = (0..b.len())
+                        .filter(|&i| *u & (1 << i) == 0)
+                        .min_by_key(|&i| key(i));
+                    let i = fresh
+                        .or_else(|| (0..b.len()).min_by_key(|&i| key(i)))
+                        .unwrap_or(0);
+                    *u |= 1 << i;
+                    if let Some(c) = b.get(i) {
+                        acc = acc.union(c);
                     }
-                    acc
-                })
-                .collect()
+                }
+                out.push(acc);
+            }
         }
     }
 }
@@ -488,7 +571,34 @@ mod tests {
                 normalize_ref(classes)
             );
         }
+
+        /// Ranges set by word masks and folded once equal byte-by-byte insertion (range
+        /// ends drawn near word edges and letters, where an off-by-one would show).
+        #[test]
+        fn ranges_equal_bytewise_insertion(
+            ranges in proptest::collection::vec(
+                (proptest::sample::select(EDGES.to_vec()), proptest::sample::select(EDGES.to_vec())),
+                0..4,
+            )
+        ) {
+            let mut fast = ByteClass::EMPTY;
+            let mut slow = ByteClass::EMPTY;
+            for &(a, b) in &ranges {
+                fast.insert_range_raw(a, b);
+                for x in a..=b {
+                    slow.insert(x);
+                }
+            }
+            fast.fold_case();
+            proptest::prop_assert_eq!(fast, slow);
+        }
     }
+
+    /// Range ends for `ranges_equal_bytewise_insertion`.
+    const EDGES: [u8; 22] = [
+        0, 1, 62, 63, 64, 65, 66, 90, 91, 96, 97, 98, 122, 123, 126, 127, 128, 129, 191, 192, 254,
+        255,
+    ];
 
     fn show(c: &ByteCondition) -> Vec<String> {
         c.classes()
