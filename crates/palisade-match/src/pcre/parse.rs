@@ -43,20 +43,7 @@ pub struct Parsed {
 
 /// Parses `pattern` with ModSecurity's options (`DOTALL|MULTILINE`, caseless when asked).
 pub fn parse(pattern: &[u8], caseless: bool) -> Result<Parsed, PcreError> {
-    let mut p = Parser {
-        pat: pattern,
-        pos: 0,
-        flags: Flags {
-            caseless,
-            multiline: true,
-            dotall: true,
-            extended: false,
-            ungreedy: false,
-            no_auto_capture: false,
-        },
-        groups: 0,
-        depth: 0,
-    };
+    let mut p = Parser::new(pattern, caseless);
     let root = p.parse_alternation()?;
     if p.pos < p.pat.len() {
         // Only an unmatched `)` stops the top level early.
@@ -74,6 +61,27 @@ struct Parser<'a> {
     flags: Flags,
     groups: u32,
     depth: usize,
+}
+
+impl<'a> Parser<'a> {
+    /// A parser at the start of `pat`, with ModSecurity's compile options (`PCRE_DOTALL` and
+    /// `PCRE_MULTILINE`; `PCRE_CASELESS` when `caseless`).
+    fn new(pat: &'a [u8], caseless: bool) -> Self {
+        Parser {
+            pat,
+            pos: 0,
+            flags: Flags {
+                caseless,
+                multiline: true,
+                dotall: true,
+                extended: false,
+                ungreedy: false,
+                no_auto_capture: false,
+            },
+            groups: 0,
+            depth: 0,
+        }
+    }
 }
 
 /// What an escape inside or outside a class stands for.
@@ -972,20 +980,7 @@ mod tests {
         for b in 0..=255u8 {
             let mut folded = byte_class(b);
             fold_ascii(&mut folded);
-            let parser = Parser {
-                pat: b"",
-                pos: 0,
-                flags: Flags {
-                    caseless: true,
-                    multiline: true,
-                    dotall: true,
-                    extended: false,
-                    ungreedy: false,
-                    no_auto_capture: false,
-                },
-                groups: 0,
-                depth: 0,
-            };
+            let parser = Parser::new(b"", true);
             match parser.literal(b) {
                 Node::Class(c) => assert_eq!(c, folded, "byte {b}"),
                 other => panic!("byte {b}: {other:?}"),
