@@ -113,29 +113,6 @@ impl Rng {
     }
 }
 
-/// Percent-decoding as a query or form parser does (`+` is a space; bad escapes stay).
-fn percent_decode(s: &[u8]) -> Vec<u8> {
-    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
-    let mut out = Vec::with_capacity(s.len());
-    let mut i = 0;
-    while i < s.len() {
-        match s[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < s.len() => match (hex(s[i + 1]), hex(s[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push(h << 4 | l);
-                    i += 3;
-                    continue;
-                }
-                _ => out.push(b'%'),
-            },
-            b => out.push(b),
-        }
-        i += 1;
-    }
-    out
-}
-
 /// Names and values of an `a=b&c=d` string, decoded.
 fn form_pairs(s: &[u8]) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
@@ -143,9 +120,9 @@ fn form_pairs(s: &[u8]) -> Vec<Vec<u8>> {
         let mut kv = part.splitn(2, |&b| b == b'=');
         let name = kv.next().unwrap_or(&[]);
         if let Some(value) = kv.next() {
-            out.push(percent_decode(value));
+            out.push(palisade_testdata::form_url_decode(value));
         }
-        out.push(percent_decode(name));
+        out.push(palisade_testdata::form_url_decode(name));
     }
     out
 }
@@ -173,10 +150,10 @@ fn request_values(uri: &[u8], headers: &[(Vec<u8>, Vec<u8>)], body: &[u8]) -> Ve
     if let Some(q) = uri.iter().position(|&b| b == b'?') {
         let query = &uri[q + 1..];
         out.extend(form_pairs(query));
-        out.push(percent_decode(query));
-        out.push(percent_decode(&uri[..q]));
+        out.push(palisade_testdata::form_url_decode(query));
+        out.push(palisade_testdata::form_url_decode(&uri[..q]));
     } else {
-        out.push(percent_decode(uri));
+        out.push(palisade_testdata::form_url_decode(uri));
     }
     for (name, value) in headers {
         if name.eq_ignore_ascii_case(b"cookie") {

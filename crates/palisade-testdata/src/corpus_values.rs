@@ -8,8 +8,9 @@ fn hex(c: u8) -> Option<u8> {
     (c as char).to_digit(16).map(|d| d as u8)
 }
 
-/// Form-style URL decoding (`+` is a space; bad escapes stay as they are).
-fn url_decode(s: &[u8]) -> Vec<u8> {
+/// Form-style URL decoding, as a query or form parser does (`+` is a space; bad escapes stay
+/// as they are).
+pub fn form_url_decode(s: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(s.len());
     let mut i = 0;
     while i < s.len() {
@@ -38,8 +39,8 @@ fn form_values(s: &[u8], out: &mut Vec<Vec<u8>>) {
             Some(p) => (&pair[..p], &pair[p + 1..]),
             None => (pair, &b""[..]),
         };
-        out.push(url_decode(k));
-        out.push(url_decode(v));
+        out.push(form_url_decode(k));
+        out.push(form_url_decode(v));
     }
 }
 
@@ -69,9 +70,9 @@ pub fn bench_request_values() -> Vec<(String, Vec<Vec<u8>>)> {
         let uri = r["uri"].as_str().unwrap_or_default().as_bytes();
         if let Some(q) = uri.iter().position(|&b| b == b'?') {
             form_values(&uri[q + 1..], &mut values);
-            values.push(url_decode(&uri[..q]));
+            values.push(form_url_decode(&uri[..q]));
         } else {
-            values.push(url_decode(uri));
+            values.push(form_url_decode(uri));
         }
         let mut content_type = String::new();
         for h in r["headers"].as_array().into_iter().flatten() {

@@ -9,7 +9,7 @@
 
 mod corpus_values;
 
-pub use corpus_values::bench_request_values;
+pub use corpus_values::{bench_request_values, form_url_decode};
 
 use std::path::{Path, PathBuf};
 
