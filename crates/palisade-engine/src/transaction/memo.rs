@@ -130,11 +130,10 @@ pub struct Memo {
     pub reused: u64,
     /// Cost accounting when the transaction is profiled (`None` otherwise).
     pub(crate) prof: Option<MemoProfile>,
-    /// The chain nodes a lookup still has to compute (kept to reuse its allocation).
-    path: Vec<NodeId>,
-    /// Per entry of `path`: the union of the exact classes of its step and of every step after
-    /// it, up to the requested node.
-    rest: Vec<Triggers>,
+    /// The chain nodes a lookup still has to compute (kept to reuse its allocation), deepest
+    /// first, each with its transformation and the union of the exact classes of its step and
+    /// of every step after it, up to the requested node.
+    path: Vec<(NodeId, palisade_transform::TransformId, Triggers)>,
     /// Per slot: the raw bits of the value's trigger classes, 0 when not computed yet (a
     /// computed set is never empty: it holds the class of the *always* transformations).
     classes: Vec<u32>,
@@ -282,7 +281,9 @@ impl Memo {
             self.used_nodes.push(node.0);
         }
         if v.len() <= slot.0 as usize {
-            v.resize(slot.0 as usize + 1, NONE);
+            // Grown by doubling: slots come in increasing order, one at a time.
+            let want = (slot.0 as usize + 1).max(v.len() * 2).max(32);
+            v.resize(want, NONE);
         }
         v[slot.0 as usize] = idx;
         MemoRef {
@@ -448,11 +449,11 @@ impl Memo {
         node: NodeId,
         present: Triggers,
     ) -> MemoRef {
-        // Walk up to the nearest memoised ancestor (or the root), then compute down.
+        // Walk up to the nearest memoised ancestor (or the root), then compute down. `path`:
+        // the nodes still to compute, deepest first, each with its transformation and the
+        // union of the exact classes of its step and of every step after it.
         let mut path = std::mem::take(&mut self.path);
-        let mut rest = std::mem::take(&mut self.rest);
         path.clear();
-        rest.clear();
         let mut at = node;
         let mut base: Option<MemoRef> = None;
         let mut after = Triggers::NONE;
@@ -461,11 +462,12 @@ impl Memo {
                 base = Some(r);
                 break;
             }
-            path.push(at);
-            after = after.union(chains.step_exact(at));
-            rest.push(after);
             match chains.step(at) {
-                Some((p, _)) => at = p,
+                Some((p, t)) => {
+                    after = after.union(t.exact_triggers());
+                    path.push((at, t, after));
+                    at = p;
+                }
                 None => break,
             }
         }
@@ -473,8 +475,6 @@ impl Memo {
             Some(r) => r,
             None => {
                 // The root: the original value.
-                path.pop();
-                rest.pop();
                 self.push_entry(
                     slot,
                     ChainTrie::ROOT,
@@ -494,11 +494,8 @@ impl Memo {
         let mut i = path.len();
         while i > 0 {
             i -= 1;
-            let (Some(&n), Some(&rest_exact)) = (path.get(i), rest.get(i)) else {
+            let Some(&(n, t, rest_exact)) = path.get(i) else {
                 break;
-            };
-            let Some((_, t)) = chains.step(n) else {
-                continue;
             };
             // Exact identity from here on: the value reached holds none of the exact classes
             // of this step and the ones after it, so it is the requested node's value.
@@ -526,7 +523,6 @@ impl Memo {
             cur = self.apply_step(values, settings, slot, n, t, cur);
         }
         self.path = path;
-        self.rest = rest;
         cur
     }
 
