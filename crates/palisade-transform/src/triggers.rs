@@ -279,6 +279,23 @@ impl TransformId {
     pub const fn exact_triggers(self) -> Triggers {
         Triggers::exact(self)
     }
+
+    /// Another transformation that gives this one's result, byte for byte, on every input
+    /// holding none of the returned classes (`None` when there is none): `normalisePathWin` and
+    /// `normalisePath` on an input without `\` (`normalisePathWin` is `normalisePath` with `\`
+    /// read as `/`: without one, its only difference is gone). An engine that has one's result
+    /// for some bytes can use it for the other's.
+    pub const fn same_result_as(self) -> Option<(TransformId, Triggers)> {
+        match self {
+            TransformId::NormalisePathWin => {
+                Some((TransformId::NormalisePath, Triggers(BACKSLASH)))
+            }
+            TransformId::NormalisePath => {
+                Some((TransformId::NormalisePathWin, Triggers(BACKSLASH)))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -182,6 +182,60 @@ proptest! {
     }
 }
 
+/// A transformation with a `same_result_as` partner, and a value (path-like: separators, dots,
+/// letters) holding none of the classes that tell the two apart.
+fn one_equivalent_pair() -> impl Strategy<Value = (TransformId, TransformId, Vec<u8>)> {
+    let pairs: Vec<(TransformId, TransformId, Triggers)> = TransformId::ALL
+        .into_iter()
+        .filter_map(|id| id.same_result_as().map(|(other, apart)| (id, other, apart)))
+        .collect();
+    prop::sample::select(pairs).prop_flat_map(|(id, other, apart)| {
+        let allowed = apart.bytes();
+        let mut letters: Vec<u8> = b"//..//..ab:C%\\x".to_vec();
+        letters.extend(0u8..=255);
+        letters.retain(|&b| !allowed[usize::from(b)]);
+        (
+            Just(id),
+            Just(other),
+            proptest::collection::vec(prop::sample::select(letters), 0..=32),
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 20_000, ..ProptestConfig::default() })]
+
+    /// `same_result_as`: the two transformations agree, byte for byte, on every value without
+    /// the classes that tell them apart.
+    #[test]
+    fn same_result_as_gives_the_very_same_bytes((id, other, input) in one_equivalent_pair()) {
+        for ctx in contexts() {
+            let a = apply(id, &input, &ctx);
+            let b = apply(other, &input, &ctx);
+            prop_assert!(
+                *a == *b,
+                "{id} and {other} differ on {:?}: {:?} {:?}",
+                String::from_utf8_lossy(&input),
+                String::from_utf8_lossy(&a),
+                String::from_utf8_lossy(&b)
+            );
+        }
+    }
+}
+
+#[test]
+fn equivalent_pairs_are_symmetric_and_exist() {
+    let pairs: Vec<TransformId> = TransformId::ALL
+        .into_iter()
+        .filter(|id| id.same_result_as().is_some())
+        .collect();
+    assert_eq!(pairs.len(), 2);
+    for id in pairs {
+        let (other, apart) = id.same_result_as().unwrap();
+        assert_eq!(other.same_result_as(), Some((id, apart)));
+    }
+}
+
 #[test]
 fn only_case_changing_transformations_have_larger_exact_sets() {
     let larger: Vec<&str> = TransformId::ALL

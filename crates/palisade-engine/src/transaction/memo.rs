@@ -25,6 +25,41 @@
 //! (recorded as unchanged, as ModSecurity counts a step that leaves the bytes as they were).
 //! The classes of a computed value are found with one pass over it, once per content, and only
 //! when a step that is not *always* follows.
+//!
+//! # One result per (content, transformation)
+//!
+//! Different chain nodes often apply the same transformation to the same bytes: CRS 934100
+//! (`t:urlDecodeUni,t:jsDecode,t:removeWhitespace,t:base64Decode,…`) and 934160
+//! (`t:urlDecodeUni,t:jsDecode,t:base64Decode,…`) both decode the original value with
+//! `t:base64Decode` when it holds no `%`, `+`, `\` or white space, and `t:normalisePath` and
+//! `t:cmdLine,t:normalisePath` both normalise it when `t:cmdLine` leaves it as it is. Every
+//! memoised value has a *content* (the entry that first held its bytes; an unchanged step shares
+//! its input's), and each content keeps the list of transformations already applied to it with
+//! their results' contents ([`Memo::derived`]). A step whose (input content, transformation) is
+//! listed is not computed: its entry shares the listed result's content, so the result's
+//! trigger classes and prefilter scan are shared too.
+//!
+//! Why it is sound: a transformation is a function of its input bytes and of the ruleset's
+//! settings, which are fixed for the transaction; a content's bytes never change once stored.
+//! So the listed result *is* what the step would compute. Its `changed` flag is whether the
+//! result's content differs from the input's: a computed step either shares its input's content
+//! (the bytes did not change) or stores new bytes that differ from its input's (`apply_into`
+//! reports a change only then), so a different content means different bytes, as ModSecurity
+//! counts a change. The memo proptest below draws chains sharing transformations on different
+//! prefixes, so that it catches a wrong reuse.
+//!
+//! A listed result also serves a transformation that gives the same result on this content
+//! ([`palisade_transform::TransformId::same_result_as`]: `normalisePathWin` and `normalisePath`
+//! on bytes without `\`, whose classes tell): `t:utf8toUnicode,t:urlDecodeUni,t:normalisePathWin`
+//! (930110's family) and `t:cmdLine,t:normalisePath` (932160) normalise the same bytes when the
+//! steps before leave the value as it is.
+//!
+//! # One step from a memoised parent
+//!
+//! The commonest miss (a `multiMatch` rule asking for each node of its chain in turn, or a
+//! one-step chain once the slot has an entry) is one step below a memoised node: it is answered
+//! without the general walk ([`Memo::compute`]), and a step that cannot change the value is
+//! memoised as unchanged, so that the next node down finds it.
 
 use std::borrow::Cow;
 
@@ -50,6 +85,19 @@ struct Entry {
     /// The raw bits of the trigger classes of the bytes (for the content entry; 0 when not
     /// computed yet: a computed set holds the *always* class).
     classes: u32,
+    /// For a content entry: the head of its list in `Memo::derived` (NONE when empty).
+    derived: u32,
+}
+
+/// A transformation already applied to a content, and the content of its result (a link of a
+/// content's list).
+#[derive(Clone, Copy, Debug)]
+struct Derived {
+    t: palisade_transform::TransformId,
+    /// The entry holding the result's content.
+    result: u32,
+    /// The next link of the same content's list (NONE at the end).
+    next: u32,
 }
 
 /// The memo of transformed values: per chain node, a dense index from value slot to entry
@@ -59,6 +107,9 @@ pub struct Memo {
     by_node: Vec<Vec<u32>>,
     used_nodes: Vec<u32>,
     entries: Vec<Entry>,
+    /// The transformations applied to each content and their results (see the
+    /// [module documentation](self)).
+    derived: Vec<Derived>,
     bytes: Vec<u8>,
     /// Candidate bitsets of scanned entries.
     pub bits: Vec<u64>,
@@ -74,13 +125,15 @@ pub struct Memo {
     /// Number of transformation steps skipped because the value holds none of their exact
     /// classes (statistics; not counted in `computed`).
     pub skipped: u64,
+    /// Number of transformation steps not computed because the same transformation of the
+    /// same content was computed before (statistics; not counted in `computed`).
+    pub reused: u64,
     /// Cost accounting when the transaction is profiled (`None` otherwise).
     pub(crate) prof: Option<MemoProfile>,
-    /// The chain nodes a lookup still has to compute (kept to reuse its allocation).
-    path: Vec<NodeId>,
-    /// Per entry of `path`: the union of the exact classes of its step and of every step after
-    /// it, up to the requested node.
-    rest: Vec<Triggers>,
+    /// The chain nodes a lookup still has to compute (kept to reuse its allocation), deepest
+    /// first, each with its transformation and the union of the exact classes of its step and
+    /// of every step after it, up to the requested node.
+    path: Vec<(NodeId, palisade_transform::TransformId, Triggers)>,
     /// Per slot: the raw bits of the value's trigger classes, 0 when not computed yet (a
     /// computed set is never empty: it holds the class of the *always* transformations).
     classes: Vec<u32>,
@@ -127,6 +180,7 @@ impl Memo {
         }
         self.used_nodes.clear();
         self.entries.clear();
+        self.derived.clear();
         self.bytes.clear();
         self.bits.clear();
         self.classes.clear();
@@ -227,7 +281,9 @@ impl Memo {
             self.used_nodes.push(node.0);
         }
         if v.len() <= slot.0 as usize {
-            v.resize(slot.0 as usize + 1, NONE);
+            // Grown by doubling: slots come in increasing order, one at a time.
+            let want = (slot.0 as usize + 1).max(v.len() * 2).max(32);
+            v.resize(want, NONE);
         }
         v[slot.0 as usize] = idx;
         MemoRef {
@@ -372,6 +428,11 @@ impl Memo {
             self.hits += 1;
             return r;
         }
+        if let Some((parent, t)) = chains.step(node)
+            && let Some(p) = self.find(slot, parent).and_then(|e| self.r(slot, e))
+        {
+            return self.one_step(values, settings, slot, node, t, p, present);
+        }
         self.compute(values, chains, settings, slot, node, present)
     }
 
@@ -388,11 +449,11 @@ impl Memo {
         node: NodeId,
         present: Triggers,
     ) -> MemoRef {
-        // Walk up to the nearest memoised ancestor (or the root), then compute down.
+        // Walk up to the nearest memoised ancestor (or the root), then compute down. `path`:
+        // the nodes still to compute, deepest first, each with its transformation and the
+        // union of the exact classes of its step and of every step after it.
         let mut path = std::mem::take(&mut self.path);
-        let mut rest = std::mem::take(&mut self.rest);
         path.clear();
-        rest.clear();
         let mut at = node;
         let mut base: Option<MemoRef> = None;
         let mut after = Triggers::NONE;
@@ -401,11 +462,12 @@ impl Memo {
                 base = Some(r);
                 break;
             }
-            path.push(at);
-            after = after.union(chains.step_exact(at));
-            rest.push(after);
             match chains.step(at) {
-                Some((p, _)) => at = p,
+                Some((p, t)) => {
+                    after = after.union(t.exact_triggers());
+                    path.push((at, t, after));
+                    at = p;
+                }
                 None => break,
             }
         }
@@ -413,8 +475,6 @@ impl Memo {
             Some(r) => r,
             None => {
                 // The root: the original value.
-                path.pop();
-                rest.pop();
                 self.push_entry(
                     slot,
                     ChainTrie::ROOT,
@@ -426,6 +486,7 @@ impl Memo {
                         content: NONE,
                         bits: NONE,
                         classes: 0,
+                        derived: NONE,
                     },
                 )
             }
@@ -433,11 +494,8 @@ impl Memo {
         let mut i = path.len();
         while i > 0 {
             i -= 1;
-            let (Some(&n), Some(&rest_exact)) = (path.get(i), rest.get(i)) else {
+            let Some(&(n, t, rest_exact)) = path.get(i) else {
                 break;
-            };
-            let Some((_, t)) = chains.step(n) else {
-                continue;
             };
             // Exact identity from here on: the value reached holds none of the exact classes
             // of this step and the ones after it, so it is the requested node's value.
@@ -462,42 +520,137 @@ impl Memo {
                     continue;
                 }
             }
-            self.computed += 1;
-            let input: &[u8] = if cur.orig {
-                values.get(slot)
-            } else {
-                self.bytes
-                    .get(cur.start as usize..(cur.start as usize + cur.len as usize))
-                    .unwrap_or(&[])
-            };
-            // ModSecurity counts a step as a change only when the bytes differ (as
-            // `apply_into` reports it).
-            let start = self.prof.as_ref().map(|p| p.watch.nanos());
-            let changed = apply_into(t, input, settings, &mut self.scratch);
-            if let (Some(start), Some(p)) = (start, self.prof.as_mut()) {
-                let spent = p.watch.nanos().saturating_sub(start);
-                crate::profile::add_at(&mut p.transforms, n.0 as usize, spent);
-            }
-            let e = if changed {
-                let s = self.bytes.len();
-                self.bytes.extend_from_slice(&self.scratch);
-                Entry {
-                    start: u32::try_from(s).unwrap_or(0),
-                    len: u32::try_from(self.scratch.len()).unwrap_or(0),
-                    changed: true,
-                    orig: false,
-                    content: NONE,
-                    bits: NONE,
-                    classes: 0,
-                }
-            } else {
-                self.unchanged(cur)
-            };
-            cur = self.push_entry(slot, n, e);
+            cur = self.apply_step(values, settings, slot, n, t, cur);
         }
         self.path = path;
-        self.rest = rest;
         cur
+    }
+
+    /// [`Memo::get`] for a node whose parent is memoised (`parent`: its value): skips the step
+    /// when the value holds none of its exact classes (memoising the node as unchanged, so that
+    /// a `multiMatch` rule's next node finds it), and applies it otherwise.
+    #[allow(clippy::too_many_arguments)]
+    fn one_step(
+        &mut self,
+        values: &ValueTable,
+        settings: &TransformSettings,
+        slot: Slot,
+        node: NodeId,
+        t: palisade_transform::TransformId,
+        parent: MemoRef,
+        present: Triggers,
+    ) -> MemoRef {
+        let step_exact = t.exact_triggers();
+        if !step_exact.is_always() {
+            let held = if parent.orig {
+                present
+            } else {
+                self.content_triggers(parent)
+            };
+            if !step_exact.may_change(held) {
+                self.skipped += 1;
+                let unchanged = self.unchanged(parent);
+                return self.push_entry(slot, node, unchanged);
+            }
+        }
+        self.apply_step(values, settings, slot, node, t, parent)
+    }
+
+    /// Applies `t` to `cur`'s value and memoises the result for `node`; a (content,
+    /// transformation) already computed is not computed again (see the
+    /// [module documentation](self)).
+    fn apply_step(
+        &mut self,
+        values: &ValueTable,
+        settings: &TransformSettings,
+        slot: Slot,
+        node: NodeId,
+        t: palisade_transform::TransformId,
+        cur: MemoRef,
+    ) -> MemoRef {
+        let head = self
+            .entries
+            .get(cur.content as usize)
+            .map_or(NONE, |e| e.derived);
+        // A transformation that gives `t`'s result on this content (see
+        // `TransformId::same_result_as`): its result is `t`'s too.
+        let alt = t.same_result_as().and_then(|(other, apart)| {
+            if head == NONE {
+                return None;
+            }
+            let held = if cur.orig {
+                self.value_triggers(values, slot)
+            } else {
+                self.content_triggers(cur)
+            };
+            (!apart.may_change(held)).then_some(other)
+        });
+        let mut link = head;
+        while let Some(d) = self.derived.get(link as usize) {
+            if d.t == t || Some(d.t) == alt {
+                if let Some(&res) = self.entries.get(d.result as usize) {
+                    self.reused += 1;
+                    let e = Entry {
+                        start: res.start,
+                        len: res.len,
+                        changed: res.content != cur.content,
+                        orig: res.orig,
+                        content: res.content,
+                        bits: NONE,
+                        classes: 0,
+                        derived: NONE,
+                    };
+                    return self.push_entry(slot, node, e);
+                }
+                break;
+            }
+            link = d.next;
+        }
+        self.computed += 1;
+        let input: &[u8] = if cur.orig {
+            values.get(slot)
+        } else {
+            self.bytes
+                .get(cur.start as usize..(cur.start as usize + cur.len as usize))
+                .unwrap_or(&[])
+        };
+        // ModSecurity counts a step as a change only when the bytes differ (as
+        // `apply_into` reports it).
+        let start = self.prof.as_ref().map(|p| p.watch.nanos());
+        let changed = apply_into(t, input, settings, &mut self.scratch);
+        if let (Some(start), Some(p)) = (start, self.prof.as_mut()) {
+            let spent = p.watch.nanos().saturating_sub(start);
+            crate::profile::add_at(&mut p.transforms, node.0 as usize, spent);
+        }
+        let e = if changed {
+            let s = self.bytes.len();
+            self.bytes.extend_from_slice(&self.scratch);
+            Entry {
+                start: u32::try_from(s).unwrap_or(0),
+                len: u32::try_from(self.scratch.len()).unwrap_or(0),
+                changed: true,
+                orig: false,
+                content: NONE,
+                bits: NONE,
+                classes: 0,
+                derived: NONE,
+            }
+        } else {
+            self.unchanged(cur)
+        };
+        let r = self.push_entry(slot, node, e);
+        // Record the result with the input's content (a content entry always exists here:
+        // `cur` comes from a memoised entry).
+        let link = u32::try_from(self.derived.len()).unwrap_or(NONE);
+        if let Some(input) = self.entries.get_mut(cur.content as usize) {
+            input.derived = link;
+            self.derived.push(Derived {
+                t,
+                result: r.content,
+                next: head,
+            });
+        }
+        r
     }
 
     /// An entry for a step that left `cur`'s bytes as they were: it shares their content.
@@ -510,6 +663,7 @@ impl Memo {
             content: cur.content,
             bits: NONE,
             classes: 0,
+            derived: NONE,
         }
     }
 
@@ -570,8 +724,9 @@ mod tests {
 
     /// Transformations drawn for the chains below: the base64 chains of CRS, the exact ones,
     /// the case changers and a few *always* ones.
-    const POOL: [TransformId; 14] = [
+    const POOL: [TransformId; 15] = [
         TransformId::Base64Decode,
+        TransformId::NormalisePath,
         TransformId::UrlDecodeUni,
         TransformId::JsDecode,
         TransformId::RemoveWhitespace,
@@ -669,6 +824,50 @@ mod tests {
         assert_eq!(m.bytes(&values, r), b"");
         assert!(!r.changed);
         assert_eq!((m.computed, m.skipped), (2, 9));
+    }
+
+    #[test]
+    fn a_transformation_of_the_same_content_is_computed_once() {
+        let mut values = ValueTable::default();
+        let s = values.push(b"ZXZhbCgp");
+        let path = values.push(b"a/./b/../c");
+        let win = values.push(b"a\\./b");
+        let mut chains = ChainTrie::default();
+        use TransformId as T;
+        let crs934100 = chains.intern(&[
+            T::UrlDecodeUni,
+            T::JsDecode,
+            T::RemoveWhitespace,
+            T::Base64Decode,
+        ]);
+        let crs934160 = chains.intern(&[T::UrlDecodeUni, T::JsDecode, T::Base64Decode]);
+        let cmd_path = chains.intern(&[T::CmdLine, T::NormalisePath]);
+        let path_win = chains.intern(&[T::Utf8ToUnicode, T::UrlDecodeUni, T::NormalisePathWin]);
+        let settings = TransformSettings::default();
+        let mut m = Memo::default();
+        let a = m.get(&values, &chains, &settings, s, crs934100);
+        let b = m.get(&values, &chains, &settings, s, crs934160);
+        assert_eq!(m.bytes(&values, a), b"eval()");
+        assert_eq!(m.bytes(&values, b), b"eval()");
+        assert!(a.changed && b.changed);
+        assert_eq!((m.computed, m.reused), (1, 1));
+        // Shared content: one scan serves both.
+        assert_eq!(a.content, b.content);
+        // normalisePathWin reuses normalisePath on bytes without a backslash...
+        let p1 = m.get(&values, &chains, &settings, path, cmd_path);
+        let p2 = m.get(&values, &chains, &settings, path, path_win);
+        assert_eq!(m.bytes(&values, p1), b"a/c");
+        assert_eq!(m.bytes(&values, p2), b"a/c");
+        assert_eq!((m.computed, m.reused), (2, 2));
+        // ... and not on bytes with one.
+        let plain = chains.intern(&[T::NormalisePath]);
+        let w1 = m.get(&values, &chains, &settings, win, plain);
+        let w2 = m.get(&values, &chains, &settings, win, path_win);
+        let direct = apply(T::NormalisePath, b"a\\./b", &settings).into_owned();
+        assert_eq!(m.bytes(&values, w1), direct.as_slice());
+        assert_eq!(m.bytes(&values, w2), b"a/b");
+        assert!(w2.changed);
+        assert_eq!((m.computed, m.reused), (4, 2));
     }
 
     #[test]
