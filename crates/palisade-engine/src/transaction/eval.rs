@@ -45,6 +45,10 @@ pub(crate) struct Msg {
     pending_msg: Option<u32>,
     pending_data: Option<u32>,
     pending_tags: Vec<u32>,
+    /// The bytes of [`SavedVal::Held`] in `last`'s key (kept between matches, reused).
+    held_key: Vec<u8>,
+    /// The bytes of [`SavedVal::Held`] in `last`'s original value (reused).
+    held_val: Vec<u8>,
 }
 
 /// What the match description needs: the rule link that matched, the value's name and its
@@ -56,10 +60,13 @@ pub(crate) struct LastMatch {
     original: SavedVal,
 }
 
-#[derive(Clone, Debug)]
+/// Where a saved value's bytes are: a value-table slot (request data, unchanged for the
+/// transaction), or copied into the [`Msg`]'s `held_key`/`held_val` buffer (a value in
+/// scratch space, which the next resolution overwrites).
+#[derive(Clone, Copy, Debug)]
 enum SavedVal {
     Slot(crate::collection::values::Slot),
-    Owned(Vec<u8>),
+    Held,
 }
 
 #[derive(Clone, Debug)]
@@ -83,6 +90,8 @@ impl Msg {
             pending_msg: None,
             pending_data: None,
             pending_tags: Vec::new(),
+            held_key: Vec::new(),
+            held_val: Vec::new(),
         }
     }
 
@@ -455,7 +464,11 @@ impl Transaction {
         let mut captures = std::mem::take(&mut self.captures);
         captures.clear();
         let mut geo: Option<palisade_match::GeoRecord> = None;
-        let (hit, bytes) = {
+        // The matched value is copied into a reused buffer (the memo cannot stay borrowed
+        // while the match's actions run).
+        let mut bytes = std::mem::take(&mut self.match_buf);
+        bytes.clear();
+        let hit = {
             let input: &[u8] = match tv {
                 Tv::Memo(r) => self.memo.bytes(&self.d.values, r),
                 Tv::Owned(b) => b,
@@ -485,7 +498,10 @@ impl Transaction {
                 result = run(&mut cx);
             }
             let hit = result != op.negated;
-            (hit, if hit { input.to_vec() } else { Vec::new() })
+            if hit {
+                bytes.extend_from_slice(input);
+            }
+            hit
         };
         self.stats.operators += 1;
         if rule.capture && !captures.is_empty() {
@@ -501,9 +517,12 @@ impl Transaction {
             self.set_geo(&g);
         }
         if !hit {
+            self.match_buf = bytes;
             return false;
         }
-        self.matched_bytes(rs, rule, op, target, v, bytes, msg)
+        let matched = self.matched_bytes(rs, rule, op, target, v, &bytes, msg);
+        self.match_buf = bytes;
+        matched
     }
 
     /// Tests one visited value (transformed, or each changed step for `multiMatch`) with the
@@ -825,12 +844,16 @@ impl Transaction {
         tv: Tv<'_>,
         msg: &mut Msg,
     ) -> bool {
-        let bytes = match tv {
-            Tv::Memo(r) => self.memo.bytes(&self.d.values, r).to_vec(),
-            Tv::Owned(b) => b.to_vec(),
-            Tv::Val(x) => self.vval_bytes(x).to_vec(),
-        };
-        self.matched_bytes(rs, rule, op, target, v, bytes, msg)
+        let mut bytes = std::mem::take(&mut self.match_buf);
+        bytes.clear();
+        match tv {
+            Tv::Memo(r) => bytes.extend_from_slice(self.memo.bytes(&self.d.values, r)),
+            Tv::Owned(b) => bytes.extend_from_slice(b),
+            Tv::Val(x) => bytes.extend_from_slice(self.vval_bytes(x)),
+        }
+        let matched = self.matched_bytes(rs, rule, op, target, v, &bytes, msg);
+        self.match_buf = bytes;
+        matched
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -841,17 +864,21 @@ impl Transaction {
         _op: &crate::ruleset::operator::CompiledOperator,
         target: &Target,
         v: Visit,
-        bytes: Vec<u8>,
+        bytes: &[u8],
         msg: &mut Msg,
     ) -> bool {
         self.stats.matches += 1;
-        let save = |t: &Transaction, v: VVal| match v {
+        let save = |t: &Transaction, v: VVal, held: &mut Vec<u8>| match v {
             VVal::Slot(s) => SavedVal::Slot(s),
-            other => SavedVal::Owned(t.vval_bytes(other).to_vec()),
+            other => {
+                held.clear();
+                held.extend_from_slice(t.vval_bytes(other));
+                SavedVal::Held
+            }
         };
         let name = match v.name {
             VName::Plain(p) => SavedName::Plain(p),
-            VName::Key(c, k) => SavedName::Key(c, save(self, k)),
+            VName::Key(c, k) => SavedName::Key(c, save(self, k, &mut msg.held_key)),
             VName::Target => SavedName::Target(
                 rule.targets
                     .iter()
@@ -863,12 +890,12 @@ impl Transaction {
         msg.last = Some(LastMatch {
             rule: self.rule_index(rs, rule),
             name,
-            original: save(self, v.val),
+            original: save(self, v.val, &mut msg.held_val),
         });
         let mut full = std::mem::take(&mut self.name_buf);
         full.clear();
         self.name_into(target, v.name, &mut full);
-        self.update_matched(&full, &bytes);
+        self.update_matched(&full, bytes);
         self.name_buf = full;
         self.independent_actions(rs, rule, msg);
         if rule.multi_match && msg.save {
@@ -899,7 +926,8 @@ impl Transaction {
             .and_then(|i| rs.rules.get(i as usize))
             && let Some(m) = &r.logdata
         {
-            msg.data = self.expand(m, Some(r));
+            msg.data.clear();
+            self.expand_into(m, Some(r), &mut msg.data);
         }
         if let Some(r) = msg
             .pending_msg
@@ -907,12 +935,13 @@ impl Transaction {
             .and_then(|i| rs.rules.get(i as usize))
             && let Some(m) = &r.msg
         {
-            msg.message = self.expand(m, Some(r));
+            msg.message.clear();
+            self.expand_into(m, Some(r), &mut msg.message);
         }
     }
 
     /// The match description of the last match.
-    fn describe(&self, rs: &Ruleset, last: &LastMatch) -> Vec<u8> {
+    fn describe(&self, rs: &Ruleset, last: &LastMatch, msg: &Msg) -> Vec<u8> {
         let Some(rule) = rs.rules.get(last.rule as usize) else {
             return Vec::new();
         };
@@ -922,10 +951,10 @@ impl Transaction {
         if let Some(m) = op.fixed_message {
             return m.as_bytes().to_vec();
         }
-        let val = |v: &SavedVal| -> Vec<u8> {
+        let val = |v: &SavedVal, held: &'_ [u8]| -> Vec<u8> {
             match v {
                 SavedVal::Slot(s) => self.d.values.get(*s).to_vec(),
-                SavedVal::Owned(b) => b.clone(),
+                SavedVal::Held => held.to_vec(),
             }
         };
         let name: Vec<u8> = match &last.name {
@@ -933,7 +962,7 @@ impl Transaction {
             SavedName::Key(c, k) => {
                 let mut n = c.as_bytes().to_vec();
                 n.push(b':');
-                n.extend_from_slice(&val(k));
+                n.extend_from_slice(&val(k, &msg.held_key));
                 n
             }
             SavedName::Target(i) => rule
@@ -942,7 +971,12 @@ impl Transaction {
                 .map(|t| t.full_name.as_bytes().to_vec())
                 .unwrap_or_default(),
         };
-        match_description(op.display, op.param.as_bytes(), &name, &val(&last.original))
+        match_description(
+            op.display,
+            op.param.as_bytes(),
+            &name,
+            &val(&last.original, &msg.held_val),
+        )
     }
 
     fn eval_unconditional(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) -> bool {
@@ -967,7 +1001,15 @@ impl Transaction {
                 v.clear();
                 v.extend_from_slice(value);
             }
-            None => self.st.matched_var = Some((name.to_vec(), value.to_vec())),
+            None => {
+                // The buffers of the last unset (`clean_matched`), not fresh ones.
+                let (mut n, mut v) = std::mem::take(&mut self.matched_spare);
+                n.clear();
+                n.extend_from_slice(name);
+                v.clear();
+                v.extend_from_slice(value);
+                self.st.matched_var = Some((n, v));
+            }
         }
         let k = self.st.matched_values.push(name);
         let v = self.st.matched_values.push(value);
@@ -976,7 +1018,9 @@ impl Transaction {
     }
 
     fn clean_matched(&mut self) {
-        self.st.matched_var = None;
+        if let Some(kept) = self.st.matched_var.take() {
+            self.matched_spare = kept;
+        }
         if !self.st.matched_values.is_empty() {
             self.st.matched_vars.clear();
             self.st.matched_pending.clear();
@@ -1006,11 +1050,13 @@ impl Transaction {
             }
             if let Some(m) = &rule.logdata {
                 msg.pending_data = None;
-                msg.data = self.expand(m, Some(rule));
+                msg.data.clear();
+                self.expand_into(m, Some(rule), &mut msg.data);
             }
             if let Some(m) = &rule.msg {
                 msg.pending_msg = None;
-                msg.message = self.expand(m, Some(rule));
+                msg.message.clear();
+                self.expand_into(m, Some(rule), &mut msg.message);
             }
         }
     }
@@ -1048,10 +1094,12 @@ impl Transaction {
         }
         if rule.eager_msg {
             if let Some(m) = &rule.logdata {
-                msg.data = self.expand(m, Some(rule));
+                msg.data.clear();
+                self.expand_into(m, Some(rule), &mut msg.data);
             }
             if let Some(m) = &rule.msg {
-                msg.message = self.expand(m, Some(rule));
+                msg.message.clear();
+                self.expand_into(m, Some(rule), &mut msg.message);
             }
         } else {
             if rule.logdata.is_some() {
@@ -1124,11 +1172,13 @@ impl Transaction {
             }
             RunAction::Msg(m) => {
                 msg.pending_msg = None;
-                msg.message = self.expand(m, Some(rule));
+                msg.message.clear();
+                self.expand_into(m, Some(rule), &mut msg.message);
             }
             RunAction::LogData(m) => {
                 msg.pending_data = None;
-                msg.data = self.expand(m, Some(rule));
+                msg.data.clear();
+                self.expand_into(m, Some(rule), &mut msg.data);
             }
             RunAction::Severity(s) => self.severity(*s, msg),
             RunAction::Tag(m) => {
@@ -1248,15 +1298,18 @@ impl Transaction {
         let mut value = std::mem::take(&mut self.value_buf);
         value.clear();
         self.expand_into(&sv.value, Some(rule), &mut value);
-        let dynamic_key;
-        let key: &[u8] = match sv.key.as_literal() {
-            Some(k) => k,
+        match sv.key.as_literal() {
+            Some(k) => self.setvar_apply(rs, sv, k, &value),
             None => {
-                dynamic_key = self.expand(&sv.key, Some(rule));
-                &dynamic_key
+                // `name_buf` is free here: `matched_bytes` is done with it before the
+                // actions run.
+                let mut key = std::mem::take(&mut self.name_buf);
+                key.clear();
+                self.expand_into(&sv.key, Some(rule), &mut key);
+                self.setvar_apply(rs, sv, &key, &value);
+                self.name_buf = key;
             }
-        };
-        self.setvar_apply(rs, sv, key, &value);
+        }
         self.value_buf = value;
     }
 
@@ -1379,7 +1432,7 @@ impl Transaction {
             matched: msg
                 .last
                 .as_ref()
-                .map(|l| self.describe(rs, l))
+                .map(|l| self.describe(rs, l, msg))
                 .unwrap_or_default(),
             matched_var_name: self
                 .st
