@@ -101,6 +101,8 @@ pub struct Transaction {
     pub(crate) match_buf: Vec<u8>,
     /// `MATCHED_VAR_NAME`/`MATCHED_VAR` buffers kept while the variables are unset (reused).
     pub(crate) matched_spare: (Vec<u8>, Vec<u8>),
+    /// Ruleset ids of the keys operator arguments name (see [`expand::ArgKeys`]).
+    pub(crate) arg_keys: expand::ArgKeys,
     pub(crate) visits_buf: Vec<resolve::Visit>,
     pub(crate) captures: palisade_match::Captures,
     pub(crate) stats: EvalStats,
@@ -154,6 +156,7 @@ impl Transaction {
             name_buf: Vec::new(),
             match_buf: Vec::new(),
             matched_spare: (Vec::new(), Vec::new()),
+            arg_keys: expand::ArgKeys::default(),
             visits_buf: Vec::new(),
             captures: palisade_match::Captures::new(),
             stats: EvalStats::default(),
