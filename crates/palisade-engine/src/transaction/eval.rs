@@ -520,7 +520,7 @@ impl Transaction {
             self.match_buf = bytes;
             return false;
         }
-        let matched = self.matched_bytes(rs, rule, op, target, v, &bytes, msg);
+        let matched = self.matched_bytes(rs, rule, op, target, v, &mut bytes, msg);
         self.match_buf = bytes;
         matched
     }
@@ -851,7 +851,7 @@ impl Transaction {
             Tv::Owned(b) => bytes.extend_from_slice(b),
             Tv::Val(x) => bytes.extend_from_slice(self.vval_bytes(x)),
         }
-        let matched = self.matched_bytes(rs, rule, op, target, v, &bytes, msg);
+        let matched = self.matched_bytes(rs, rule, op, target, v, &mut bytes, msg);
         self.match_buf = bytes;
         matched
     }
@@ -864,7 +864,7 @@ impl Transaction {
         _op: &crate::ruleset::operator::CompiledOperator,
         target: &Target,
         v: Visit,
-        bytes: &[u8],
+        bytes: &mut Vec<u8>,
         msg: &mut Msg,
     ) -> bool {
         self.stats.matches += 1;
@@ -895,7 +895,7 @@ impl Transaction {
         let mut full = std::mem::take(&mut self.name_buf);
         full.clear();
         self.name_into(target, v.name, &mut full);
-        self.update_matched(&full, bytes);
+        self.update_matched(&mut full, bytes);
         self.name_buf = full;
         self.independent_actions(rs, rule, msg);
         if rule.multi_match && msg.save {
@@ -993,28 +993,22 @@ impl Transaction {
         true
     }
 
-    fn update_matched(&mut self, name: &[u8], value: &[u8]) {
-        match &mut self.st.matched_var {
-            Some((n, v)) => {
-                n.clear();
-                n.extend_from_slice(name);
-                v.clear();
-                v.extend_from_slice(value);
-            }
-            None => {
-                // The buffers of the last unset (`clean_matched`), not fresh ones.
-                let (mut n, mut v) = std::mem::take(&mut self.matched_spare);
-                n.clear();
-                n.extend_from_slice(name);
-                v.clear();
-                v.extend_from_slice(value);
-                self.st.matched_var = Some((n, v));
-            }
-        }
+    /// Sets `MATCHED_VAR_NAME`/`MATCHED_VAR` to `name`/`value` and adds them to
+    /// `MATCHED_VARS`. The buffers are exchanged, not copied: `name` and `value` come back
+    /// holding the previous (now unused) buffers' contents, for reuse.
+    fn update_matched(&mut self, name: &mut Vec<u8>, value: &mut Vec<u8>) {
         let k = self.st.matched_values.push(name);
         let v = self.st.matched_values.push(value);
         // Indexed only when something reads `MATCHED_VARS` (`State::index_matched`).
         self.st.matched_pending.push((k, v));
+        // The buffers of the last unset (`clean_matched`) when the variables are unset.
+        let spare = &mut self.matched_spare;
+        let (n, val) = self
+            .st
+            .matched_var
+            .get_or_insert_with(|| std::mem::take(spare));
+        std::mem::swap(n, name);
+        std::mem::swap(val, value);
     }
 
     fn clean_matched(&mut self) {
@@ -1295,6 +1289,20 @@ impl Transaction {
     }
 
     fn setvar(&mut self, rs: &Ruleset, rule: &CompiledRule, sv: &SetVarAction) {
+        // A value without macros (most of CRS's setup `setvar`s) is used as it is.
+        if let Some(v) = sv.value.as_literal() {
+            match sv.key.as_literal() {
+                Some(k) => self.setvar_apply(rs, sv, k, v),
+                None => {
+                    let mut key = std::mem::take(&mut self.name_buf);
+                    key.clear();
+                    self.expand_into(&sv.key, Some(rule), &mut key);
+                    self.setvar_apply(rs, sv, &key, v);
+                    self.name_buf = key;
+                }
+            }
+            return;
+        }
         let mut value = std::mem::take(&mut self.value_buf);
         value.clear();
         self.expand_into(&sv.value, Some(rule), &mut value);
@@ -1317,13 +1325,19 @@ impl Transaction {
         let Some(coll) = self.mut_coll(sv.collection) else {
             return;
         };
-        let id = match sv.key_id {
-            Some(id) if sv.key.as_literal().is_some() => id,
-            _ => coll.id_for(&rs.keys, key),
+        // A literal key has its id and order hash from the load (`key_hash` is the hash of
+        // exactly these bytes).
+        let (id, hash) = match sv.key_id {
+            Some(id) if sv.key.as_literal().is_some() => (id, Some(sv.key_hash)),
+            _ => (coll.id_for(&rs.keys, key), None),
+        };
+        let set = |coll: &mut crate::collection::tx::MutCollection, value: &[u8]| match hash {
+            Some(h) => coll.set_hashed(id, key, h, value),
+            None => coll.set(id, key, value),
         };
         match sv.op {
             SetVarKind::Delete => coll.remove(id),
-            SetVarKind::Set => coll.set(id, key, value),
+            SetVarKind::Set => set(coll, value),
             SetVarKind::Add | SetVarKind::Sub => {
                 let pre = stoi_or_zero(value);
                 let cur = coll.get(id).map_or(0, |v| stoi_or_zero(&v.value));
@@ -1333,7 +1347,7 @@ impl Transaction {
                     cur.wrapping_sub(pre)
                 };
                 let mut digits = [0u8; 12];
-                coll.set(id, key, crate::text::fmt_i32(n, &mut digits));
+                set(coll, crate::text::fmt_i32(n, &mut digits));
             }
         }
     }
