@@ -1066,7 +1066,9 @@ impl Transaction {
     fn after_full_match(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
         if let Some(def) = rs.defaults.get(usize::from(rule.phase)) {
             for a in &def.actions {
-                self.run_action(rs, rule, a, msg);
+                if !self.run_flag_action(a, msg) {
+                    self.run_action(rs, rule, a, msg);
+                }
             }
         }
         let idx = self.rule_index(rs, rule);
@@ -1107,17 +1109,27 @@ impl Transaction {
             if replaced && matches!(a, RunAction::Block) {
                 continue;
             }
-            self.run_action(rs, rule, a, msg);
+            if !self.run_flag_action(a, msg) {
+                self.run_action(rs, rule, a, msg);
+            }
         }
         if !replaced
             && let Some(d) = &rule.disruptive
             && self.engine() == RuleEngine::On
         {
-            self.disrupt(rs, rule, d, msg);
+            match d {
+                // `pass` (most matching rules), without `disrupt`'s call.
+                Disruptive::Pass => self.st.it = Intervention::default(),
+                _ => self.disrupt(rs, rule, d, msg),
+            }
         }
     }
 
-    fn run_action(&mut self, rs: &Ruleset, rule: &CompiledRule, a: &RunAction, msg: &mut Msg) {
+    /// Runs `a` when it only sets a flag or a marker (`log`, `auditlog`, `skipAfter`, … most
+    /// actions of a match), as [`Transaction::run_action`] does, without its call; false
+    /// (nothing done) for the other actions.
+    #[inline(always)]
+    fn run_flag_action(&mut self, a: &RunAction, msg: &mut Msg) -> bool {
         match a {
             RunAction::Log => msg.save = true,
             RunAction::NoLog => msg.save = false,
@@ -1125,6 +1137,20 @@ impl Transaction {
                 msg.no_audit_log = false;
                 msg.save = true;
             }
+            RunAction::Status(s) => self.st.it.status = *s,
+            RunAction::Skip(n) => self.st.skip_next = *n,
+            RunAction::SkipAfter(m) => self.st.marker = Some(*m),
+            RunAction::Nothing => {}
+            _ => return false,
+        }
+        true
+    }
+
+    fn run_action(&mut self, rs: &Ruleset, rule: &CompiledRule, a: &RunAction, msg: &mut Msg) {
+        if self.run_flag_action(a, msg) {
+            return;
+        }
+        match a {
             RunAction::NoAuditLog => {
                 msg.no_audit_log = true;
                 // `noauditlog` concerns the audit log only (libmodsecurity 3.0.9 also drops
@@ -1143,10 +1169,7 @@ impl Transaction {
                     self.disrupt(rs, rule, d, msg);
                 }
             }
-            RunAction::Status(s) => self.st.it.status = *s,
             RunAction::Ctl(c) => self.ctl(rs, c),
-            RunAction::Skip(n) => self.st.skip_next = *n,
-            RunAction::SkipAfter(m) => self.st.marker = Some(*m),
             RunAction::OpenCollection(p, key) => {
                 let key = String::from_utf8_lossy(&self.expand(key, Some(rule))).into_owned();
                 self.open_collection(*p, key);
@@ -1186,7 +1209,13 @@ impl Transaction {
                     self.disrupt(rs, rule, d, msg);
                 }
             }
-            RunAction::Nothing => {}
+            RunAction::Log
+            | RunAction::NoLog
+            | RunAction::AuditLog
+            | RunAction::Status(_)
+            | RunAction::Skip(_)
+            | RunAction::SkipAfter(_)
+            | RunAction::Nothing => {}
         }
     }
 
