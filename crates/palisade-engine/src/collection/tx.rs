@@ -118,6 +118,17 @@ impl MutCollection {
     /// Sets a variable (`storeOrUpdateFirst`): an existing one keeps its key spelling and its
     /// place in the iteration order.
     pub fn set(&mut self, id: KeyId, key: &[u8], value: &[u8]) {
+        self.set_with(id, key, value, || key_hash(key));
+    }
+
+    /// [`MutCollection::set`] with the key's `key_hash` computed in advance (a `setvar` with
+    /// a literal key: `SetVarAction::key_hash`). `hash` must be `key_hash(key)`.
+    pub fn set_hashed(&mut self, id: KeyId, key: &[u8], hash: u64, value: &[u8]) {
+        self.set_with(id, key, value, || hash);
+    }
+
+    /// Sets a variable; `hash` gives `key_hash(key)`, asked only when the variable is new.
+    fn set_with(&mut self, id: KeyId, key: &[u8], value: &[u8], hash: impl FnOnce() -> u64) {
         let idx = id.0 as usize;
         if self.vars.len() <= idx {
             self.vars.resize_with(idx + 1, MutVar::default);
@@ -133,7 +144,7 @@ impl MutCollection {
         v.key.clear();
         v.key.extend_from_slice(key);
         v.expires_at = None;
-        v.node = self.order.insert(key_hash(key), id.0);
+        v.node = self.order.insert(hash(), id.0);
         v.live = true;
         self.node_key.push(id.0);
         self.live += 1;
@@ -235,6 +246,34 @@ mod tests {
             proptest::prop_assert_eq!(o1, o2);
             proptest::prop_assert_eq!(used.iter().cloned().collect::<Vec<_>>(), fresh.iter().cloned().collect::<Vec<_>>());
         }
+    }
+
+    /// `set_hashed` with the key's `key_hash` builds the collection `set` builds (values,
+    /// spellings and iteration order).
+    #[test]
+    fn set_hashed_is_set() {
+        let mut compiled = KeyInterner::default();
+        for k in [&b"a"[..], b"B", b"score"] {
+            compiled.intern(k);
+        }
+        let base = compiled.len() as u32;
+        let (mut a, mut b) = (MutCollection::new(base), MutCollection::new(base));
+        let keys: [&[u8]; 7] = [b"score", b"A", b"x1", b"b", b"SCORE", b"x2", b"x1"];
+        for (n, k) in keys.iter().enumerate() {
+            let v = n.to_string();
+            let (ia, ib) = (a.id_for(&compiled, k), b.id_for(&compiled, k));
+            assert_eq!(ia, ib);
+            a.set(ia, k, v.as_bytes());
+            b.set_hashed(ib, k, key_hash(k), v.as_bytes());
+        }
+        let (mut oa, mut ob) = (Vec::new(), Vec::new());
+        a.visit_order(&mut oa);
+        b.visit_order(&mut ob);
+        assert_eq!(oa, ob);
+        assert_eq!(
+            a.iter().cloned().collect::<Vec<_>>(),
+            b.iter().cloned().collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -455,10 +455,14 @@ impl Compiler<'_> {
         };
         let key = Macro::compile(&sv.key, &mut self.keys);
         let key_id = key.as_literal().map(|k| self.keys.intern(k));
+        let key_hash = key
+            .as_literal()
+            .map_or(0, crate::collection::stl_order::key_hash);
         Some(SetVarAction {
             collection,
             key,
             key_id,
+            key_hash,
             op: match sv.op {
                 SetVarOp::Set => SetVarKind::Set,
                 SetVarOp::Add => SetVarKind::Add,

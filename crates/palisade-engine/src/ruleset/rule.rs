@@ -289,6 +289,9 @@ pub struct SetVarAction {
     pub key: Macro,
     /// The key's interned id when it has no macro.
     pub key_id: Option<KeyId>,
+    /// The key's iteration-order hash (`stl_order::key_hash`) when it has no macro, computed
+    /// once at load (0 otherwise).
+    pub key_hash: u64,
     /// What to do.
     pub op: SetVarKind,
     /// The operand.

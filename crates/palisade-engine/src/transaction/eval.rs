@@ -45,6 +45,10 @@ pub(crate) struct Msg {
     pending_msg: Option<u32>,
     pending_data: Option<u32>,
     pending_tags: Vec<u32>,
+    /// The bytes of [`SavedVal::Held`] in `last`'s key (kept between matches, reused).
+    held_key: Vec<u8>,
+    /// The bytes of [`SavedVal::Held`] in `last`'s original value (reused).
+    held_val: Vec<u8>,
 }
 
 /// What the match description needs: the rule link that matched, the value's name and its
@@ -56,10 +60,13 @@ pub(crate) struct LastMatch {
     original: SavedVal,
 }
 
-#[derive(Clone, Debug)]
+/// Where a saved value's bytes are: a value-table slot (request data, unchanged for the
+/// transaction), or copied into the [`Msg`]'s `held_key`/`held_val` buffer (a value in
+/// scratch space, which the next resolution overwrites).
+#[derive(Clone, Copy, Debug)]
 enum SavedVal {
     Slot(crate::collection::values::Slot),
-    Owned(Vec<u8>),
+    Held,
 }
 
 #[derive(Clone, Debug)]
@@ -83,6 +90,8 @@ impl Msg {
             pending_msg: None,
             pending_data: None,
             pending_tags: Vec::new(),
+            held_key: Vec::new(),
+            held_val: Vec::new(),
         }
     }
 
@@ -455,7 +464,11 @@ impl Transaction {
         let mut captures = std::mem::take(&mut self.captures);
         captures.clear();
         let mut geo: Option<palisade_match::GeoRecord> = None;
-        let (hit, bytes) = {
+        // The matched value is copied into a reused buffer (the memo cannot stay borrowed
+        // while the match's actions run).
+        let mut bytes = std::mem::take(&mut self.match_buf);
+        bytes.clear();
+        let hit = {
             let input: &[u8] = match tv {
                 Tv::Memo(r) => self.memo.bytes(&self.d.values, r),
                 Tv::Owned(b) => b,
@@ -485,7 +498,10 @@ impl Transaction {
                 result = run(&mut cx);
             }
             let hit = result != op.negated;
-            (hit, if hit { input.to_vec() } else { Vec::new() })
+            if hit {
+                bytes.extend_from_slice(input);
+            }
+            hit
         };
         self.stats.operators += 1;
         if rule.capture && !captures.is_empty() {
@@ -501,9 +517,12 @@ impl Transaction {
             self.set_geo(&g);
         }
         if !hit {
+            self.match_buf = bytes;
             return false;
         }
-        self.matched_bytes(rs, rule, op, target, v, bytes, msg)
+        let matched = self.matched_bytes(rs, rule, op, target, v, &mut bytes, msg);
+        self.match_buf = bytes;
+        matched
     }
 
     /// Tests one visited value (transformed, or each changed step for `multiMatch`) with the
@@ -825,12 +844,16 @@ impl Transaction {
         tv: Tv<'_>,
         msg: &mut Msg,
     ) -> bool {
-        let bytes = match tv {
-            Tv::Memo(r) => self.memo.bytes(&self.d.values, r).to_vec(),
-            Tv::Owned(b) => b.to_vec(),
-            Tv::Val(x) => self.vval_bytes(x).to_vec(),
-        };
-        self.matched_bytes(rs, rule, op, target, v, bytes, msg)
+        let mut bytes = std::mem::take(&mut self.match_buf);
+        bytes.clear();
+        match tv {
+            Tv::Memo(r) => bytes.extend_from_slice(self.memo.bytes(&self.d.values, r)),
+            Tv::Owned(b) => bytes.extend_from_slice(b),
+            Tv::Val(x) => bytes.extend_from_slice(self.vval_bytes(x)),
+        }
+        let matched = self.matched_bytes(rs, rule, op, target, v, &mut bytes, msg);
+        self.match_buf = bytes;
+        matched
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -841,17 +864,21 @@ impl Transaction {
         _op: &crate::ruleset::operator::CompiledOperator,
         target: &Target,
         v: Visit,
-        bytes: Vec<u8>,
+        bytes: &mut Vec<u8>,
         msg: &mut Msg,
     ) -> bool {
         self.stats.matches += 1;
-        let save = |t: &Transaction, v: VVal| match v {
+        let save = |t: &Transaction, v: VVal, held: &mut Vec<u8>| match v {
             VVal::Slot(s) => SavedVal::Slot(s),
-            other => SavedVal::Owned(t.vval_bytes(other).to_vec()),
+            other => {
+                held.clear();
+                held.extend_from_slice(t.vval_bytes(other));
+                SavedVal::Held
+            }
         };
         let name = match v.name {
             VName::Plain(p) => SavedName::Plain(p),
-            VName::Key(c, k) => SavedName::Key(c, save(self, k)),
+            VName::Key(c, k) => SavedName::Key(c, save(self, k, &mut msg.held_key)),
             VName::Target => SavedName::Target(
                 rule.targets
                     .iter()
@@ -863,12 +890,12 @@ impl Transaction {
         msg.last = Some(LastMatch {
             rule: self.rule_index(rs, rule),
             name,
-            original: save(self, v.val),
+            original: save(self, v.val, &mut msg.held_val),
         });
         let mut full = std::mem::take(&mut self.name_buf);
         full.clear();
         self.name_into(target, v.name, &mut full);
-        self.update_matched(&full, &bytes);
+        self.update_matched(&mut full, bytes);
         self.name_buf = full;
         self.independent_actions(rs, rule, msg);
         if rule.multi_match && msg.save {
@@ -899,7 +926,8 @@ impl Transaction {
             .and_then(|i| rs.rules.get(i as usize))
             && let Some(m) = &r.logdata
         {
-            msg.data = self.expand(m, Some(r));
+            msg.data.clear();
+            self.expand_into(m, Some(r), &mut msg.data);
         }
         if let Some(r) = msg
             .pending_msg
@@ -907,12 +935,13 @@ impl Transaction {
             .and_then(|i| rs.rules.get(i as usize))
             && let Some(m) = &r.msg
         {
-            msg.message = self.expand(m, Some(r));
+            msg.message.clear();
+            self.expand_into(m, Some(r), &mut msg.message);
         }
     }
 
     /// The match description of the last match.
-    fn describe(&self, rs: &Ruleset, last: &LastMatch) -> Vec<u8> {
+    fn describe(&self, rs: &Ruleset, last: &LastMatch, msg: &Msg) -> Vec<u8> {
         let Some(rule) = rs.rules.get(last.rule as usize) else {
             return Vec::new();
         };
@@ -922,10 +951,10 @@ impl Transaction {
         if let Some(m) = op.fixed_message {
             return m.as_bytes().to_vec();
         }
-        let val = |v: &SavedVal| -> Vec<u8> {
+        let val = |v: &SavedVal, held: &'_ [u8]| -> Vec<u8> {
             match v {
                 SavedVal::Slot(s) => self.d.values.get(*s).to_vec(),
-                SavedVal::Owned(b) => b.clone(),
+                SavedVal::Held => held.to_vec(),
             }
         };
         let name: Vec<u8> = match &last.name {
@@ -933,7 +962,7 @@ impl Transaction {
             SavedName::Key(c, k) => {
                 let mut n = c.as_bytes().to_vec();
                 n.push(b':');
-                n.extend_from_slice(&val(k));
+                n.extend_from_slice(&val(k, &msg.held_key));
                 n
             }
             SavedName::Target(i) => rule
@@ -942,7 +971,12 @@ impl Transaction {
                 .map(|t| t.full_name.as_bytes().to_vec())
                 .unwrap_or_default(),
         };
-        match_description(op.display, op.param.as_bytes(), &name, &val(&last.original))
+        match_description(
+            op.display,
+            op.param.as_bytes(),
+            &name,
+            &val(&last.original, &msg.held_val),
+        )
     }
 
     fn eval_unconditional(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) -> bool {
@@ -959,24 +993,28 @@ impl Transaction {
         true
     }
 
-    fn update_matched(&mut self, name: &[u8], value: &[u8]) {
-        match &mut self.st.matched_var {
-            Some((n, v)) => {
-                n.clear();
-                n.extend_from_slice(name);
-                v.clear();
-                v.extend_from_slice(value);
-            }
-            None => self.st.matched_var = Some((name.to_vec(), value.to_vec())),
-        }
+    /// Sets `MATCHED_VAR_NAME`/`MATCHED_VAR` to `name`/`value` and adds them to
+    /// `MATCHED_VARS`. The buffers are exchanged, not copied: `name` and `value` come back
+    /// holding the previous (now unused) buffers' contents, for reuse.
+    fn update_matched(&mut self, name: &mut Vec<u8>, value: &mut Vec<u8>) {
         let k = self.st.matched_values.push(name);
         let v = self.st.matched_values.push(value);
         // Indexed only when something reads `MATCHED_VARS` (`State::index_matched`).
         self.st.matched_pending.push((k, v));
+        // The buffers of the last unset (`clean_matched`) when the variables are unset.
+        let spare = &mut self.matched_spare;
+        let (n, val) = self
+            .st
+            .matched_var
+            .get_or_insert_with(|| std::mem::take(spare));
+        std::mem::swap(n, name);
+        std::mem::swap(val, value);
     }
 
     fn clean_matched(&mut self) {
-        self.st.matched_var = None;
+        if let Some(kept) = self.st.matched_var.take() {
+            self.matched_spare = kept;
+        }
         if !self.st.matched_values.is_empty() {
             self.st.matched_vars.clear();
             self.st.matched_pending.clear();
@@ -1006,11 +1044,13 @@ impl Transaction {
             }
             if let Some(m) = &rule.logdata {
                 msg.pending_data = None;
-                msg.data = self.expand(m, Some(rule));
+                msg.data.clear();
+                self.expand_into(m, Some(rule), &mut msg.data);
             }
             if let Some(m) = &rule.msg {
                 msg.pending_msg = None;
-                msg.message = self.expand(m, Some(rule));
+                msg.message.clear();
+                self.expand_into(m, Some(rule), &mut msg.message);
             }
         }
     }
@@ -1026,7 +1066,9 @@ impl Transaction {
     fn after_full_match(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
         if let Some(def) = rs.defaults.get(usize::from(rule.phase)) {
             for a in &def.actions {
-                self.run_action(rs, rule, a, msg);
+                if !self.run_flag_action(a, msg) {
+                    self.run_action(rs, rule, a, msg);
+                }
             }
         }
         let idx = self.rule_index(rs, rule);
@@ -1048,10 +1090,12 @@ impl Transaction {
         }
         if rule.eager_msg {
             if let Some(m) = &rule.logdata {
-                msg.data = self.expand(m, Some(rule));
+                msg.data.clear();
+                self.expand_into(m, Some(rule), &mut msg.data);
             }
             if let Some(m) = &rule.msg {
-                msg.message = self.expand(m, Some(rule));
+                msg.message.clear();
+                self.expand_into(m, Some(rule), &mut msg.message);
             }
         } else {
             if rule.logdata.is_some() {
@@ -1065,17 +1109,27 @@ impl Transaction {
             if replaced && matches!(a, RunAction::Block) {
                 continue;
             }
-            self.run_action(rs, rule, a, msg);
+            if !self.run_flag_action(a, msg) {
+                self.run_action(rs, rule, a, msg);
+            }
         }
         if !replaced
             && let Some(d) = &rule.disruptive
             && self.engine() == RuleEngine::On
         {
-            self.disrupt(rs, rule, d, msg);
+            match d {
+                // `pass` (most matching rules), without `disrupt`'s call.
+                Disruptive::Pass => self.st.it = Intervention::default(),
+                _ => self.disrupt(rs, rule, d, msg),
+            }
         }
     }
 
-    fn run_action(&mut self, rs: &Ruleset, rule: &CompiledRule, a: &RunAction, msg: &mut Msg) {
+    /// Runs `a` when it only sets a flag or a marker (`log`, `auditlog`, `skipAfter`, … most
+    /// actions of a match), as [`Transaction::run_action`] does, without its call; false
+    /// (nothing done) for the other actions.
+    #[inline(always)]
+    fn run_flag_action(&mut self, a: &RunAction, msg: &mut Msg) -> bool {
         match a {
             RunAction::Log => msg.save = true,
             RunAction::NoLog => msg.save = false,
@@ -1083,6 +1137,20 @@ impl Transaction {
                 msg.no_audit_log = false;
                 msg.save = true;
             }
+            RunAction::Status(s) => self.st.it.status = *s,
+            RunAction::Skip(n) => self.st.skip_next = *n,
+            RunAction::SkipAfter(m) => self.st.marker = Some(*m),
+            RunAction::Nothing => {}
+            _ => return false,
+        }
+        true
+    }
+
+    fn run_action(&mut self, rs: &Ruleset, rule: &CompiledRule, a: &RunAction, msg: &mut Msg) {
+        if self.run_flag_action(a, msg) {
+            return;
+        }
+        match a {
             RunAction::NoAuditLog => {
                 msg.no_audit_log = true;
                 // `noauditlog` concerns the audit log only (libmodsecurity 3.0.9 also drops
@@ -1101,10 +1169,7 @@ impl Transaction {
                     self.disrupt(rs, rule, d, msg);
                 }
             }
-            RunAction::Status(s) => self.st.it.status = *s,
             RunAction::Ctl(c) => self.ctl(rs, c),
-            RunAction::Skip(n) => self.st.skip_next = *n,
-            RunAction::SkipAfter(m) => self.st.marker = Some(*m),
             RunAction::OpenCollection(p, key) => {
                 let key = String::from_utf8_lossy(&self.expand(key, Some(rule))).into_owned();
                 self.open_collection(*p, key);
@@ -1124,11 +1189,13 @@ impl Transaction {
             }
             RunAction::Msg(m) => {
                 msg.pending_msg = None;
-                msg.message = self.expand(m, Some(rule));
+                msg.message.clear();
+                self.expand_into(m, Some(rule), &mut msg.message);
             }
             RunAction::LogData(m) => {
                 msg.pending_data = None;
-                msg.data = self.expand(m, Some(rule));
+                msg.data.clear();
+                self.expand_into(m, Some(rule), &mut msg.data);
             }
             RunAction::Severity(s) => self.severity(*s, msg),
             RunAction::Tag(m) => {
@@ -1142,7 +1209,13 @@ impl Transaction {
                     self.disrupt(rs, rule, d, msg);
                 }
             }
-            RunAction::Nothing => {}
+            RunAction::Log
+            | RunAction::NoLog
+            | RunAction::AuditLog
+            | RunAction::Status(_)
+            | RunAction::Skip(_)
+            | RunAction::SkipAfter(_)
+            | RunAction::Nothing => {}
         }
     }
 
@@ -1245,18 +1318,35 @@ impl Transaction {
     }
 
     fn setvar(&mut self, rs: &Ruleset, rule: &CompiledRule, sv: &SetVarAction) {
+        // A value without macros (most of CRS's setup `setvar`s) is used as it is.
+        if let Some(v) = sv.value.as_literal() {
+            match sv.key.as_literal() {
+                Some(k) => self.setvar_apply(rs, sv, k, v),
+                None => {
+                    let mut key = std::mem::take(&mut self.name_buf);
+                    key.clear();
+                    self.expand_into(&sv.key, Some(rule), &mut key);
+                    self.setvar_apply(rs, sv, &key, v);
+                    self.name_buf = key;
+                }
+            }
+            return;
+        }
         let mut value = std::mem::take(&mut self.value_buf);
         value.clear();
         self.expand_into(&sv.value, Some(rule), &mut value);
-        let dynamic_key;
-        let key: &[u8] = match sv.key.as_literal() {
-            Some(k) => k,
+        match sv.key.as_literal() {
+            Some(k) => self.setvar_apply(rs, sv, k, &value),
             None => {
-                dynamic_key = self.expand(&sv.key, Some(rule));
-                &dynamic_key
+                // `name_buf` is free here: `matched_bytes` is done with it before the
+                // actions run.
+                let mut key = std::mem::take(&mut self.name_buf);
+                key.clear();
+                self.expand_into(&sv.key, Some(rule), &mut key);
+                self.setvar_apply(rs, sv, &key, &value);
+                self.name_buf = key;
             }
-        };
-        self.setvar_apply(rs, sv, key, &value);
+        }
         self.value_buf = value;
     }
 
@@ -1264,13 +1354,19 @@ impl Transaction {
         let Some(coll) = self.mut_coll(sv.collection) else {
             return;
         };
-        let id = match sv.key_id {
-            Some(id) if sv.key.as_literal().is_some() => id,
-            _ => coll.id_for(&rs.keys, key),
+        // A literal key has its id and order hash from the load (`key_hash` is the hash of
+        // exactly these bytes).
+        let (id, hash) = match sv.key_id {
+            Some(id) if sv.key.as_literal().is_some() => (id, Some(sv.key_hash)),
+            _ => (coll.id_for(&rs.keys, key), None),
+        };
+        let set = |coll: &mut crate::collection::tx::MutCollection, value: &[u8]| match hash {
+            Some(h) => coll.set_hashed(id, key, h, value),
+            None => coll.set(id, key, value),
         };
         match sv.op {
             SetVarKind::Delete => coll.remove(id),
-            SetVarKind::Set => coll.set(id, key, value),
+            SetVarKind::Set => set(coll, value),
             SetVarKind::Add | SetVarKind::Sub => {
                 let pre = stoi_or_zero(value);
                 let cur = coll.get(id).map_or(0, |v| stoi_or_zero(&v.value));
@@ -1280,7 +1376,7 @@ impl Transaction {
                     cur.wrapping_sub(pre)
                 };
                 let mut digits = [0u8; 12];
-                coll.set(id, key, crate::text::fmt_i32(n, &mut digits));
+                set(coll, crate::text::fmt_i32(n, &mut digits));
             }
         }
     }
@@ -1379,7 +1475,7 @@ impl Transaction {
             matched: msg
                 .last
                 .as_ref()
-                .map(|l| self.describe(rs, l))
+                .map(|l| self.describe(rs, l, msg))
                 .unwrap_or_default(),
             matched_var_name: self
                 .st

@@ -4,7 +4,7 @@
 
 use super::Transaction;
 use super::state::request_collection;
-use crate::collection::keys::KeyId;
+use crate::collection::keys::{KeyId, KeyInterner};
 use crate::ruleset::Ruleset;
 use crate::ruleset::macros::{Macro, MacroPart, MacroVar, RuleField};
 use crate::ruleset::rule::CompiledRule;
@@ -41,7 +41,10 @@ impl Transaction {
                     match var {
                         Some(Var::Scalar(sc)) => self.scalar_into(sc, &mut out),
                         Some(Var::Collection(c)) => match &m.key {
-                            Some(k) => self.member_into(c, KeyId::NONE, k.as_bytes(), &mut out),
+                            Some(k) => {
+                                let id = self.arg_keys.id(&self.rs.keys, k.as_bytes());
+                                self.member_into(c, id, k.as_bytes(), &mut out)
+                            }
                             None => self.all_first_into(c, &mut out),
                         },
                         None => {}
@@ -242,9 +245,75 @@ impl Transaction {
     }
 }
 
+/// The ruleset's ids of the keys that operator arguments name (`@within
+/// %{tx.restricted_headers_basic}`): operator arguments are not compiled to [`Macro`]s (they
+/// live in the operators), so without this each expansion would look its key up in the
+/// ruleset's interner (a caseless hash and compare) again.
+///
+/// Sound because an entry holds exactly what `KeyInterner::lookup` returns for its bytes, and
+/// the ruleset's interner never changes while a transaction holds it (`Transaction::rs` is set
+/// once, and a `Ruleset` is immutable behind its `Arc`): an entry is used only for a key whose
+/// bytes are equal to it, so the id is the one the lookup would give. `member_into` then does
+/// what it does for a compiled macro (`MacroVar::Member`), whose id comes from the same
+/// interner. At most [`ArgKeys::CAP`] keys are kept (others are looked up each time), and a
+/// cache that is busy (never: expansion does not nest) is bypassed, never waited on.
+///
+/// [`Macro`]: crate::ruleset::macros::Macro
+#[derive(Debug, Default)]
+pub(crate) struct ArgKeys(std::cell::RefCell<Vec<(Box<[u8]>, KeyId)>>);
+
+impl ArgKeys {
+    /// Keys kept at most (CRS's operator arguments name about a dozen).
+    const CAP: usize = 32;
+
+    /// `keys.lookup(key)`, from the cache when `key` was looked up before.
+    pub(crate) fn id(&self, keys: &KeyInterner, key: &[u8]) -> KeyId {
+        let Ok(mut cache) = self.0.try_borrow_mut() else {
+            return keys.lookup(key);
+        };
+        if let Some((_, id)) = cache.iter().find(|(k, _)| **k == *key) {
+            return *id;
+        }
+        let id = keys.lookup(key);
+        if cache.len() < Self::CAP {
+            cache.push((key.into(), id));
+        }
+        id
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    use super::ArgKeys;
+    use crate::collection::keys::KeyInterner;
     use crate::var::{Collection, Var};
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(256))]
+
+        /// The cache answers every lookup as the interner does, in any order, with repeats,
+        /// case variants and more keys than it keeps.
+        #[test]
+        fn arg_keys_answer_as_the_interner(
+            interned in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(b"aAbB_0".to_vec()), 0..4),
+                0..12,
+            ),
+            probes in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(b"aAbB_0".to_vec()), 0..4),
+                0..80,
+            ),
+        ) {
+            let mut keys = KeyInterner::default();
+            for k in &interned {
+                keys.intern(k);
+            }
+            let cache = ArgKeys::default();
+            for p in probes.iter().chain(probes.iter()) {
+                proptest::prop_assert_eq!(cache.id(&keys, p), keys.lookup(p));
+            }
+        }
+    }
 
     /// `expand_macro_string` takes `tx` (any case) as `Var::from_name` does.
     #[test]
