@@ -594,6 +594,76 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The filter sets exactly the slots whose condition holds (few classes: none is
+        /// dropped), whatever order the conditions' rarest classes come in; and values
+        /// equal up to ASCII case get the same slots.
+        #[test]
+        fn filter_sets_exactly_the_slots_whose_condition_holds(
+            conditions in proptest::collection::vec(
+                proptest::collection::vec(
+                    proptest::collection::vec(
+                        proptest::sample::select(b"aB<=;'\"%0 -\x80\xff".to_vec()), 0..3),
+                    0..4,
+                ),
+                0..40,
+            ),
+            value in proptest::collection::vec(
+                proptest::sample::select(b"abAB<=;'\"%0 -\x80\xffz".to_vec()), 0..12),
+        ) {
+            let conds: Vec<(u32, ByteCondition)> = conditions
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    // Slots spread over several words, two conditions per slot at times.
+                    let slot = (i as u32 * 37) % 150;
+                    (slot, ByteCondition::new(c.iter().map(|s| ByteClass::of(s)).collect()))
+                })
+                .collect();
+            let f = ByteFilter::new(&conds);
+            proptest::prop_assert_eq!(f.classes().1, 0);
+            let mut out = [0u64; 3];
+            f.apply(&value, &mut out);
+            let mut expected = [0u64; 3];
+            for (slot, c) in &conds {
+                if c.holds(&value) {
+                    expected[*slot as usize / 64] |= 1 << (slot % 64);
+                }
+            }
+            proptest::prop_assert_eq!(out, expected);
+            let mut upper = [0u64; 3];
+            f.apply(&value.to_ascii_uppercase(), &mut upper);
+            proptest::prop_assert_eq!(upper, expected);
+        }
+
+        /// With more classes than bits, dropped classes only weaken conditions: every slot
+        /// whose condition holds is set.
+        #[test]
+        fn filter_with_dropped_classes_stays_sound(
+            picks in proptest::collection::vec((0u8..=255, 0u8..=255, 0u8..=255), 130..200),
+            value in proptest::collection::vec(0u8..=255, 0..24),
+        ) {
+            let conds: Vec<(u32, ByteCondition)> = picks
+                .iter()
+                .enumerate()
+                .map(|(i, &(a, b, c))| {
+                    let classes = vec![ByteClass::of(&[a, b]), ByteClass::of(&[c])];
+                    (i as u32, ByteCondition::new(classes))
+                })
+                .collect();
+            let f = ByteFilter::new(&conds);
+            let mut out = [0u64; 4];
+            f.apply(&value, &mut out);
+            for (slot, c) in &conds {
+                if c.holds(&value) {
+                    proptest::prop_assert!(out[*slot as usize / 64] & (1 << (slot % 64)) != 0);
+                }
+            }
+        }
+    }
+
     /// Range ends for `ranges_equal_bytewise_insertion`.
     const EDGES: [u8; 22] = [
         0, 1, 62, 63, 64, 65, 66, 90, 91, 96, 97, 98, 122, 123, 126, 127, 128, 129, 191, 192, 254,

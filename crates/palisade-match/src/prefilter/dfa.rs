@@ -22,6 +22,17 @@
 //! moves to a state, reports its output and continues from its row. This is the same
 //! automaton, only stored without the duplicate rows.
 //!
+//! ## One branch per byte for quiet states
+//!
+//! Most bytes of a value lead to a state with children where no literal ends. Such a state's
+//! row is its own (rows are numbered as the states with children) and it reports nothing, so
+//! the scan needs nothing else about it. Every other transition (to a leaf, which borrows a
+//! row, or to a state with an output) has the table's top bit set ([`Cell::FLAG`]; the state
+//! id is below it, since a 16-bit table is used only for fewer than 2^15 states). The scan
+//! loop takes a transition, and when the flag is clear it goes on from that state's row with
+//! no other lookup; only flagged transitions read the state's `(row, output)` entry. The
+//! proptest `reports_exactly_the_literals_that_occur` compares the result with brute force.
+//!
 //! ## Built with few temporaries
 //!
 //! The engine builds its automaton last, when the ruleset (and the parsed rules it is
@@ -42,8 +53,10 @@ pub struct LiteralDfa {
     stride: usize,
     /// `trans[row * stride + class]`: the next state.
     trans: Trans,
-    /// For each state: the row its transitions are in, and its output (an index into `slots`
-    /// where its slot list starts, as `[len, slot, …]`; 0 when no literal ends there).
+    /// For each state: where the row its transitions are in starts in `trans` (the row times
+    /// `stride`, premultiplied so the scan loop does no multiplication), and its output (an
+    /// index into `slots` where its slot list starts, as `[len, slot, …]`; 0 when no literal
+    /// ends there).
     meta: Vec<[u32; 2]>,
     /// Slot lists; index 0 is unused.
     slots: Vec<u32>,
@@ -58,16 +71,21 @@ enum Trans {
 
 /// A transition table cell, in the table's final width.
 trait Cell: Copy + Default + Eq + Into<u32> {
+    /// The top bit: set on transitions to a leaf or to a state with an output (see the
+    /// module comment); the state id is in the bits below.
+    const FLAG: u32;
     fn from_u32(v: u32) -> Self;
 }
 
 impl Cell for u16 {
+    const FLAG: u32 = 1 << 15;
     fn from_u32(v: u32) -> Self {
         v as u16
     }
 }
 
 impl Cell for u32 {
+    const FLAG: u32 = 1 << 31;
     fn from_u32(v: u32) -> Self {
         v
     }
@@ -198,7 +216,8 @@ impl LiteralDfa {
                 .get(lit as usize)
                 .map_or(&[][..], |(_, s)| s.as_ref())
         };
-        let (trans, meta, slots) = if u16::try_from(trie.nodes.len()).is_ok() {
+        // Ids below the flag bit (see `Cell::FLAG`).
+        let (trans, meta, slots) = if trie.nodes.len() < (1 << 15) {
             let (t, m, s) = fill::<u16, _>(&trie, stride, slot_list);
             (Trans::Small(t), m, s)
         } else {
@@ -219,14 +238,20 @@ impl LiteralDfa {
     #[inline]
     pub fn scan(&self, value: &[u8], mark: impl FnMut(u32)) {
         match &self.trans {
-            Trans::Small(t) => self.run(t, value, mark),
-            Trans::Large(t) => self.run(t, value, mark),
+            Trans::Small(t) => self.run(t, u16::FLAG, value, mark),
+            Trans::Large(t) => self.run(t, u32::FLAG, value, mark),
         }
     }
 
     #[inline]
-    fn run<T: Copy + Into<u32>>(&self, trans: &[T], value: &[u8], mark: impl FnMut(u32)) {
-        self.walk(trans, value, |_| {}, mark);
+    fn run<T: Copy + Into<u32>>(
+        &self,
+        trans: &[T],
+        flag: u32,
+        value: &[u8],
+        mark: impl FnMut(u32),
+    ) {
+        self.walk(trans, flag, value, |_| {}, mark);
     }
 
     /// The scan loop: `each` sees every byte, `mark` every slot of a literal ending there.
@@ -235,17 +260,24 @@ impl LiteralDfa {
     fn walk<T: Copy + Into<u32>>(
         &self,
         trans: &[T],
+        flag: u32,
         value: &[u8],
         mut each: impl FnMut(u8),
         mut mark: impl FnMut(u32),
     ) {
+        let stride = self.stride;
         let mut row = 0usize;
         let mut last = 0u32;
         for &b in value {
             each(b);
             let c = usize::from(self.classes[usize::from(b)]);
-            let state = trans[row * self.stride + c].into() as usize;
-            let [r, o] = self.meta[state];
+            let cell = trans[row + c].into();
+            if cell & flag == 0 {
+                // A quiet state: its own row, no output (see the module comment).
+                row = cell as usize * stride;
+                continue;
+            }
+            let [r, o] = self.meta[(cell & !flag) as usize];
             row = r as usize;
             if o != 0 && o != last {
                 last = o;
@@ -263,8 +295,8 @@ impl LiteralDfa {
     #[inline]
     pub fn scan_seen(&self, value: &[u8], table: &[u128; 256], mark: impl FnMut(u32)) -> u128 {
         match &self.trans {
-            Trans::Small(t) => self.run_seen(t, value, table, mark),
-            Trans::Large(t) => self.run_seen(t, value, table, mark),
+            Trans::Small(t) => self.run_seen(t, u16::FLAG, value, table, mark),
+            Trans::Large(t) => self.run_seen(t, u32::FLAG, value, table, mark),
         }
     }
 
@@ -272,12 +304,13 @@ impl LiteralDfa {
     fn run_seen<T: Copy + Into<u32>>(
         &self,
         trans: &[T],
+        flag: u32,
         value: &[u8],
         table: &[u128; 256],
         mark: impl FnMut(u32),
     ) -> u128 {
         let mut seen = 0u128;
-        self.walk(trans, value, |b| seen |= table[usize::from(b)], mark);
+        self.walk(trans, flag, value, |b| seen |= table[usize::from(b)], mark);
         seen
     }
 
@@ -286,18 +319,22 @@ impl LiteralDfa {
     #[inline]
     pub fn contains_any(&self, value: &[u8]) -> bool {
         match &self.trans {
-            Trans::Small(t) => self.first(t, value),
-            Trans::Large(t) => self.first(t, value),
+            Trans::Small(t) => self.first(t, u16::FLAG, value),
+            Trans::Large(t) => self.first(t, u32::FLAG, value),
         }
     }
 
     #[inline]
-    fn first<T: Copy + Into<u32>>(&self, trans: &[T], value: &[u8]) -> bool {
+    fn first<T: Copy + Into<u32>>(&self, trans: &[T], flag: u32, value: &[u8]) -> bool {
         let mut row = 0usize;
         for &b in value {
             let c = usize::from(self.classes[usize::from(b)]);
-            let state = trans[row * self.stride + c].into() as usize;
-            let [r, o] = self.meta[state];
+            let cell = trans[row + c].into();
+            if cell & flag == 0 {
+                row = cell as usize * self.stride;
+                continue;
+            }
+            let [r, o] = self.meta[(cell & !flag) as usize];
             if o != 0 {
                 return true;
             }
@@ -407,6 +444,17 @@ fn fill<'a, T: Cell, F: Fn(u32) -> &'a [u32]>(
                 }
             }
         };
+    }
+    // Transitions to leaves and to states with an output flagged (see the module comment).
+    for cell in &mut trans {
+        let s: u32 = (*cell).into();
+        if s as usize >= trie.rows || meta.get(s as usize).is_some_and(|m| m[1] != 0) {
+            *cell = T::from_u32(s | T::FLAG);
+        }
+    }
+    // Rows premultiplied by the stride (see `LiteralDfa::meta`).
+    for m in &mut meta {
+        m[0] = m[0].saturating_mul(stride as u32);
     }
     (trans, meta, slots)
 }
