@@ -134,13 +134,14 @@ impl Transaction {
     /// A new transaction with the given id.
     pub fn with_id(rs: Arc<Ruleset>, host: Host, opts: EvalOptions, id: &str) -> Self {
         let keys = u32::try_from(rs.keys.len()).unwrap_or(u32::MAX);
+        let keys_hasher = rs.keys.hasher();
         let started = host.clock.now_micros();
         let mut t = Transaction {
             rs,
             host,
             opts,
             id: Arc::from(id),
-            d: Box::new(Data::new()),
+            d: Box::new(Data::with_hasher(keys_hasher)),
             st: Box::new(State::new(keys)),
             memo: Memo::default(),
             messages: Vec::new(),
@@ -303,12 +304,8 @@ impl Transaction {
         {
             return false;
         }
-        let ks = self.d.values.push(key);
-        let vs = self.d.values.push(value);
-        let id = self.rs.keys.lookup(key);
-        self.d.add_slots_id(Rc::Args, ks, vs, id);
-        self.d
-            .add_slots_id(if get { Rc::ArgsGet } else { Rc::ArgsPost }, ks, vs, id);
+        let rcs = [Rc::Args, if get { Rc::ArgsGet } else { Rc::ArgsPost }];
+        self.d.add_twice(rcs, &self.rs.keys, key, value);
         self.d.args_combined_size += (key.len() + value.len()) as u64;
         true
     }
@@ -595,10 +592,8 @@ impl Transaction {
                 self.d.add(Rc::MultipartPartHeaders, self.keys, part, line);
             }
             fn arg(&mut self, name: &[u8], value: &[u8]) {
-                let ks = self.d.values.push(name);
-                let vs = self.d.values.push(value);
-                self.d.add_slots(Rc::Args, self.keys, ks, vs);
-                self.d.add_slots(Rc::ArgsPost, self.keys, ks, vs);
+                self.d
+                    .add_twice([Rc::Args, Rc::ArgsPost], self.keys, name, value);
             }
             fn file(&mut self, f: FilePart<'_>) {
                 self.d.add(Rc::Files, self.keys, f.name, f.filename);
