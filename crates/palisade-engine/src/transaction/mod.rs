@@ -223,9 +223,11 @@ impl Transaction {
         server_ip: &str,
         server_port: u16,
     ) {
-        self.d.client_ip = client_ip.to_owned();
+        self.d.client_ip.clear();
+        self.d.client_ip.push_str(client_ip);
         self.d.client_port = client_port;
-        self.d.server_ip = server_ip.to_owned();
+        self.d.server_ip.clear();
+        self.d.server_ip.push_str(server_ip);
         self.d.server_port = server_port;
         self.client_arc = Arc::from(client_ip);
         self.server_arc = Arc::from(server_ip);
@@ -235,9 +237,9 @@ impl Transaction {
         self.d.set_scalar(Scalar::RemoteAddr, client_ip.as_bytes());
         self.d.set_scalar(Scalar::ServerAddr, server_ip.as_bytes());
         self.d
-            .set_scalar(Scalar::ServerPort, server_port.to_string().as_bytes());
+            .set_scalar_decimal(Scalar::ServerPort, u64::from(server_port));
         self.d
-            .set_scalar(Scalar::RemotePort, client_port.to_string().as_bytes());
+            .set_scalar_decimal(Scalar::RemotePort, u64::from(client_port));
         self.run_phase(0);
     }
 
@@ -246,19 +248,20 @@ impl Transaction {
     pub fn process_uri(&mut self, uri: &[u8], method: &[u8], version: &str) {
         use palisade_request::uri;
         let version = version.strip_prefix("HTTP/").unwrap_or(version);
-        self.d.http_version = version.to_owned();
-        self.d.uri = uri.to_vec();
-        self.d.method = method.to_vec();
+        self.d.http_version.clear();
+        self.d.http_version.push_str(version);
+        self.d.uri.clear();
+        self.d.uri.extend_from_slice(uri);
+        self.d.method.clear();
+        self.d.method.extend_from_slice(method);
         let parts = uri::split(uri);
         self.d.set_scalar(Scalar::RequestMethod, method);
-        self.d.set_scalar(
-            Scalar::RequestLine,
-            &uri::request_line(method, uri, version.as_bytes()),
-        );
-        self.d.set_scalar(
-            Scalar::RequestProtocol,
-            &uri::request_protocol(version.as_bytes()),
-        );
+        // `uri::request_line` and `uri::request_protocol`, without their temporary vectors.
+        let v = version.as_bytes();
+        self.d
+            .set_scalar_parts(Scalar::RequestLine, &[method, b" ", uri, b" HTTP/", v]);
+        self.d
+            .set_scalar_parts(Scalar::RequestProtocol, &[b"HTTP/", v]);
         if let Some(q) = parts.query_string {
             self.d.set_scalar(Scalar::QueryString, q);
         }
@@ -271,8 +274,7 @@ impl Transaction {
         self.d.set_scalar(Scalar::RequestUriRaw, uri);
         self.d.uri_path_decoded = Arc::from(&parts.filename[..]);
         if let Some(q) = parts.query_string.filter(|q| !q.is_empty()) {
-            let q = q.to_vec();
-            self.add_arguments(&q, true);
+            self.add_arguments(q, true);
         }
     }
 
@@ -339,12 +341,16 @@ impl Transaction {
             palisade_request::cookies::parse(value, |k, v| d.add(Rc::Cookies, keys, k, v));
         }
         if name.eq_ignore_ascii_case(b"content-type") {
-            let l = value.to_ascii_lowercase();
-            if l.starts_with(b"multipart/form-data") {
+            let starts = |p: &[u8]| {
+                value
+                    .get(..p.len())
+                    .is_some_and(|v| v.eq_ignore_ascii_case(p))
+            };
+            if starts(b"multipart/form-data") {
                 self.st.body_type = Some(BodyProcessorKind::Multipart);
                 self.d.set_scalar(Scalar::ReqbodyProcessor, b"MULTIPART");
             }
-            if l.starts_with(b"application/x-www-form-urlencoded") {
+            if starts(b"application/x-www-form-urlencoded") {
                 self.st.body_type = Some(BodyProcessorKind::UrlEncoded);
                 self.d.set_scalar(Scalar::ReqbodyProcessor, b"URLENCODED");
             }
@@ -429,10 +435,9 @@ impl Transaction {
         }
         full.extend_from_slice(b"\n\n");
         full.extend_from_slice(&self.d.request_body);
-        let flen = full.len().to_string();
         self.d.set_scalar(Scalar::FullRequest, &full);
         self.d
-            .set_scalar(Scalar::FullRequestLength, flen.as_bytes());
+            .set_scalar_decimal(Scalar::FullRequestLength, full.len() as u64);
         // REQUEST_BODY is not set when the XML processor parsed the body, as in ModSecurity
         // v2 and as CRS expects (libmodsecurity 3.0.9 sets it: tests/crs/MODSEC_DEFECTS.md).
         let xml_body = self.st.body_processor == Some(BodyProcessorKind::Xml)
@@ -443,7 +448,7 @@ impl Transaction {
                 self.d.set_scalar(Scalar::RequestBody, &body);
             }
             self.d
-                .set_scalar(Scalar::RequestBodyLength, body.len().to_string().as_bytes());
+                .set_scalar_decimal(Scalar::RequestBodyLength, body.len() as u64);
             self.d.request_body = body;
         }
         self.run_phase(2);

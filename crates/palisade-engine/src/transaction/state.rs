@@ -158,6 +158,29 @@ impl Data {
         self.scalars[s as usize] = Some(slot);
     }
 
+    /// Sets a scalar to the concatenation of `parts` (no temporary buffer).
+    pub fn set_scalar_parts(&mut self, s: Scalar, parts: &[&[u8]]) {
+        self.epoch = self.epoch.wrapping_add(1);
+        let slot = self.values.push_concat(parts);
+        self.scalars[s as usize] = Some(slot);
+    }
+
+    /// Sets a scalar to the decimal digits of `n` (no temporary string).
+    pub fn set_scalar_decimal(&mut self, s: Scalar, n: u64) {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.set_scalar(s, &buf[i..]);
+    }
+
     /// A scalar's value, if set.
     pub fn scalar(&self, s: Scalar) -> Option<&[u8]> {
         self.scalars[s as usize].map(|sl| self.values.get(sl))
@@ -465,6 +488,28 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scalars_from_parts_and_decimals_read_as_formatted_strings() {
+        let mut d = Data::new();
+        for n in [0u64, 7, 443, 65_535, u64::MAX] {
+            d.set_scalar_decimal(Scalar::ServerPort, n);
+            assert_eq!(d.scalar(Scalar::ServerPort), Some(n.to_string().as_bytes()));
+        }
+        d.set_scalar_parts(
+            Scalar::RequestLine,
+            &[b"GET", b" ", b"/a?b", b" HTTP/", b"1.1"],
+        );
+        assert_eq!(
+            d.scalar(Scalar::RequestLine),
+            Some(&palisade_request::uri::request_line(b"GET", b"/a?b", b"1.1")[..])
+        );
+        d.set_scalar_parts(Scalar::RequestProtocol, &[b"HTTP/", b"2"]);
+        assert_eq!(
+            d.scalar(Scalar::RequestProtocol),
+            Some(&palisade_request::uri::request_protocol(b"2")[..])
+        );
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
