@@ -4,8 +4,9 @@
 //! is an integer comparison instead of a string comparison.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, Hash, Hasher, RandomState};
+use std::hash::{Hash, Hasher};
 
+use super::key_hasher::KeyHasher;
 use super::prehashed::Prehashed;
 
 /// The id of an interned key.
@@ -54,11 +55,12 @@ const NONE: u32 = u32::MAX;
 /// lowercased end bytes in the filter); one that passes is looked up in the map.
 ///
 /// The map is keyed by a hash of the lowercased key, not hashed again ([`Prehashed`]): the
-/// ruleset's interner holds only the keys rules name (a client's key can at most probe them)
-/// and hashes with FNV; an interner that takes client-chosen keys
-/// ([`KeyInterner::for_client_keys`]: `TX` keys built from request data, such as
-/// `tx.header_name_920450_…`) hashes with a per-interner random SipHash instead, so that
-/// crafted keys cannot pile up in one bucket. Ids with the same hash are chained.
+/// interner's own [`KeyHasher`], keyed at random, so that client-chosen keys (the `TX` keys an
+/// interner from [`KeyInterner::for_client_keys`] takes, such as `tx.header_name_920450_…`)
+/// cannot pile up in one bucket. A request's collections hash their keys with the ruleset
+/// interner's hasher ([`KeyInterner::hasher`]), so one hash of a key serves both the lookup of
+/// its id ([`KeyInterner::lookup_hashed`]) and its collection. Ids with the same hash are
+/// chained.
 #[derive(Clone, Debug, Default)]
 pub struct KeyInterner {
     /// Hash → the newest id with that hash.
@@ -70,8 +72,8 @@ pub struct KeyInterner {
     /// Id → (start, length) in `bytes`.
     spans: Vec<(u32, u32)>,
     filter: KeyFilter,
-    /// The key of the hash, for client-chosen keys.
-    seed: Option<RandomState>,
+    /// The hash of keys.
+    hasher: KeyHasher,
 }
 
 /// Lengths (bit `min(len, 63)`) and lowercased first and last bytes of the interned keys.
@@ -116,19 +118,20 @@ impl KeyFilter {
 }
 
 impl KeyInterner {
-    /// An interner for keys a client chooses (see [`KeyInterner`]).
+    /// An interner for keys a client chooses (see [`KeyInterner`]: every interner hashes
+    /// with a random key now, so this is [`KeyInterner::default`]).
     pub fn for_client_keys() -> Self {
-        KeyInterner {
-            seed: Some(RandomState::new()),
-            ..KeyInterner::default()
-        }
+        KeyInterner::default()
+    }
+
+    /// The hash this interner keys its map with (request collections built for its ruleset
+    /// use it too).
+    pub fn hasher(&self) -> KeyHasher {
+        self.hasher
     }
 
     fn hash(&self, key: &[u8]) -> u64 {
-        match &self.seed {
-            None => caseless_hash(key),
-            Some(s) => s.hash_one(Caseless(key)),
-        }
+        self.hasher.hash(key).keyed
     }
 
     fn key(&self, id: u32) -> &[u8] {
@@ -181,6 +184,16 @@ impl KeyInterner {
     /// The id of `key`, or [`KeyId::NONE`].
     pub fn lookup(&self, key: &[u8]) -> KeyId {
         self.get(key).unwrap_or(KeyId::NONE)
+    }
+
+    /// [`KeyInterner::lookup`] given `keyed`, the keyed hash of `key` by this interner's
+    /// [`KeyInterner::hasher`] (a hash by another hasher finds nothing, or a wrong id).
+    #[inline]
+    pub fn lookup_hashed(&self, key: &[u8], keyed: u64) -> KeyId {
+        if !self.filter.may_hold(key) {
+            return KeyId::NONE;
+        }
+        self.find(keyed, key).map_or(KeyId::NONE, KeyId)
     }
 
     /// Forgets every key, keeping the allocations.
@@ -244,7 +257,8 @@ mod tests {
                 0..24,
             ),
         ) {
-            for mut k in [KeyInterner::default(), KeyInterner::for_client_keys()] {
+            let colliding = KeyInterner { hasher: KeyHasher::colliding(3), ..KeyInterner::default() };
+            for mut k in [KeyInterner::default(), KeyInterner::for_client_keys(), colliding] {
                 let mut ids = Vec::new();
                 for key in &interned {
                     ids.push(k.intern(key));
@@ -258,6 +272,7 @@ mod tests {
                 for p in probes.iter().chain(interned.iter()) {
                     let want = interned.iter().any(|i| i.eq_ignore_ascii_case(p));
                     let got = k.lookup(p);
+                    proptest::prop_assert_eq!(k.lookup_hashed(p, k.hasher().hash(p).keyed), got);
                     proptest::prop_assert_eq!(got != KeyId::NONE, want);
                     if want {
                         proptest::prop_assert!(k.spelling(got).eq_ignore_ascii_case(p));

@@ -1,13 +1,13 @@
 //! A `Hasher` for map keys that are already hashes or small dense ids: a request
-//! collection's keyed SipHash of a lowercased key and [`super::keys::KeyId`]s
+//! collection's keyed hash of a lowercased key and [`super::keys::KeyId`]s
 //! ([`super::request`]). Hashing them again with the standard library's SipHash cost about 100
 //! instructions per lookup for nothing: one multiply spreads the bits hashbrown reads (its
 //! bucket index from the low bits, its tag from the top 7).
 //!
-//! Why this is safe against crafted keys: the hashes are a per-collection random SipHash
-//! (`RandomState`) of the key, so they are uniformly distributed whatever the client sends;
+//! Why this is safe against crafted keys: the hashes are a keyed hash of the key, with keys
+//! drawn at random ([`super::key_hasher`]), so a client cannot aim its keys at one bucket;
 //! `KeyId`s are the ruleset interner's dense ids, which no client chooses. (Unkeyed hashes of
-//! client bytes, such as the interner's FNV, must not use it.)
+//! client bytes, such as the interner's old FNV, must not use it.)
 
 use std::hash::{BuildHasherDefault, Hasher};
 

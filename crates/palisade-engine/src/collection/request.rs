@@ -2,11 +2,12 @@
 //! key and value slots in the transaction's [`ValueTable`], visited in ModSecurity's order.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasher, RandomState};
+use std::collections::hash_map::Entry as MapEntry;
 
-use super::keys::{Caseless, KeyId};
+use super::key_hasher::{KeyHasher, KeyHashes};
+use super::keys::KeyId;
 use super::prehashed::Prehashed;
-use super::stl_order::{Reserve, StlOrder, key_hash};
+use super::stl_order::{Reserve, StlOrder};
 use super::values::{Slot, ValueTable};
 
 /// One `key: value` entry.
@@ -24,9 +25,11 @@ pub struct Entry {
 /// visiting order.
 ///
 /// Each distinct key (ASCII case-insensitively) is a class: a keyed hash of its lowercased
-/// bytes finds the class, the class gives its newest entry and each entry the previous one of
-/// its class, so adding an entry, selecting a key (`ARGS:name`) and the visiting order cost
-/// O(1) amortised per entry whatever the keys are.
+/// bytes ([`KeyHasher`]) finds the class, the class gives its newest entry and each entry the
+/// previous one of its class, so adding an entry, selecting a key (`ARGS:name`) and the
+/// visiting order cost O(1) amortised per entry whatever the keys are. Collections that share
+/// a hasher (a transaction's, the ruleset interner's) can share one hashing of a key
+/// ([`RequestCollection::add_hashed`]).
 #[derive(Clone, Debug)]
 pub struct RequestCollection {
     entries: Vec<Entry>,
@@ -43,13 +46,20 @@ pub struct RequestCollection {
     entry_older: Vec<u32>,
     /// Interned key id → the class of the first entry added with it.
     class_by_id: HashMap<KeyId, u32, Prehashed>,
-    hasher: RandomState,
+    hasher: KeyHasher,
 }
 
 const NONE: u32 = u32::MAX;
 
 impl Default for RequestCollection {
     fn default() -> Self {
+        Self::with_hasher(KeyHasher::new())
+    }
+}
+
+impl RequestCollection {
+    /// An empty collection hashing keys with `hasher`.
+    pub fn with_hasher(hasher: KeyHasher) -> Self {
         RequestCollection {
             entries: Vec::new(),
             order: StlOrder::new(Reserve::Ten),
@@ -60,12 +70,15 @@ impl Default for RequestCollection {
             class_newest: Vec::new(),
             entry_older: Vec::new(),
             class_by_id: HashMap::default(),
-            hasher: RandomState::new(),
+            hasher,
         }
     }
-}
 
-impl RequestCollection {
+    /// The hasher of keys ([`RequestCollection::add_hashed`] takes its hashes).
+    pub fn hasher(&self) -> KeyHasher {
+        self.hasher
+    }
+
     /// Forgets every entry, keeping the allocations.
     pub fn clear(&mut self) {
         self.entries.clear();
@@ -102,26 +115,66 @@ impl RequestCollection {
 
     /// Adds an entry (`AnchoredSetVariable::set`).
     pub fn add(&mut self, values: &ValueTable, key: Slot, value: Slot, key_id: KeyId) {
+        let h = self.hasher.hash(values.get(key));
+        self.add_hashed(values, key, value, key_id, h);
+    }
+
+    /// [`RequestCollection::add`] given the key's hashes by this collection's
+    /// [`RequestCollection::hasher`] (hashes by another hasher would misfile the entry).
+    pub fn add_hashed(
+        &mut self,
+        values: &ValueTable,
+        key: Slot,
+        value: Slot,
+        key_id: KeyId,
+        h: KeyHashes,
+    ) {
+        debug_assert_eq!(h, self.hasher.hash(values.get(key)));
         let k = values.get(key);
-        let hash = self.hasher.hash_one(Caseless(k));
         let index = u32::try_from(self.entries.len()).unwrap_or(NONE - 1);
-        let (class, older) = match self.class_of(values, hash, k) {
-            Some(c) => (
-                c,
-                self.class_newest.get(c as usize).copied().unwrap_or(NONE),
-            ),
-            None => {
-                let c = u32::try_from(self.class_newest.len()).unwrap_or(NONE - 1);
-                let same_hash = self.class_by_hash.insert(hash, c).unwrap_or(NONE);
-                self.class_same_hash.push(same_hash);
+        let new_class = u32::try_from(self.class_newest.len()).unwrap_or(NONE - 1);
+        // One probe of the map: an occupied slot starts the chain of classes with this hash.
+        let (class, older) = match self.class_by_hash.entry(h.keyed) {
+            MapEntry::Occupied(mut slot) => {
+                let mut c = *slot.get();
+                let mut found = None;
+                while c != NONE {
+                    let newest = self.class_newest.get(c as usize).copied().unwrap_or(NONE);
+                    let same = self
+                        .entries
+                        .get(newest as usize)
+                        .is_some_and(|e| values.get(e.key).eq_ignore_ascii_case(k));
+                    if same {
+                        found = Some((c, newest));
+                        break;
+                    }
+                    c = self
+                        .class_same_hash
+                        .get(c as usize)
+                        .copied()
+                        .unwrap_or(NONE);
+                }
+                match found {
+                    Some(f) => f,
+                    None => {
+                        let same_hash = core::mem::replace(slot.get_mut(), new_class);
+                        self.class_same_hash.push(same_hash);
+                        self.class_newest.push(index);
+                        (new_class, NONE)
+                    }
+                }
+            }
+            MapEntry::Vacant(slot) => {
+                slot.insert(new_class);
+                self.class_same_hash.push(NONE);
                 self.class_newest.push(index);
-                (c, NONE)
+                (new_class, NONE)
             }
         };
         if key_id != KeyId::NONE {
             self.class_by_id.entry(key_id).or_insert(class);
         }
-        self.order.insert(key_hash(k), class);
+        self.order.insert(h.stl, class);
         if let Some(n) = self.class_newest.get_mut(class as usize) {
             *n = index;
         }
@@ -221,7 +274,7 @@ impl RequestCollection {
         values: &'a ValueTable,
         key: &'a [u8],
     ) -> impl Iterator<Item = u32> + 'a {
-        let hash = self.hasher.hash_one(Caseless(key));
+        let hash = self.hasher.hash(key).keyed;
         self.class_entries(self.class_of(values, hash, key))
     }
 
@@ -260,7 +313,8 @@ mod tests {
 
         /// Selecting a key through the index gives what a scan of every entry gives: the
         /// entries whose key equals it ASCII case-insensitively (or has its id), newest first;
-        /// the first visited entry is the head of the visiting order.
+        /// the first visited entry is the head of the visiting order. Also with a hasher that
+        /// makes most keys collide (chains of classes with one hash).
         #[test]
         fn index_selects_as_a_scan_does(
             keys in proptest::collection::vec(
@@ -269,8 +323,9 @@ mod tests {
             ),
             probe in proptest::collection::vec(proptest::sample::select(b"aAbB1_".to_vec()), 0..4),
         ) {
+            for hasher in [KeyHasher::new(), KeyHasher::colliding(3)] {
             let mut v = ValueTable::default();
-            let mut c = RequestCollection::default();
+            let mut c = RequestCollection::with_hasher(hasher);
             let id_of = |k: &[u8]| if k.eq_ignore_ascii_case(b"ab") { KeyId(7) } else { KeyId::NONE };
             for k in &keys {
                 let ks = v.push(k);
@@ -288,6 +343,7 @@ mod tests {
             }
             let first = c.first_visited();
             proptest::prop_assert_eq!(first, c.visit_order().first().copied());
+            }
         }
     }
 }

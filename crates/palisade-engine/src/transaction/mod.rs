@@ -140,13 +140,14 @@ impl Transaction {
     /// A new transaction with the given id.
     pub fn with_id(rs: Arc<Ruleset>, host: Host, opts: EvalOptions, id: &str) -> Self {
         let keys = u32::try_from(rs.keys.len()).unwrap_or(u32::MAX);
+        let keys_hasher = rs.keys.hasher();
         let started = host.clock.now_micros();
         let mut t = Transaction {
             rs,
             host,
             opts,
             id: Arc::from(id),
-            d: Box::new(Data::new()),
+            d: Box::new(Data::with_hasher(keys_hasher)),
             st: Box::new(State::new(keys)),
             memo: Memo::default(),
             messages: Vec::new(),
@@ -231,9 +232,11 @@ impl Transaction {
         server_ip: &str,
         server_port: u16,
     ) {
-        self.d.client_ip = client_ip.to_owned();
+        self.d.client_ip.clear();
+        self.d.client_ip.push_str(client_ip);
         self.d.client_port = client_port;
-        self.d.server_ip = server_ip.to_owned();
+        self.d.server_ip.clear();
+        self.d.server_ip.push_str(server_ip);
         self.d.server_port = server_port;
         self.client_arc = Arc::from(client_ip);
         self.server_arc = Arc::from(server_ip);
@@ -243,9 +246,9 @@ impl Transaction {
         self.d.set_scalar(Scalar::RemoteAddr, client_ip.as_bytes());
         self.d.set_scalar(Scalar::ServerAddr, server_ip.as_bytes());
         self.d
-            .set_scalar(Scalar::ServerPort, server_port.to_string().as_bytes());
+            .set_scalar_decimal(Scalar::ServerPort, u64::from(server_port));
         self.d
-            .set_scalar(Scalar::RemotePort, client_port.to_string().as_bytes());
+            .set_scalar_decimal(Scalar::RemotePort, u64::from(client_port));
         self.run_phase(0);
     }
 
@@ -254,19 +257,20 @@ impl Transaction {
     pub fn process_uri(&mut self, uri: &[u8], method: &[u8], version: &str) {
         use palisade_request::uri;
         let version = version.strip_prefix("HTTP/").unwrap_or(version);
-        self.d.http_version = version.to_owned();
-        self.d.uri = uri.to_vec();
-        self.d.method = method.to_vec();
+        self.d.http_version.clear();
+        self.d.http_version.push_str(version);
+        self.d.uri.clear();
+        self.d.uri.extend_from_slice(uri);
+        self.d.method.clear();
+        self.d.method.extend_from_slice(method);
         let parts = uri::split(uri);
         self.d.set_scalar(Scalar::RequestMethod, method);
-        self.d.set_scalar(
-            Scalar::RequestLine,
-            &uri::request_line(method, uri, version.as_bytes()),
-        );
-        self.d.set_scalar(
-            Scalar::RequestProtocol,
-            &uri::request_protocol(version.as_bytes()),
-        );
+        // `uri::request_line` and `uri::request_protocol`, without their temporary vectors.
+        let v = version.as_bytes();
+        self.d
+            .set_scalar_parts(Scalar::RequestLine, &[method, b" ", uri, b" HTTP/", v]);
+        self.d
+            .set_scalar_parts(Scalar::RequestProtocol, &[b"HTTP/", v]);
         if let Some(q) = parts.query_string {
             self.d.set_scalar(Scalar::QueryString, q);
         }
@@ -279,8 +283,7 @@ impl Transaction {
         self.d.set_scalar(Scalar::RequestUriRaw, uri);
         self.d.uri_path_decoded = Arc::from(&parts.filename[..]);
         if let Some(q) = parts.query_string.filter(|q| !q.is_empty()) {
-            let q = q.to_vec();
-            self.add_arguments(&q, true);
+            self.add_arguments(q, true);
         }
     }
 
@@ -312,12 +315,8 @@ impl Transaction {
         {
             return false;
         }
-        let ks = self.d.values.push(key);
-        let vs = self.d.values.push(value);
-        let id = self.rs.keys.lookup(key);
-        self.d.add_slots_id(Rc::Args, ks, vs, id);
-        self.d
-            .add_slots_id(if get { Rc::ArgsGet } else { Rc::ArgsPost }, ks, vs, id);
+        let rcs = [Rc::Args, if get { Rc::ArgsGet } else { Rc::ArgsPost }];
+        self.d.add_twice(rcs, &self.rs.keys, key, value);
         self.d.args_combined_size += (key.len() + value.len()) as u64;
         true
     }
@@ -351,12 +350,16 @@ impl Transaction {
             palisade_request::cookies::parse(value, |k, v| d.add(Rc::Cookies, keys, k, v));
         }
         if name.eq_ignore_ascii_case(b"content-type") {
-            let l = value.to_ascii_lowercase();
-            if l.starts_with(b"multipart/form-data") {
+            let starts = |p: &[u8]| {
+                value
+                    .get(..p.len())
+                    .is_some_and(|v| v.eq_ignore_ascii_case(p))
+            };
+            if starts(b"multipart/form-data") {
                 self.st.body_type = Some(BodyProcessorKind::Multipart);
                 self.d.set_scalar(Scalar::ReqbodyProcessor, b"MULTIPART");
             }
-            if l.starts_with(b"application/x-www-form-urlencoded") {
+            if starts(b"application/x-www-form-urlencoded") {
                 self.st.body_type = Some(BodyProcessorKind::UrlEncoded);
                 self.d.set_scalar(Scalar::ReqbodyProcessor, b"URLENCODED");
             }
@@ -441,10 +444,9 @@ impl Transaction {
         }
         full.extend_from_slice(b"\n\n");
         full.extend_from_slice(&self.d.request_body);
-        let flen = full.len().to_string();
         self.d.set_scalar(Scalar::FullRequest, &full);
         self.d
-            .set_scalar(Scalar::FullRequestLength, flen.as_bytes());
+            .set_scalar_decimal(Scalar::FullRequestLength, full.len() as u64);
         // REQUEST_BODY is not set when the XML processor parsed the body, as in ModSecurity
         // v2 and as CRS expects (libmodsecurity 3.0.9 sets it: tests/crs/MODSEC_DEFECTS.md).
         let xml_body = self.st.body_processor == Some(BodyProcessorKind::Xml)
@@ -455,7 +457,7 @@ impl Transaction {
                 self.d.set_scalar(Scalar::RequestBody, &body);
             }
             self.d
-                .set_scalar(Scalar::RequestBodyLength, body.len().to_string().as_bytes());
+                .set_scalar_decimal(Scalar::RequestBodyLength, body.len() as u64);
             self.d.request_body = body;
         }
         self.run_phase(2);
@@ -604,10 +606,8 @@ impl Transaction {
                 self.d.add(Rc::MultipartPartHeaders, self.keys, part, line);
             }
             fn arg(&mut self, name: &[u8], value: &[u8]) {
-                let ks = self.d.values.push(name);
-                let vs = self.d.values.push(value);
-                self.d.add_slots(Rc::Args, self.keys, ks, vs);
-                self.d.add_slots(Rc::ArgsPost, self.keys, ks, vs);
+                self.d
+                    .add_twice([Rc::Args, Rc::ArgsPost], self.keys, name, value);
             }
             fn file(&mut self, f: FilePart<'_>) {
                 self.d.add(Rc::Files, self.keys, f.name, f.filename);

@@ -3,6 +3,7 @@
 //! rule messages it produced.
 
 use crate::audit::AuditEngine;
+use crate::collection::key_hasher::{KeyHasher, KeyHashes};
 use crate::collection::keys::{KeyId, KeyInterner};
 use crate::collection::request::RequestCollection;
 use crate::collection::tx::MutCollection;
@@ -119,9 +120,15 @@ pub struct Data {
 impl Data {
     /// Empty data.
     pub fn new() -> Self {
+        Self::with_hasher(KeyHasher::new())
+    }
+
+    /// Empty data whose collections hash keys with `hasher` (a transaction passes its
+    /// ruleset interner's, so that one hash of a key finds its id and its entry).
+    pub fn with_hasher(hasher: KeyHasher) -> Self {
         Data {
             values: ValueTable::default(),
-            colls: Default::default(),
+            colls: core::array::from_fn(|_| RequestCollection::with_hasher(hasher)),
             scalars: [None; SCALAR_COUNT],
             client_ip: String::new(),
             client_port: 0,
@@ -151,6 +158,29 @@ impl Data {
         self.scalars[s as usize] = Some(slot);
     }
 
+    /// Sets a scalar to the concatenation of `parts` (no temporary buffer).
+    pub fn set_scalar_parts(&mut self, s: Scalar, parts: &[&[u8]]) {
+        self.epoch = self.epoch.wrapping_add(1);
+        let slot = self.values.push_concat(parts);
+        self.scalars[s as usize] = Some(slot);
+    }
+
+    /// Sets a scalar to the decimal digits of `n` (no temporary string).
+    pub fn set_scalar_decimal(&mut self, s: Scalar, n: u64) {
+        let mut buf = [0u8; 20];
+        let mut i = buf.len();
+        let mut n = n;
+        loop {
+            i -= 1;
+            buf[i] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        self.set_scalar(s, &buf[i..]);
+    }
+
     /// A scalar's value, if set.
     pub fn scalar(&self, s: Scalar) -> Option<&[u8]> {
         self.scalars[s as usize].map(|sl| self.values.get(sl))
@@ -161,8 +191,40 @@ impl Data {
         self.epoch = self.epoch.wrapping_add(1);
         let ks = self.values.push(key);
         let vs = self.values.push(value);
-        let id = keys.lookup(key);
-        self.colls[rc as usize].add(&self.values, ks, vs, id);
+        let (id, h) = self.key_id_and_hashes(rc, keys, key);
+        self.colls[rc as usize].add_hashed(&self.values, ks, vs, id, h);
+    }
+
+    /// Adds `key: value` to two collections (`ARGS` and `ARGS_GET` or `ARGS_POST`), the bytes
+    /// stored once and the key hashed once.
+    pub fn add_twice(&mut self, rcs: [Rc; 2], keys: &KeyInterner, key: &[u8], value: &[u8]) {
+        self.epoch = self.epoch.wrapping_add(1);
+        let ks = self.values.push(key);
+        let vs = self.values.push(value);
+        let (id, h) = self.key_id_and_hashes(rcs[0], keys, key);
+        let first = &mut self.colls[rcs[0] as usize];
+        first.add_hashed(&self.values, ks, vs, id, h);
+        let hasher = first.hasher();
+        let second = &mut self.colls[rcs[1] as usize];
+        if second.hasher() == hasher {
+            second.add_hashed(&self.values, ks, vs, id, h);
+        } else {
+            second.add(&self.values, ks, vs, id);
+        }
+    }
+
+    /// The interned id of `key` and its hashes by the hasher of collection `rc`: one hashing
+    /// when the interner hashes as the collection does (a transaction's data built with
+    /// [`Data::with_hasher`] from its ruleset's interner).
+    fn key_id_and_hashes(&self, rc: Rc, keys: &KeyInterner, key: &[u8]) -> (KeyId, KeyHashes) {
+        let hasher = self.colls[rc as usize].hasher();
+        let h = hasher.hash(key);
+        let id = if keys.hasher() == hasher {
+            keys.lookup_hashed(key, h.keyed)
+        } else {
+            keys.lookup(key)
+        };
+        (id, h)
     }
 
     /// Adds an entry whose slots already exist (the same value in `ARGS` and `ARGS_GET`).
@@ -426,6 +488,28 @@ impl State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scalars_from_parts_and_decimals_read_as_formatted_strings() {
+        let mut d = Data::new();
+        for n in [0u64, 7, 443, 65_535, u64::MAX] {
+            d.set_scalar_decimal(Scalar::ServerPort, n);
+            assert_eq!(d.scalar(Scalar::ServerPort), Some(n.to_string().as_bytes()));
+        }
+        d.set_scalar_parts(
+            Scalar::RequestLine,
+            &[b"GET", b" ", b"/a?b", b" HTTP/", b"1.1"],
+        );
+        assert_eq!(
+            d.scalar(Scalar::RequestLine),
+            Some(&palisade_request::uri::request_line(b"GET", b"/a?b", b"1.1")[..])
+        );
+        d.set_scalar_parts(Scalar::RequestProtocol, &[b"HTTP/", b"2"]);
+        assert_eq!(
+            d.scalar(Scalar::RequestProtocol),
+            Some(&palisade_request::uri::request_protocol(b"2")[..])
+        );
+    }
 
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]

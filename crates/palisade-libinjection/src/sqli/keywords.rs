@@ -16,13 +16,23 @@ const MAX_WORD: usize = 29;
 /// Slots of the open-addressing hash index over [`KEYWORDS`] (a power of two, load < 0.6).
 const SLOTS: usize = 1 << 14;
 
+/// The FNV-1a state before any byte ([`hash_step`]).
+pub(crate) const HASH_INIT: u32 = 0x811c_9dc5;
+
+/// One byte of FNV-1a over the key with ASCII lower-case letters upper-cased: a caller that
+/// scans a word anyway (`parse_word`) carries the hash of every prefix along
+/// ([`lookup_hashed`]).
+#[inline]
+pub(crate) const fn hash_step(h: u32, b: u8) -> u32 {
+    (h ^ b.to_ascii_uppercase() as u32).wrapping_mul(0x0100_0193)
+}
+
 /// FNV-1a over the key with ASCII lower-case letters upper-cased.
 const fn hash_upper(key: &[u8]) -> usize {
-    let mut h: u32 = 0x811c_9dc5;
+    let mut h = HASH_INIT;
     let mut i = 0;
     while i < key.len() {
-        h ^= key[i].to_ascii_uppercase() as u32;
-        h = h.wrapping_mul(0x0100_0193);
+        h = hash_step(h, key[i]);
         i += 1;
     }
     h as usize
@@ -77,10 +87,16 @@ pub(crate) fn may_be_phrase(first: u8, at: usize) -> bool {
 /// The token type of `key` (`b'k'`, `b'f'`, `b'F'` for fingerprints, ...), or 0 when the
 /// key is not in the table.
 pub(crate) fn lookup(key: &[u8]) -> u8 {
+    lookup_hashed(key, hash_upper(key) as u32)
+}
+
+/// [`lookup`] given `hash`, the [`hash_step`] fold of `key` from [`HASH_INIT`].
+#[inline]
+pub(crate) fn lookup_hashed(key: &[u8], hash: u32) -> u8 {
     if key.is_empty() || key.len() > MAX_WORD {
         return 0;
     }
-    let mut slot = hash_upper(key) & (SLOTS - 1);
+    let mut slot = hash as usize & (SLOTS - 1);
     loop {
         let entry = usize::from(INDEX[slot]);
         let Some(&(word, kind)) = entry.checked_sub(1).and_then(|i| KEYWORDS.get(i)) else {

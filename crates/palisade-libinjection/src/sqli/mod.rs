@@ -81,13 +81,21 @@ fn blacklisted(fp: &Fingerprint) -> bool {
     keywords::lookup(&key[..=fp.len()]) == b'F'
 }
 
-/// Whether `s` holds `byte`: a plain loop on short inputs (most values), where memchr's
-/// set-up costs more than the search.
-fn contains(s: &[u8], byte: u8) -> bool {
+/// Whether `s` holds a `'` and whether it holds a `"`: one pass (a loop the compiler
+/// vectorises) on short inputs, most values, where two searches with memchr's set-up cost more.
+fn quotes(s: &[u8]) -> (bool, bool) {
     if s.len() < 64 {
-        s.contains(&byte)
+        let (mut single, mut double) = (false, false);
+        for &b in s {
+            single |= b == b'\'';
+            double |= b == b'"';
+        }
+        (single, double)
     } else {
-        memchr::memchr(byte, s).is_some()
+        (
+            memchr::memchr(b'\'', s).is_some(),
+            memchr::memchr(b'"', s).is_some(),
+        )
     }
 }
 
@@ -122,7 +130,8 @@ pub(crate) fn detect_full(s: &[u8]) -> Option<Fingerprint> {
         }
     }
 
-    if contains(s, b'\'') {
+    let (single, double) = quotes(s);
+    if single {
         let (pass, hit) = attempt(FLAG_QUOTE_SINGLE | FLAG_SQL_ANSI);
         if hit {
             return Some(pass.fingerprint);
@@ -135,7 +144,7 @@ pub(crate) fn detect_full(s: &[u8]) -> Option<Fingerprint> {
         }
     }
 
-    if contains(s, b'"') {
+    if double {
         let (pass, hit) = attempt(FLAG_QUOTE_DOUBLE | FLAG_SQL_MYSQL);
         if hit {
             return Some(pass.fingerprint);
