@@ -785,8 +785,8 @@ impl Compiler<'_> {
             target_set: u32::MAX,
             reads_xml: false,
             skippable: false,
-            group_mask: Arc::from(Vec::new()),
-            root_group_mask: Arc::from(Vec::new()),
+            group_mask: None,
+            root_group_mask: None,
             eager_msg: false,
         };
         for a in actions {
@@ -1106,8 +1106,10 @@ fn assign_target_sets(rules: &mut [CompiledRule], pf: &super::prefilter::GlobalP
             && r.prefilter_slot != u32::MAX
             && !pf.is_always(r.prefilter_slot);
     }
+    let sets = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+    drop(ids);
     assign_group_masks(rules);
-    u32::try_from(ids.len()).unwrap_or(u32::MAX)
+    sets
 }
 
 /// Fills [`CompiledRule::group_mask`] and [`CompiledRule::root_group_mask`]: per (target set,
@@ -1139,8 +1141,8 @@ fn assign_group_masks(rules: &mut [CompiledRule]) {
             chain_masks.get(&(r.target_set, r.chain.0)),
             set_masks.get(&r.target_set),
         ) {
-            r.group_mask = c.clone();
-            r.root_group_mask = s.clone();
+            r.group_mask = Some(c.clone());
+            r.root_group_mask = Some(s.clone());
         }
     }
 }

@@ -518,12 +518,12 @@ pub struct CompiledRule {
     /// the skippable rules sharing its target set and chain node. A transaction ORs only these
     /// words of each value's candidate bits into the group's union, and keeps the values that
     /// hold one of these bits as the group's candidates (see `transaction::visit_lists`).
-    /// Shared by the rules of the group. Empty when not skippable.
-    pub group_mask: GroupMask,
+    /// Shared by the rules of the group. `None` when not skippable (no allocation).
+    pub group_mask: Option<GroupMask>,
     /// The same for the target set's raw values (chain node ROOT, used when the chain cannot
     /// change any value of the list beyond ASCII case): the slots of every skippable rule of
     /// the target set.
-    pub root_group_mask: GroupMask,
+    pub root_group_mask: Option<GroupMask>,
     /// Expand `msg`, `logdata` and `tag` when the chain matches rather than when the message
     /// is needed: some action of the chain (or of the phase's defaults) could change what they
     /// read in between.

@@ -772,10 +772,11 @@ impl Transaction {
         let (chain, mask) = if rule.chain != ChainTrie::ROOT
             && rs.chains.triggers(rule.chain).may_change(classes)
         {
-            (rule.chain, &rule.group_mask)
+            (rule.chain, rule.group_mask.as_deref())
         } else {
-            (ChainTrie::ROOT, &rule.root_group_mask)
+            (ChainTrie::ROOT, rule.root_group_mask.as_deref())
         };
+        let mask = mask.unwrap_or(&[]);
         let slot = rule.prefilter_slot;
         let bit = 1u64 << (slot % 64);
         // The rule's word in the group's mask (always there for a skippable rule; if not,
