@@ -789,6 +789,8 @@ impl Compiler<'_> {
             target_set: u32::MAX,
             reads_xml: false,
             skippable: false,
+            group_mask: None,
+            root_group_mask: None,
             eager_msg: false,
         };
         for a in actions {
@@ -1108,7 +1110,45 @@ fn assign_target_sets(rules: &mut [CompiledRule], pf: &super::prefilter::GlobalP
             && r.prefilter_slot != u32::MAX
             && !pf.is_always(r.prefilter_slot);
     }
-    u32::try_from(ids.len()).unwrap_or(u32::MAX)
+    let sets = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+    drop(ids);
+    assign_group_masks(rules);
+    sets
+}
+
+/// Fills [`CompiledRule::group_mask`] and [`CompiledRule::root_group_mask`]: per (target set,
+/// chain node), and per target set, the prefilter words holding the slots of its skippable
+/// rules, as (word index, mask) in word order; one shared copy per group.
+fn assign_group_masks(rules: &mut [CompiledRule]) {
+    use super::rule::GroupMask;
+    use std::collections::BTreeMap;
+    fn add(m: &mut BTreeMap<u32, u64>, slot: u32) {
+        *m.entry(slot / 64).or_insert(0) |= 1u64 << (slot % 64);
+    }
+    let mut by_chain: HashMap<(u32, u32), BTreeMap<u32, u64>> = HashMap::new();
+    let mut by_set: HashMap<u32, BTreeMap<u32, u64>> = HashMap::new();
+    for r in rules.iter().filter(|r| r.skippable) {
+        add(
+            by_chain.entry((r.target_set, r.chain.0)).or_default(),
+            r.prefilter_slot,
+        );
+        add(by_set.entry(r.target_set).or_default(), r.prefilter_slot);
+    }
+    let shared = |m: &BTreeMap<u32, u64>| -> GroupMask {
+        Arc::from(m.iter().map(|(&w, &b)| (w, b)).collect::<Vec<_>>())
+    };
+    let chain_masks: HashMap<(u32, u32), GroupMask> =
+        by_chain.iter().map(|(k, m)| (*k, shared(m))).collect();
+    let set_masks: HashMap<u32, GroupMask> = by_set.iter().map(|(k, m)| (*k, shared(m))).collect();
+    for r in rules.iter_mut().filter(|r| r.skippable) {
+        if let (Some(c), Some(s)) = (
+            chain_masks.get(&(r.target_set, r.chain.0)),
+            set_masks.get(&r.target_set),
+        ) {
+            r.group_mask = Some(c.clone());
+            r.root_group_mask = Some(s.clone());
+        }
+    }
 }
 
 /// Builds the ruleset's prefilter: one slot per rule link with an operator.

@@ -437,6 +437,10 @@ pub enum AllowKind {
     Phase,
 }
 
+/// Prefilter words, as (word index, mask of slots), in word order (see
+/// [`CompiledRule::group_mask`]).
+pub type GroupMask = Arc<[(u32, u64)]>;
+
 /// One link of a chain (a chain of one is a plain rule).
 #[derive(Debug)]
 pub struct CompiledRule {
@@ -513,6 +517,16 @@ pub struct CompiledRule {
     /// The rule can be skipped when no value of its target set is a candidate for its
     /// operator: not negated, not `multiMatch`, an operator with literals.
     pub skippable: bool,
+    /// For a skippable rule: the prefilter words (word index, mask of slots) that matter to
+    /// the skippable rules sharing its target set and chain node. A transaction ORs only these
+    /// words of each value's candidate bits into the group's union, and keeps the values that
+    /// hold one of these bits as the group's candidates (see `transaction::visit_lists`).
+    /// Shared by the rules of the group. `None` when not skippable (no allocation).
+    pub group_mask: Option<GroupMask>,
+    /// The same for the target set's raw values (chain node ROOT, used when the chain cannot
+    /// change any value of the list beyond ASCII case): the slots of every skippable rule of
+    /// the target set.
+    pub root_group_mask: Option<GroupMask>,
     /// Expand `msg`, `logdata` and `tag` when the chain matches rather than when the message
     /// is needed: some action of the chain (or of the phase's defaults) could change what they
     /// read in between.

@@ -11,10 +11,11 @@
 use super::memo::transform_unmemoised;
 use super::resolve::{VName, VVal, Visit};
 use super::state::{Intervention, State};
+use super::visit_lists::VisitLists;
 use super::{LoggedMessage, Transaction};
 use crate::InterruptionAction;
 use crate::message::{RuleMessage, match_description};
-use crate::ruleset::chain::NodeId;
+use crate::ruleset::chain::{ChainTrie, NodeId};
 use crate::ruleset::rule::{
     AllowKind, CompiledRule, CtlAction, Disruptive, RunAction, SetVarAction, SetVarKind, Target,
     ValueExclusion,
@@ -339,19 +340,42 @@ impl Transaction {
         // Skip the whole rule when no value of its target set is a prefilter candidate for
         // its operator: then no value can match (the rule is not negated). `ctl` removals only
         // take values away, so the target set's union still decides.
+        // Otherwise, without `ctl` removals for the rule, visit only the group's candidates
+        // (the other values are prefilter misses for the rule: see `visit_lists`).
+        let mut cands: Option<(u32, u32)> = None;
         if rule.skippable
             && self.opts.prefilter
             && self.opts.memoize
             && let Some(l) = list
-            && !self.group_candidate(rs, rule, l)
         {
-            self.stats.rules_skipped += 1;
-            self.clean_matched();
-            return false;
+            match self.group_candidate(rs, rule, l) {
+                GroupAnswer::Skip => {
+                    self.stats.rules_skipped += 1;
+                    self.clean_matched();
+                    return false;
+                }
+                GroupAnswer::Candidates(a, b) if !ctl_targets => cands = Some((a, b)),
+                _ => {}
+            }
         }
         self.stats.rules += 1;
         let mut global = false;
-        if let Some((a, b)) = list {
+        if let (Some((a, b)), Some((ca, cb))) = (list, cands) {
+            // Each value left out is one test the prefilter decided (as `eval_visit` counts
+            // it).
+            let skipped = u64::from((b - a).saturating_sub(cb - ca));
+            self.stats.tests += skipped;
+            self.stats.prefiltered += skipped;
+            for j in ca..cb {
+                let Some((ti, v)) = self.lists.candidate(j).and_then(|i| self.lists.item(i)) else {
+                    break;
+                };
+                let Some(target) = rule.targets.get(usize::from(ti)) else {
+                    continue;
+                };
+                global |= self.eval_visit(rs, rule, op, target, v, msg);
+            }
+        } else if let Some((a, b)) = list {
             // The `ctl` removals for this rule when it started (entries added while it runs
             // are checked from `seen` on, as they come).
             let mut mine = std::mem::take(&mut self.ctl_buf);
@@ -736,94 +760,105 @@ impl Transaction {
     }
 
     /// Whether any value of `rule`'s target set, transformed by its chain, is a candidate
-    /// for its operator. The union of the candidate bits is computed once per target set,
-    /// chain and state of the data.
-    fn group_candidate(&mut self, rs: &Ruleset, rule: &CompiledRule, list: (u32, u32)) -> bool {
-        let ts = rule.target_set as usize;
+    /// for its operator, and if so which values may be: the answer of the rule's group
+    /// (target set, chain node), built once per state of the data (see `visit_lists`).
+    fn group_candidate(
+        &mut self,
+        rs: &Ruleset,
+        rule: &CompiledRule,
+        list: (u32, u32),
+    ) -> GroupAnswer {
+        let ts = rule.target_set;
         let epoch = self.d.epoch;
         // A chain that meets none of the trigger classes of the list's values leaves each of
-        // them as it is up to ASCII case: it shares the raw values' union (node ROOT), computed
+        // them as it is up to ASCII case: it shares the raw values' group (node ROOT), built
         // once per target set instead of once per chain.
-        let classes = match self.lists.classes(rule.target_set) {
+        let classes = match self.lists.classes(ts) {
             Some(c) => palisade_transform::Triggers::from_bits(c),
             None => {
                 let mut c = palisade_transform::Triggers::NONE;
-                for i in list.0..list.1 {
-                    if let Some((_, v)) = self.lists.item(i)
-                        && let VVal::Slot(slot) = v.val
-                    {
+                for &(_, v) in self.lists.items(list.0, list.1) {
+                    if let VVal::Slot(slot) = v.val {
                         c = c.union(self.memo.value_triggers(&self.d.values, slot));
                     }
                 }
                 // Never 0 once a value is seen: the *always* class is in every value's set
                 // (an empty list keeps 0 and is recomputed, for nothing).
-                self.lists.set_classes(rule.target_set, c.bits());
+                self.lists.set_classes(ts, c.bits());
                 c
             }
         };
-        let chain = if rs.chains.triggers(rule.chain).may_change(classes) {
-            rule.chain
+        let (chain, mask) = if rule.chain != ChainTrie::ROOT
+            && rs.chains.triggers(rule.chain).may_change(classes)
+        {
+            (rule.chain, rule.group_mask.as_deref())
         } else {
-            crate::ruleset::chain::ChainTrie::ROOT
+            (ChainTrie::ROOT, rule.root_group_mask.as_deref())
         };
-        let node = chain.0;
-        if self.group_bits.len() <= ts {
-            self.group_bits.resize_with(ts + 1, Vec::new);
-        }
-        let cached = self
-            .group_bits
-            .get(ts)
-            .and_then(|g| g.iter().find(|e| e.0 == node && e.1 == epoch))
-            .map(|e| e.2);
-        let off = match cached {
-            Some(off) => off,
-            None => {
-                let words = rs.prefilter.words();
-                let off = self.group_words.len();
-                self.group_words.resize(off + words, 0);
-                for i in list.0..list.1 {
-                    let Some((_, v)) = self.lists.item(i) else {
-                        break;
-                    };
-                    let VVal::Slot(slot) = v.val else {
-                        continue;
-                    };
-                    // A value the chain cannot change beyond ASCII case has the candidate
-                    // bits of its raw form (the prefilter ignores ASCII case): no need to
-                    // transform it.
-                    let b = if self
-                        .memo
-                        .chain_is_quiet(&self.d.values, &rs.chains, slot, chain)
-                    {
-                        self.memo.raw_bits(&self.d.values, slot, &rs.prefilter)
-                    } else {
-                        let r =
-                            self.memo
-                                .get(&self.d.values, &rs.chains, &rs.transform, slot, chain);
-                        self.memo.scan(&self.d.values, r, &rs.prefilter)
-                    } as usize;
-                    let (Some(bits), Some(acc)) = (
-                        self.memo.bits.get(b..b + words),
-                        self.group_words.get_mut(off..off + words),
-                    ) else {
-                        continue;
-                    };
-                    for (w, bit) in acc.iter_mut().zip(bits) {
-                        *w |= bit;
-                    }
-                }
-                let off = u32::try_from(off).unwrap_or(u32::MAX);
-                if let Some(g) = self.group_bits.get_mut(ts) {
-                    g.retain(|e| e.0 != node);
-                    g.push((node, epoch, off));
-                }
-                off
-            }
-        };
+        let mask = mask.unwrap_or(&[]);
         let slot = rule.prefilter_slot;
-        self.group_words
-            .get(off as usize + slot as usize / 64)
-            .is_some_and(|w| w & (1 << (slot % 64)) != 0)
+        let bit = 1u64 << (slot % 64);
+        // The rule's word in the group's mask (always there for a skippable rule; if not,
+        // the group cannot answer for it).
+        let Some(k) = mask
+            .iter()
+            .position(|&(w, m)| w == slot / 64 && m & bit != 0)
+        else {
+            return GroupAnswer::All;
+        };
+        let g = match self.lists.group(ts, chain.0, epoch) {
+            Some(g) => g,
+            None => self.build_group(rs, ts, chain, mask, list),
+        };
+        if self.lists.union_word(g, k) & bit == 0 {
+            GroupAnswer::Skip
+        } else {
+            let (a, b) = VisitLists::candidates(g);
+            GroupAnswer::Candidates(a, b)
+        }
+    }
+
+    /// Builds the group of target set `ts` at `chain` over `list`: the union of the values'
+    /// candidate bits in the words of `mask`, and the values holding one of its bits.
+    fn build_group(
+        &mut self,
+        rs: &Ruleset,
+        ts: u32,
+        chain: NodeId,
+        mask: &[(u32, u64)],
+        list: (u32, u32),
+    ) -> super::visit_lists::Group {
+        let (mut words, mut cands) = self.lists.begin_group();
+        let words_at = words.len();
+        words.resize(words_at + mask.len(), 0);
+        let cands_at = cands.len();
+        let acc = words.get_mut(words_at..).unwrap_or(&mut []);
+        let values = &self.d.values;
+        let memo = &mut self.memo;
+        for (i, &(_, v)) in (list.0..).zip(self.lists.items(list.0, list.1)) {
+            let VVal::Slot(slot) = v.val else {
+                continue;
+            };
+            // A value the chain cannot change beyond ASCII case has the candidate bits of
+            // its raw form (the prefilter ignores ASCII case): no need to transform it.
+            let b = if memo.chain_is_quiet(values, &rs.chains, slot, chain) {
+                memo.raw_bits(values, slot, &rs.prefilter)
+            } else {
+                let r = memo.get(values, &rs.chains, &rs.transform, slot, chain);
+                memo.scan(values, r, &rs.prefilter)
+            } as usize;
+            let mut hit = 0u64;
+            for (a, &(w, m)) in acc.iter_mut().zip(mask) {
+                let x = memo.bits.get(b + w as usize).copied().unwrap_or(0) & m;
+                *a |= x;
+                hit |= x;
+            }
+            if hit != 0 {
+                cands.push(i);
+            }
+        }
+        self.lists
+            .end_group(ts, chain.0, self.d.epoch, words, words_at, cands, cands_at)
     }
 
     fn candidate(&mut self, rs: &Ruleset, r: super::memo::MemoRef, slot: u32) -> bool {
@@ -1563,6 +1598,16 @@ mod list_exclusion_tests {
             }
         }
     }
+}
+
+/// What a rule's group says about its values (`group_candidate`).
+enum GroupAnswer {
+    /// No value is a candidate for the rule: it cannot match.
+    Skip,
+    /// Only these values (a range of group candidates) may be.
+    Candidates(u32, u32),
+    /// The group cannot tell: every value is visited.
+    All,
 }
 
 /// A value to test: in the memo, or computed on the side.

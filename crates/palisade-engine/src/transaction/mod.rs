@@ -106,10 +106,7 @@ pub struct Transaction {
     pub(crate) visits_buf: Vec<resolve::Visit>,
     pub(crate) captures: palisade_match::Captures,
     pub(crate) stats: EvalStats,
-    /// Per target set: (chain node, data epoch, offset of the union of candidate bits).
-    pub(crate) group_bits: Vec<Vec<(u32, u32, u32)>>,
-    pub(crate) group_words: Vec<u64>,
-    /// Visit lists per target set (see [`visit_lists`]).
+    /// Visit lists per target set and their groups (see [`visit_lists`]).
     pub(crate) lists: visit_lists::VisitLists,
     /// The `ctl` target removals of the rule being evaluated (indexes, reused).
     pub(crate) ctl_buf: Vec<usize>,
@@ -161,8 +158,6 @@ impl Transaction {
             visits_buf: Vec::new(),
             captures: palisade_match::Captures::new(),
             stats: EvalStats::default(),
-            group_bits: Vec::new(),
-            group_words: Vec::new(),
             lists: visit_lists::VisitLists::default(),
             ctl_buf: Vec::new(),
             xml_present: false,
@@ -196,10 +191,6 @@ impl Transaction {
         self.started_micros = self.host.clock.now_micros();
         self.scratch.clear();
         self.stats = EvalStats::default();
-        for g in self.group_bits.iter_mut() {
-            g.clear();
-        }
-        self.group_words.clear();
         self.lists.clear();
         self.xml_present = false;
         self.uri_arc = None;

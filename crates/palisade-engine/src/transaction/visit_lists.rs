@@ -9,7 +9,32 @@
 //! ([`palisade_transform::Triggers`]): a chain that meets none of them leaves every value of the
 //! list as it is up to ASCII case, so every such chain shares the list's raw candidate bits.
 //!
+//! # Groups: a list's candidates per chain node
+//!
+//! Skippable rules (see [`CompiledRule::skippable`]) ask whether any value of their list,
+//! transformed by their chain, is a prefilter candidate for their operator. The answer is kept
+//! per (target set, chain node, epoch) as a *group*: the union of the values' candidate bits,
+//! restricted to the prefilter words that hold the slots of the skippable rules of that target
+//! set and chain node ([`CompiledRule::group_mask`]; for node ROOT, every skippable rule of the
+//! target set: [`CompiledRule::root_group_mask`]), and the list positions of the values that
+//! hold at least one of those bits (the group's *candidates*).
+//!
+//! A rule of the group then visits only the candidates. This is sound: a value outside them
+//! holds none of the group's bits, so none of the rule's slot (which is one of them), in the
+//! candidate bits the rule's own test would read. The rule is not negated and not
+//! `multiMatch` (it is skippable), so its test of such a value is decided by the prefilter as
+//! a miss (the gate of `eval_visit` reads the raw value's bits when the chain leaves the value
+//! as it is up to ASCII case, as the group does; otherwise the value of the chain, memoised,
+//! whose scan the group read), with no effect but the counters `tests` and `prefiltered`,
+//! which the caller adds in bulk (one each per skipped value). When the group was built at
+//! node ROOT because the chain changes no value of the list beyond ASCII case, the rule's gate
+//! reads the raw bits of every value too. The engine test `group_candidates` compares
+//! decisions, messages, captures and counters with the prefilter on and off.
+//!
 //! [`CompiledRule::target_set`]: crate::ruleset::rule::CompiledRule::target_set
+//! [`CompiledRule::skippable`]: crate::ruleset::rule::CompiledRule::skippable
+//! [`CompiledRule::group_mask`]: crate::ruleset::rule::CompiledRule::group_mask
+//! [`CompiledRule::root_group_mask`]: crate::ruleset::rule::CompiledRule::root_group_mask
 
 use super::resolve::Visit;
 
@@ -27,6 +52,20 @@ struct ListEntry {
     classes: u32,
 }
 
+/// One built group (see the [module documentation](self)).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Group {
+    /// The chain node.
+    node: u32,
+    /// The data epoch the group was built in.
+    epoch: u32,
+    /// Offset in `words` of the union, one word per entry of the group's mask.
+    words: u32,
+    /// The candidates' list positions: `cands[start..end]`.
+    start: u32,
+    end: u32,
+}
+
 /// The per-transaction cache of visit lists.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct VisitLists {
@@ -34,6 +73,12 @@ pub(crate) struct VisitLists {
     index: Vec<Option<ListEntry>>,
     /// Every list's items (target index in the rule, visit), list after list.
     items: Vec<(u16, Visit)>,
+    /// Per target set: its groups (one per chain node, the latest epoch's).
+    groups: Vec<Vec<Group>>,
+    /// Every group's union words, group after group.
+    words: Vec<u64>,
+    /// Every group's candidates (positions in `items`), group after group.
+    cands: Vec<u32>,
 }
 
 impl VisitLists {
@@ -41,6 +86,9 @@ impl VisitLists {
     pub fn clear(&mut self) {
         self.index.iter_mut().for_each(|e| *e = None);
         self.items.clear();
+        self.groups.iter_mut().for_each(Vec::clear);
+        self.words.clear();
+        self.cands.clear();
     }
 
     /// The item range of target set `ts`'s list if it was built in `epoch`: `Some(None)` when
@@ -97,7 +145,85 @@ impl VisitLists {
     }
 
     /// Item `i`.
+    #[inline]
     pub fn item(&self, i: u32) -> Option<(u16, Visit)> {
         self.items.get(i as usize).copied()
+    }
+
+    /// Items `a..b` (empty when out of range).
+    #[inline]
+    pub fn items(&self, a: u32, b: u32) -> &[(u16, Visit)] {
+        self.items.get(a as usize..b as usize).unwrap_or(&[])
+    }
+
+    /// The group of target set `ts` at chain `node`, if built in `epoch`.
+    #[inline]
+    pub fn group(&self, ts: u32, node: u32, epoch: u32) -> Option<Group> {
+        self.groups
+            .get(ts as usize)?
+            .iter()
+            .find(|g| g.node == node && g.epoch == epoch)
+            .copied()
+    }
+
+    /// Takes the union and candidate buffers out to build a group in them (items stay
+    /// readable); give them back with [`VisitLists::end_group`].
+    pub fn begin_group(&mut self) -> (Vec<u64>, Vec<u32>) {
+        (
+            std::mem::take(&mut self.words),
+            std::mem::take(&mut self.cands),
+        )
+    }
+
+    /// Records the group of `ts` at `node` built in `epoch` (its union from `words_at`, its
+    /// candidates from `cands_at` to the end of `cands`), replacing an older one, and puts
+    /// the buffers back.
+    #[allow(clippy::too_many_arguments)]
+    pub fn end_group(
+        &mut self,
+        ts: u32,
+        node: u32,
+        epoch: u32,
+        words: Vec<u64>,
+        words_at: usize,
+        cands: Vec<u32>,
+        cands_at: usize,
+    ) -> Group {
+        let g = Group {
+            node,
+            epoch,
+            words: u32::try_from(words_at).unwrap_or(u32::MAX),
+            start: u32::try_from(cands_at).unwrap_or(u32::MAX),
+            end: u32::try_from(cands.len()).unwrap_or(u32::MAX),
+        };
+        self.words = words;
+        self.cands = cands;
+        let t = ts as usize;
+        if self.groups.len() <= t {
+            self.groups.resize_with(t + 1, Vec::new);
+        }
+        if let Some(v) = self.groups.get_mut(t) {
+            v.retain(|e| e.node != node);
+            v.push(g);
+        }
+        g
+    }
+
+    /// Word `k` of group `g`'s union (0 when out of range).
+    #[inline]
+    pub fn union_word(&self, g: Group, k: usize) -> u64 {
+        self.words.get(g.words as usize + k).copied().unwrap_or(0)
+    }
+
+    /// The range of group `g`'s candidates, for [`VisitLists::candidate`].
+    #[inline]
+    pub fn candidates(g: Group) -> (u32, u32) {
+        (g.start, g.end)
+    }
+
+    /// Candidate `j` (a list position).
+    #[inline]
+    pub fn candidate(&self, j: u32) -> Option<u32> {
+        self.cands.get(j as usize).copied()
     }
 }
