@@ -346,6 +346,22 @@ impl StlOrder {
         }
     }
 
+    /// The live node ids in reverse iteration order (the order ModSecurity visits a
+    /// whole-collection target), following the back-links from the tail: no allocation.
+    ///
+    /// Sound because every operation keeps the back-links of the live list exact: `insert`
+    /// links the new node both ways, `erase` relinks the node after the erased run to the
+    /// node before it (or moves the tail), and `rehash` rebuilds every back-link and the
+    /// tail in one pass. The tests check `iter_rev` against `iter` reversed after every
+    /// random operation sequence.
+    pub fn iter_rev(&self) -> StlRevIter<'_> {
+        StlRevIter {
+            order: self,
+            at: self.tail,
+            left: self.len,
+        }
+    }
+
     /// The last live node in iteration order (the first ModSecurity visits), in O(1).
     pub fn last(&self) -> Option<u32> {
         (self.tail != NIL).then_some(self.tail)
@@ -367,6 +383,28 @@ impl Iterator for StlIter<'_> {
         }
         let id = self.at;
         self.at = self.order.next[id as usize];
+        Some(id)
+    }
+}
+
+/// Iterator over [`StlOrder`] node ids, last to first.
+#[derive(Debug)]
+pub struct StlRevIter<'a> {
+    order: &'a StlOrder,
+    at: u32,
+    /// Live nodes not yet yielded: a bound that ends the walk even if a back-link were wrong.
+    left: usize,
+}
+
+impl Iterator for StlRevIter<'_> {
+    type Item = u32;
+    fn next(&mut self) -> Option<u32> {
+        if self.at == NIL || self.at == BEFORE_BEGIN || self.left == 0 {
+            return None;
+        }
+        let id = self.at;
+        self.left -= 1;
+        self.at = self.order.prev.get(id as usize).copied().unwrap_or(NIL);
         Some(id)
     }
 }
@@ -401,6 +439,9 @@ mod tests {
         }
         let order: Vec<u32> = o.iter().collect();
         assert_eq!(o.len(), order.len());
+        let mut rev: Vec<u32> = o.iter_rev().collect();
+        rev.reverse();
+        assert_eq!(rev, order, "iter_rev is iter reversed");
         assert_eq!(o.last(), order.last().copied());
         order
     }

@@ -174,12 +174,15 @@ impl MutCollection {
     /// `TX:/regex/`): the container's iteration order, reversed.
     pub fn visit_order(&self, out: &mut Vec<KeyId>) {
         out.clear();
-        for n in self.order.iter() {
-            if let Some(&k) = self.node_key.get(n as usize) {
-                out.push(KeyId(k));
-            }
-        }
-        out.reverse();
+        out.extend(self.visit_ids());
+    }
+
+    /// [`MutCollection::visit_order`] as an iterator, without allocating (a TX read runs on
+    /// every `TX:/regex/` target; the order comes from the list's back-links).
+    pub fn visit_ids(&self) -> impl Iterator<Item = KeyId> + '_ {
+        self.order
+            .iter_rev()
+            .filter_map(|n| self.node_key.get(n as usize).map(|&k| KeyId(k)))
     }
 
     /// Every variable, for persisting.

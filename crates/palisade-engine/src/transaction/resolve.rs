@@ -244,9 +244,7 @@ impl Transaction {
         let scratch = &mut self.scratch;
         match sel {
             Selector::All | Selector::Regex(_) => {
-                let mut order = Vec::new();
-                coll.visit_order(&mut order);
-                for id in order {
+                for id in coll.visit_ids() {
                     let Some(v) = coll.get(id) else { continue };
                     if let Selector::Regex(re) = sel
                         && !re.is_match(&v.key)
