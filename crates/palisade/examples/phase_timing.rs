@@ -69,11 +69,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         tx.process_response_body();
         tx.process_logging();
         let t5 = Instant::now();
-        if steps[0] == 0.0 {
-            let (c, h, sc) = tx.engine().memo_stats();
+        if steps[0] == 0.0
+            && let Some(e) = tx.engine()
+        {
+            let (c, h, sc) = e.memo_stats();
             eprintln!(
                 "{:?} transforms={c} memo_hits={h} scans={sc}",
-                tx.engine().eval_stats()
+                e.eval_stats()
             );
         }
         drop(tx);

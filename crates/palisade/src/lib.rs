@@ -301,7 +301,7 @@ impl Waf {
             }
         };
         Transaction {
-            inner,
+            inner: Some(inner),
             pool: Some(self.pool.clone()),
         }
     }
@@ -319,8 +319,13 @@ impl Waf {
 
 /// One request and its response. Call the steps in order; skip the ones that do not apply
 /// (a request without body can go straight from headers to response).
+///
+/// The engine transaction is held in an `Option` so that dropping the wrapper moves it back
+/// into its [`Waf`]'s pool without building a replacement. It is `None` only inside `drop`,
+/// so every step below always finds it; the steps still treat `None` as "nothing to do"
+/// rather than panicking.
 pub struct Transaction {
-    inner: EngineTransaction,
+    inner: Option<EngineTransaction>,
     pool: Option<Arc<Mutex<Vec<EngineTransaction>>>>,
 }
 
@@ -330,9 +335,10 @@ impl Drop for Transaction {
             return;
         };
         let Ok(mut p) = pool.lock() else { return };
-        if p.len() < POOL_SIZE {
-            let empty = self.inner.empty_like();
-            p.push(std::mem::replace(&mut self.inner, empty));
+        if p.len() < POOL_SIZE
+            && let Some(inner) = self.inner.take()
+        {
+            p.push(inner);
         }
     }
 }
@@ -340,7 +346,7 @@ impl Drop for Transaction {
 impl fmt::Debug for Transaction {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Transaction")
-            .field("id", &self.inner.id())
+            .field("id", &self.id())
             .finish_non_exhaustive()
     }
 }
@@ -348,7 +354,7 @@ impl fmt::Debug for Transaction {
 impl Transaction {
     /// The transaction id.
     pub fn id(&self) -> &str {
-        self.inner.id()
+        self.inner.as_ref().map_or("", EngineTransaction::id)
     }
 
     /// Client and server address and port. Runs phase 0 rules.
@@ -359,47 +365,53 @@ impl Transaction {
         server_ip: &str,
         server_port: u16,
     ) -> Option<Interruption> {
-        self.inner
-            .process_connection(client_ip, client_port, server_ip, server_port);
-        self.inner.interruption()
+        let t = self.inner.as_mut()?;
+        t.process_connection(client_ip, client_port, server_ip, server_port);
+        t.interruption()
     }
 
     /// The request line: the target as received (`/path?query`), the method (`GET`) and the
     /// HTTP version (`1.1`; `HTTP/1.1` is accepted too).
     pub fn process_uri(&mut self, uri: &str, method: &str, version: &str) {
-        self.inner
-            .process_uri(uri.as_bytes(), method.as_bytes(), version);
+        if let Some(t) = self.inner.as_mut() {
+            t.process_uri(uri.as_bytes(), method.as_bytes(), version);
+        }
     }
 
     /// [`Transaction::process_uri`] for a target that is not UTF-8.
     pub fn process_uri_bytes(&mut self, uri: &[u8], method: &[u8], version: &str) {
-        self.inner.process_uri(uri, method, version);
+        if let Some(t) = self.inner.as_mut() {
+            t.process_uri(uri, method, version);
+        }
     }
 
     /// One request header (call once per header line, repeats included, in order).
     pub fn add_request_header(&mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
-        self.inner.add_request_header(name.as_ref(), value.as_ref());
+        if let Some(t) = self.inner.as_mut() {
+            t.add_request_header(name.as_ref(), value.as_ref());
+        }
     }
 
     /// Runs phase 1 (request headers).
     pub fn process_request_headers(&mut self) -> Option<Interruption> {
-        self.inner.process_request_headers()
+        self.inner.as_mut()?.process_request_headers()
     }
 
     /// A chunk of the request body; `SecRequestBodyLimit` applies as chunks arrive.
     pub fn append_request_body(&mut self, chunk: &[u8]) -> Option<Interruption> {
-        self.inner.append_request_body(chunk)
+        self.inner.as_mut()?.append_request_body(chunk)
     }
 
     /// Runs the body processor and phase 2 (request body).
     pub fn process_request_body(&mut self) -> Option<Interruption> {
-        self.inner.process_request_body()
+        self.inner.as_mut()?.process_request_body()
     }
 
     /// One response header.
     pub fn add_response_header(&mut self, name: impl AsRef<[u8]>, value: impl AsRef<[u8]>) {
-        self.inner
-            .add_response_header(name.as_ref(), value.as_ref());
+        if let Some(t) = self.inner.as_mut() {
+            t.add_response_header(name.as_ref(), value.as_ref());
+        }
     }
 
     /// The response status and protocol (`HTTP/1.1`); runs phase 3.
@@ -408,40 +420,46 @@ impl Transaction {
         status: u16,
         protocol: &str,
     ) -> Option<Interruption> {
-        self.inner.process_response_headers(status, protocol)
+        self.inner
+            .as_mut()?
+            .process_response_headers(status, protocol)
     }
 
     /// A chunk of the response body; `SecResponseBodyLimit` applies as chunks arrive.
     pub fn append_response_body(&mut self, chunk: &[u8]) -> Option<Interruption> {
-        self.inner.append_response_body(chunk)
+        self.inner.as_mut()?.append_response_body(chunk)
     }
 
     /// Runs phase 4 (response body).
     pub fn process_response_body(&mut self) -> Option<Interruption> {
-        self.inner.process_response_body()
+        self.inner.as_mut()?.process_response_body()
     }
 
     /// Runs phase 5 (logging), writes the audit log entry when due, saves persistent
     /// collections.
     pub fn process_logging(&mut self) {
-        self.inner.process_logging();
+        if let Some(t) = self.inner.as_mut() {
+            t.process_logging();
+        }
     }
 
     /// The pending interruption, if a rule decided one (it stays pending).
     pub fn interruption(&self) -> Option<Interruption> {
-        self.inner.interruption()
+        self.inner.as_ref()?.interruption()
     }
 
     /// The pending interruption, cleared (`msc_intervention`): later phases then run as
     /// ModSecurity runs them after its host read the intervention.
     pub fn take_interruption(&mut self) -> Option<Interruption> {
-        self.inner.take_interruption()
+        self.inner.as_mut()?.take_interruption()
     }
 
     /// The logged rule matches so far, in order.
     pub fn matched_rules(&self) -> Vec<MatchedRule<'_>> {
-        self.inner
-            .messages()
+        let Some(t) = self.inner.as_ref() else {
+            return Vec::new();
+        };
+        t.messages()
             .iter()
             .map(|m| MatchedRule {
                 message: &m.message,
@@ -472,23 +490,29 @@ impl Transaction {
     /// # Ok::<(), palisade::LoadError>(())
     /// ```
     pub fn error_log(&self) -> Vec<String> {
-        self.inner.error_log_lines()
+        self.inner
+            .as_ref()
+            .map(EngineTransaction::error_log_lines)
+            .unwrap_or_default()
     }
 
     /// Switches cost accounting on (with `watch`) or off for this transaction; see
     /// [`engine::profile`]. Off by default, and free when off.
     pub fn set_profiler(&mut self, watch: Option<Arc<dyn host::Stopwatch>>) {
-        self.inner.set_profiler(watch);
+        if let Some(t) = self.inner.as_mut() {
+            t.set_profiler(watch);
+        }
     }
 
     /// What the profiler measured so far (`None` when profiling is off).
     pub fn profile(&self) -> Option<engine::profile::Profile> {
-        self.inner.profile()
+        self.inner.as_ref()?.profile()
     }
 
-    /// The engine transaction, for hosts that need more (variables, statistics).
-    pub fn engine(&self) -> &palisade_engine::transaction::Transaction {
-        &self.inner
+    /// The engine transaction, for hosts that need more (variables, statistics). Always
+    /// `Some` (it is `None` only while the transaction is being dropped).
+    pub fn engine(&self) -> Option<&palisade_engine::transaction::Transaction> {
+        self.inner.as_ref()
     }
 }
 
@@ -553,5 +577,39 @@ impl MatchedRule<'_> {
     /// The underlying message.
     pub fn message(&self) -> &RuleMessage {
         self.message
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+    use super::*;
+
+    /// A dropped transaction goes back to the pool (moved, not replaced), and the next one
+    /// reuses it as a fresh transaction: same decision, no leftover messages.
+    #[test]
+    fn dropped_transactions_return_to_the_pool_and_come_back_fresh() {
+        let waf = Waf::builder()
+            .rules_text(
+                r#"SecRuleEngine On
+SecRule ARGS:q "@rx attack" "id:1,phase:1,deny,status:403,log,msg:'hit'""#,
+            )
+            .build()
+            .unwrap();
+        let run = |uri: &str| {
+            let mut tx = waf.transaction_with_id("t");
+            tx.process_connection("192.0.2.7", 40000, "192.0.2.1", 80);
+            tx.process_uri(uri, "GET", "1.1");
+            let i = tx.process_request_headers().map(|i| i.status);
+            let ids: Vec<i64> = tx.matched_rules().iter().map(|m| m.id()).collect();
+            assert_eq!(tx.id(), "t");
+            assert!(tx.engine().is_some());
+            (i, ids)
+        };
+        assert_eq!(run("/?q=attack"), (Some(403), vec![1]));
+        assert_eq!(waf.pool.lock().unwrap().len(), 1);
+        assert_eq!(run("/?q=fine"), (None, vec![]));
+        assert_eq!(run("/?q=attack"), (Some(403), vec![1]));
+        assert_eq!(waf.pool.lock().unwrap().len(), 1);
     }
 }
