@@ -77,6 +77,14 @@ pub(crate) fn is_c_space(b: u8) -> bool {
 /// Parses like `strtoll(s, NULL, 10)`: `None` when no digits were found, else the value
 /// (saturated) and whether it overflowed.
 pub(crate) fn strtoll(s: &[u8]) -> Option<(i64, bool)> {
+    match short_decimal(s) {
+        Some(v) => Some((v, false)),
+        None => strtoll_general(s),
+    }
+}
+
+/// [`strtoll`] without the fast path.
+fn strtoll_general(s: &[u8]) -> Option<(i64, bool)> {
     let s = &s[..memchr::memchr(0, s).unwrap_or(s.len())];
     let mut i = 0;
     while i < s.len() && is_c_space(s[i]) {
@@ -115,6 +123,26 @@ pub(crate) fn strtoll(s: &[u8]) -> Option<(i64, bool)> {
     }
 }
 
+/// The fast path of [`strtoll`]: a value of 1 to 18 ASCII digits and nothing else (the common
+/// case: `tx.*` counters, paranoia levels, lengths). Sound because such a value has no white
+/// space, sign, NUL or trailing junk for the general path to treat, and 18 digits stay below
+/// 10^18 < `i64::MAX`, so the general path would return the same value without overflow.
+/// `None` means "take the general path", never "no digits".
+fn short_decimal(s: &[u8]) -> Option<i64> {
+    if s.is_empty() || s.len() > 18 {
+        return None;
+    }
+    let mut v: i64 = 0;
+    for &b in s {
+        let d = b.wrapping_sub(b'0');
+        if d > 9 {
+            return None;
+        }
+        v = v * 10 + i64::from(d);
+    }
+    Some(v)
+}
+
 /// `atoll`: [`strtoll`] with 0 when nothing parses.
 pub(crate) fn atoll(s: &[u8]) -> i64 {
     strtoll(s).map_or(0, |(v, _)| v)
@@ -147,5 +175,21 @@ mod tests {
         assert_eq!(stoi(b"-2147483648"), i32::MIN);
         assert_eq!(stoi(b"\x0b\x0c 42"), 42);
         assert_eq!(stoi(b""), 0);
+        assert_eq!(atoll(b"999999999999999999"), 999_999_999_999_999_999);
+        assert_eq!(atoll(b"0000000000000000001"), 1);
+    }
+
+    proptest::proptest! {
+        /// The fast path never disagrees with the general parser, on digit strings around the
+        /// 18-digit limit and on arbitrary bytes.
+        #[test]
+        fn fast_path_agrees_with_general(
+            digits in "[0-9]{0,21}",
+            junk in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24),
+        ) {
+            for s in [digits.as_bytes(), junk.as_slice()] {
+                proptest::prop_assert_eq!(strtoll(s), strtoll_general(s));
+            }
+        }
     }
 }
