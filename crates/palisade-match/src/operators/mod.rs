@@ -22,6 +22,7 @@ pub(crate) mod ip_match;
 pub(crate) mod libinjection;
 pub(crate) mod numeric;
 pub(crate) mod pm;
+pub(crate) mod pm_window;
 pub(crate) mod regex_source;
 pub(crate) mod rx;
 pub(crate) mod rx_global;

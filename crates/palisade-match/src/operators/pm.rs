@@ -24,7 +24,7 @@
 //! evaluated the corpus values faster all the same (see the commit introducing this note).
 //!
 //! The operator's [`literals`](Evaluate::literals) are one 4-byte window of each matchable
-//! phrase (its rarest, see `window`), so an engine's shared prefilter scan answers a sharper
+//! phrase (its rarest, see [`super::pm_window`]), so an engine's shared prefilter scan answers a sharper
 //! form of the quick check's question for every `@pm` at once: the engine then calls
 //! [`evaluate_candidate`](Evaluate::evaluate_candidate), which goes straight to acmp, and the
 //! quick check is built only when something calls [`evaluate`](Evaluate::evaluate). Both give
@@ -44,6 +44,7 @@ use crate::prefilter::Literals;
 use crate::prefilter::dfa::{LiteralDfa, MAX_LITERAL};
 
 use super::numeric::is_c_space;
+use super::pm_window::window;
 
 #[derive(Debug)]
 pub(crate) struct Pm {
@@ -273,38 +274,7 @@ impl Evaluate for Pm {
     }
 }
 
-/// How often a byte occurs in ordinary request values, roughly (higher: more common). Used
-/// only to choose which part of a phrase the prefilter looks for; any choice is sound.
-fn commonness(b: u8) -> u32 {
-    match b.to_ascii_lowercase() {
-        b' ' => 10,
-        b'e' | b't' | b'a' | b'o' | b'i' | b'n' | b's' | b'r' | b'h' | b'l' => 8,
-        b'a'..=b'z' | b'0'..=b'9' => 6,
-        b'/' | b'.' | b'-' | b'_' | b',' | b':' | b'=' | b'&' | b'%' | b'+' => 5,
-        _ => 2,
-    }
-}
-
-/// The part of a matchable phrase the prefilter looks for: its rarest window of
-/// [`MAX_LITERAL`] bytes (least total [`commonness`], the first on ties), lower-cased. A
-/// phrase that occurs contains each of its windows, so any window is sound; the rarest one
-/// lets through fewer values than the prefix (`xampp/…` in CRS's `lfi-os-files.data` would
-/// otherwise make every value holding `example` a candidate).
-fn window(phrase: &[u8]) -> Vec<u8> {
-    let n = MAX_LITERAL.min(phrase.len());
-    // A sliding sum: each window's score from the previous one's.
-    let mut score: u32 = phrase[..n].iter().map(|&b| commonness(b)).sum();
-    let (mut best, mut best_score) = (0, score);
-    for i in 1..=phrase.len() - n {
-        score = score + commonness(phrase[i + n - 1]) - commonness(phrase[i - 1]);
-        if score < best_score {
-            (best, best_score) = (i, score);
-        }
-    }
-    phrase[best..best + n].to_ascii_lowercase()
-}
-
-/// The windows of the phrases that can match (see [`window`]).
+/// The windows of the phrases that can match (see [`super::pm_window`]).
 fn phrase_windows(phrases: &[Vec<u8>]) -> Vec<Vec<u8>> {
     phrases
         .iter()
@@ -430,12 +400,12 @@ mod tests {
         ])
         .unwrap();
         // The rarest window of each phrase, the first on ties: `/etc/passwd` → `tc/p`,
-        // `/ETC/shadow` → `/etc`.
+        // `/ETC/shadow` → `tc/s`.
         assert_eq!(
             pm.literals(),
-            Literals::OneOf(vec![b"$ifs".to_vec(), b"/etc".to_vec(), b"tc/p".to_vec()])
+            Literals::OneOf(vec![b"$ifs".to_vec(), b"tc/p".to_vec(), b"tc/s".to_vec()])
         );
-        assert_eq!(window(b"xampp/phpmyadmin"), b"mpp/".to_vec());
+        assert_eq!(window(b"xampp/phpmyadmin"), b"hpmy".to_vec());
         assert_eq!(window(b"ab"), b"ab".to_vec());
         // Only phrases that cannot match: never a candidate.
         assert_eq!(
