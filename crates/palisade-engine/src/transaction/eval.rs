@@ -587,24 +587,31 @@ impl Transaction {
                     return false;
                 }
                 if rule.multi_match {
-                    for (i, &n) in rule.chain_steps.iter().enumerate() {
-                        let r = self
-                            .memo
-                            .get(&self.d.values, &rs.chains, &rs.transform, slot, n);
-                        if i == 0 || r.changed {
-                            global |= self.test_value(
-                                rs,
-                                rule,
-                                op,
-                                target,
-                                v,
-                                (n, i),
-                                Tv::Memo(r),
-                                gated,
-                                msg,
-                            );
-                        }
+                    // One walk down the chain: the original value and each changed step.
+                    let mut steps = std::mem::take(&mut self.memo.steps_buf);
+                    self.memo.multi_steps(
+                        &self.d.values,
+                        &rs.chains,
+                        &rs.transform,
+                        slot,
+                        &rule.chain_steps,
+                        &mut steps,
+                    );
+                    for &(i, r) in &steps {
+                        let n = rule.chain_steps.get(i).copied().unwrap_or(rule.chain);
+                        global |= self.test_value(
+                            rs,
+                            rule,
+                            op,
+                            target,
+                            v,
+                            (n, i),
+                            Tv::Memo(r),
+                            gated,
+                            msg,
+                        );
                     }
+                    self.memo.steps_buf = steps;
                 } else {
                     let r =
                         self.memo

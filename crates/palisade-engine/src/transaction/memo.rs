@@ -60,6 +60,25 @@
 //! one-step chain once the slot has an entry) is one step below a memoised node: it is answered
 //! without the general walk ([`Memo::compute`]), and a step that cannot change the value is
 //! memoised as unchanged, so that the next node down finds it.
+//!
+//! # One walk for a `multiMatch` chain
+//!
+//! A `multiMatch` rule tests the original value and the value after every step that changed it
+//! (ModSecurity compares each step's result with its input). [`Memo::multi_steps`] walks the
+//! chain once, keeping the value reached, instead of one [`Memo::get`] per node (each of which
+//! starts again from the slot's classes, the chain's, and a lookup). Per step, in order:
+//! - the value reached holds none of the step's exact classes: the step leaves it byte for byte
+//!   (the same rule as above), so it is no change and is neither computed, memoised nor tested;
+//! - else the node's memoised entry, when there is one, is the step's value: a memo entry is the
+//!   chain's value at its node, and its `changed` flag compares it with the value at the parent
+//!   node, which is the value reached (a skipped step leaves it as it was);
+//! - else the step is computed from the value reached ([`Memo::apply_step`], with the reuse of
+//!   one result per content) and memoised.
+//!
+//! A step is reported when its value changed, so the list is the one a [`Memo::get`] per node
+//! gives (the original value, then each node whose `changed` is set), in the same order. The
+//! proptest `multi_steps_are_the_changed_steps` compares it with the chain computed step by
+//! step, after random lookups that memoise parts of the chains.
 
 use std::borrow::Cow;
 
@@ -145,6 +164,9 @@ pub struct Memo {
     /// Where a transformation step writes a changed value before it is appended to `bytes`
     /// (kept, so that steps do not allocate).
     scratch: Vec<u8>,
+    /// The values a `multiMatch` walk found ([`Memo::multi_steps`]); kept to reuse its
+    /// allocation (the caller takes it and puts it back).
+    pub steps_buf: Vec<(usize, MemoRef)>,
 }
 
 /// What the memo measures for the profiler: each computed transformation step (by chain node)
@@ -434,6 +456,95 @@ impl Memo {
             return self.one_step(values, settings, slot, node, t, p, present);
         }
         self.compute(values, chains, settings, slot, node, present)
+    }
+
+    /// The values a `multiMatch` rule tests along its chain, in order: the original value
+    /// (step 0, `steps[0]` is the root) and every step that changed the value, as
+    /// `(index in steps, value)`; written to `out` (cleared first). One walk down the chain
+    /// instead of one [`Memo::get`] per node: see the [module documentation](self) (*One walk
+    /// for a `multiMatch` chain*). `steps`: the nodes of one chain, root first
+    /// ([`ChainTrie::path_nodes`]).
+    pub fn multi_steps(
+        &mut self,
+        values: &ValueTable,
+        chains: &ChainTrie,
+        settings: &TransformSettings,
+        slot: Slot,
+        steps: &[NodeId],
+        out: &mut Vec<(usize, MemoRef)>,
+    ) {
+        out.clear();
+        let orig = MemoRef {
+            idx: NONE,
+            content: NONE,
+            slot,
+            orig: true,
+            start: 0,
+            len: 0,
+            changed: false,
+        };
+        out.push((0, orig));
+        let present = self.value_triggers(values, slot);
+        // The whole chain leaves the value as it is: no step changes it.
+        if let Some(&last) = steps.last()
+            && !chains.exact(last).may_change(present)
+        {
+            self.identity += 1;
+            return;
+        }
+        // `cur`: the value after the step before (the original value, or a memo entry).
+        let mut cur = orig;
+        for (i, &n) in steps.iter().enumerate().skip(1) {
+            let Some((_, t)) = chains.step(n) else {
+                continue;
+            };
+            // A step whose exact classes the value does not hold leaves it byte for byte.
+            let step_exact = t.exact_triggers();
+            if !step_exact.is_always() {
+                let held = if cur.orig {
+                    present
+                } else {
+                    self.content_triggers(cur)
+                };
+                if !step_exact.may_change(held) {
+                    self.skipped += 1;
+                    continue;
+                }
+            }
+            if let Some(r) = self.find(slot, n).and_then(|e| self.r(slot, e)) {
+                self.hits += 1;
+                cur = r;
+            } else {
+                if cur.content == NONE {
+                    // The original value without an entry: its root entry (a content that
+                    // can list what was derived from it).
+                    cur = match self
+                        .find(slot, ChainTrie::ROOT)
+                        .and_then(|e| self.r(slot, e))
+                    {
+                        Some(r) => r,
+                        None => self.push_entry(
+                            slot,
+                            ChainTrie::ROOT,
+                            Entry {
+                                start: 0,
+                                len: 0,
+                                changed: false,
+                                orig: true,
+                                content: NONE,
+                                bits: NONE,
+                                classes: 0,
+                                derived: NONE,
+                            },
+                        ),
+                    };
+                }
+                cur = self.apply_step(values, settings, slot, n, t, cur);
+            }
+            if cur.changed {
+                out.push((i, cur));
+            }
+        }
     }
 
     /// [`Memo::get`] for a value that is neither the chain's result as it is nor memoised:
@@ -782,6 +893,50 @@ mod tests {
                 let r = m.get(&values, &chains, &settings, slot, node);
                 prop_assert_eq!(m.bytes(&values, r), cur.as_slice(), "{:?}", &chain_list[ci]);
                 prop_assert_eq!(r.changed, changed, "{:?}", &chain_list[ci]);
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 3_000, ..ProptestConfig::default() })]
+
+        /// A `multiMatch` walk, after random lookups and walks that memoise parts of the chains,
+        /// reports the original value and exactly the steps that changed the value, with their
+        /// bytes, as the chain computed step by step.
+        #[test]
+        fn multi_steps_are_the_changed_steps(
+            vals in proptest::collection::vec(value(), 1..4),
+            chain_list in proptest::collection::vec(chain(), 1..5),
+            order in proptest::collection::vec((0usize..16, 0usize..16, any::<bool>()), 1..24),
+        ) {
+            let mut values = ValueTable::default();
+            let slots: Vec<Slot> = vals.iter().map(|v| values.push(v)).collect();
+            let mut chains = ChainTrie::default();
+            let nodes: Vec<NodeId> = chain_list.iter().map(|c| chains.intern(c)).collect();
+            let settings = TransformSettings::default();
+            let mut m = Memo::default();
+            let mut out = Vec::new();
+            for (a, b, walk) in order {
+                let (vi, ci) = (a % vals.len(), b % nodes.len());
+                let (slot, node) = (slots[vi], nodes[ci]);
+                if !walk {
+                    let _ = m.get(&values, &chains, &settings, slot, node);
+                    continue;
+                }
+                let mut want: Vec<(usize, Vec<u8>)> = vec![(0, vals[vi].clone())];
+                let mut cur = vals[vi].clone();
+                for (i, &t) in chain_list[ci].iter().enumerate() {
+                    let next = apply(t, &cur, &settings).into_owned();
+                    if next != cur {
+                        want.push((i + 1, next.clone()));
+                    }
+                    cur = next;
+                }
+                let steps = chains.path_nodes(node);
+                m.multi_steps(&values, &chains, &settings, slot, &steps, &mut out);
+                let got: Vec<(usize, Vec<u8>)> =
+                    out.iter().map(|&(i, r)| (i, m.bytes(&values, r).to_vec())).collect();
+                prop_assert_eq!(got, want, "{:?}", &chain_list[ci]);
             }
         }
     }
