@@ -120,12 +120,53 @@ fn pair_score(a: u8, b: u8) -> u32 {
     u32::from(score)
 }
 
-/// Whether `w` occurs (ASCII case-insensitively) in one of [`EVERYDAY_WORDS`].
+/// Whether `w` occurs (ASCII case-insensitively) in one of [`EVERYDAY_WORDS`]. A full-length
+/// window is one lookup among [`EVERYDAY_WINDOWS`] (this runs for every candidate window of
+/// every phrase at load); a shorter one (a whole short phrase) searches the words.
 fn in_everyday_word(w: &[u8]) -> bool {
+    if let Ok(full) = <[u8; MAX_LITERAL]>::try_from(w) {
+        let key = u32::from_le_bytes(full.map(|b| b.to_ascii_lowercase()));
+        return EVERYDAY_WINDOWS.contains(&key);
+    }
     EVERYDAY_WORDS
         .iter()
         .any(|word| word.windows(w.len()).any(|x| x.eq_ignore_ascii_case(w)))
 }
+
+/// How many full-length windows [`EVERYDAY_WORDS`] hold.
+const EVERYDAY_WINDOW_COUNT: usize = {
+    let mut n = 0;
+    let mut i = 0;
+    while i < EVERYDAY_WORDS.len() {
+        if EVERYDAY_WORDS[i].len() >= MAX_LITERAL {
+            n += EVERYDAY_WORDS[i].len() + 1 - MAX_LITERAL;
+        }
+        i += 1;
+    }
+    n
+};
+
+/// Every full-length window of [`EVERYDAY_WORDS`], lower-cased, as little-endian `u32`s.
+static EVERYDAY_WINDOWS: [u32; EVERYDAY_WINDOW_COUNT] = {
+    let mut out = [0u32; EVERYDAY_WINDOW_COUNT];
+    let (mut n, mut i) = (0, 0);
+    while i < EVERYDAY_WORDS.len() {
+        let word = EVERYDAY_WORDS[i];
+        let mut at = 0;
+        while at + MAX_LITERAL <= word.len() {
+            out[n] = u32::from_le_bytes([
+                word[at].to_ascii_lowercase(),
+                word[at + 1].to_ascii_lowercase(),
+                word[at + 2].to_ascii_lowercase(),
+                word[at + 3].to_ascii_lowercase(),
+            ]);
+            n += 1;
+            at += 1;
+        }
+        i += 1;
+    }
+    out
+};
 
 /// How common window `w` is, before the everyday-word penalty (higher: more common).
 fn base_score(w: &[u8]) -> u32 {
@@ -168,7 +209,29 @@ mod tests {
         assert_eq!(window(b""), b"");
     }
 
+    #[test]
+    fn everyday_windows_are_the_words_windows() {
+        for word in EVERYDAY_WORDS {
+            for w in word.windows(MAX_LITERAL) {
+                assert!(in_everyday_word(w), "{w:?}");
+                assert!(in_everyday_word(&w.to_ascii_uppercase()), "{w:?}");
+            }
+        }
+        assert!(!in_everyday_word(b"jsox"));
+        assert!(in_everyday_word(b"so"));
+        assert!(!in_everyday_word(b"qz"));
+    }
+
     proptest::proptest! {
+        /// The full-length lookup answers as a search of the words does.
+        #[test]
+        fn everyday_lookup_equals_search(w in proptest::collection::vec(proptest::prelude::any::<u8>(), MAX_LITERAL)) {
+            let searched = EVERYDAY_WORDS
+                .iter()
+                .any(|word| word.windows(w.len()).any(|x| x.eq_ignore_ascii_case(&w)));
+            proptest::prop_assert_eq!(in_everyday_word(&w), searched);
+        }
+
         /// Sound: the window is a piece of the phrase (case folded), of the prefilter's length.
         #[test]
         fn window_is_part_of_phrase(phrase in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40)) {
