@@ -622,6 +622,7 @@ impl Compiler<'_> {
             count: v.count,
             exclusions: Vec::new(),
             full_name: full_name(v).into(),
+            id: u32::MAX,
         })
     }
 
@@ -1078,10 +1079,15 @@ fn mark_eager_messages(rules: &mut [CompiledRule], defaults: &[DefaultActions; 6
 }
 
 /// Groups rules by identical target lists and marks the rules that a target set's candidate
-/// bits can skip (see [`CompiledRule::target_set`]).
+/// bits can skip (see [`CompiledRule::target_set`]). The targets of those rules get their
+/// distinct-target ids ([`Target::id`]): equal targets (by [`target_key`]) share one, and a
+/// target set is then keyed by its targets' ids and its value exclusions.
 fn assign_target_sets(rules: &mut [CompiledRule], pf: &super::prefilter::GlobalPrefilter) -> u32 {
     use crate::transaction::state::request_collection;
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: HashMap<Vec<u8>, u32> = HashMap::new();
+    let mut target_ids: HashMap<Vec<u8>, u32> = HashMap::new();
+    let mut key: Vec<u8> = Vec::new();
+    let mut set_key: Vec<u8> = Vec::new();
     for r in rules.iter_mut() {
         r.reads_xml = r
             .targets
@@ -1101,9 +1107,42 @@ fn assign_target_sets(rules: &mut [CompiledRule], pf: &super::prefilter::GlobalP
         if !eligible {
             continue;
         }
-        let key = format!("{:?}|{:?}", r.targets, r.value_exclusions);
-        let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
-        let id = *ids.entry(key).or_insert(next);
+        set_key.clear();
+        for t in r.targets.iter_mut() {
+            key.clear();
+            target_key(t, &mut key);
+            let id = match target_ids.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let next = u32::try_from(target_ids.len()).unwrap_or(u32::MAX);
+                    target_ids.insert(key.clone(), next);
+                    next
+                }
+            };
+            t.id = id;
+            set_key.extend_from_slice(&id.to_le_bytes());
+        }
+        set_key.push(b'|');
+        for e in &r.value_exclusions {
+            match e {
+                ValueExclusion::Name(n) => {
+                    set_key.push(b'n');
+                    key_part(&mut set_key, n);
+                }
+                ValueExclusion::KeyRegex(re) => {
+                    set_key.push(b'r');
+                    key_part(&mut set_key, re.source.as_bytes());
+                }
+            }
+        }
+        let id = match ids.get(&set_key) {
+            Some(&id) => id,
+            None => {
+                let next = u32::try_from(ids.len()).unwrap_or(u32::MAX);
+                ids.insert(set_key.clone(), next);
+                next
+            }
+        };
         r.target_set = id;
         r.skippable = r.operator.as_ref().is_some_and(|op| !op.negated)
             && !r.multi_match
@@ -1114,6 +1153,73 @@ fn assign_target_sets(rules: &mut [CompiledRule], pf: &super::prefilter::GlobalP
     drop(ids);
     assign_group_masks(rules);
     sets
+}
+
+/// Appends `bytes` to a key, length first (so that keys made of parts compare equal only
+/// when every part does).
+fn key_part(key: &mut Vec<u8>, bytes: &[u8]) {
+    key.extend_from_slice(&u32::try_from(bytes.len()).unwrap_or(u32::MAX).to_le_bytes());
+    key.extend_from_slice(bytes);
+}
+
+/// Appends the description of `t` that decides what it resolves to: count or values, the
+/// variable, the selector (key spelling, regex source, XPath with its namespaces), the key
+/// exclusions (spellings, regex sources), and its full name. Keys, key ids and regexes are
+/// all compiled from those texts, so equal descriptions resolve to the same values.
+fn target_key(t: &Target, key: &mut Vec<u8>) {
+    key.push(if t.count { b'&' } else { b'=' });
+    key_part(key, t.full_name.as_bytes());
+    match &t.kind {
+        TargetKind::Scalar(s) => {
+            key.push(b'S');
+            key_part(key, s.name().as_bytes());
+        }
+        TargetKind::Collection(c, sel) => {
+            key.push(b'C');
+            key_part(key, c.name().as_bytes());
+            match sel {
+                Selector::All => key.push(b'A'),
+                Selector::Key(_, spelling) => {
+                    key.push(b'K');
+                    key_part(key, spelling);
+                }
+                Selector::Regex(re) => {
+                    key.push(b'R');
+                    key_part(key, re.source.as_bytes());
+                }
+                Selector::XPath(x) => {
+                    key.push(b'X');
+                    key_part(key, x.source.as_bytes());
+                    key.extend_from_slice(
+                        &u32::try_from(x.namespaces.len())
+                            .unwrap_or(u32::MAX)
+                            .to_le_bytes(),
+                    );
+                    for (p, u) in &x.namespaces {
+                        key_part(key, p.as_bytes());
+                        key_part(key, u.as_bytes());
+                    }
+                }
+            }
+        }
+    }
+    key.extend_from_slice(
+        &u32::try_from(t.exclusions.len())
+            .unwrap_or(u32::MAX)
+            .to_le_bytes(),
+    );
+    for e in &t.exclusions {
+        match e {
+            KeyExclusion::Key(_, spelling) => {
+                key.push(b'k');
+                key_part(key, spelling);
+            }
+            KeyExclusion::Regex(re) => {
+                key.push(b'r');
+                key_part(key, re.source.as_bytes());
+            }
+        }
+    }
 }
 
 /// Fills [`CompiledRule::group_mask`] and [`CompiledRule::root_group_mask`]: per (target set,

@@ -268,6 +268,11 @@ pub struct Target {
     /// ModSecurity's full name (`ARGS`, `ARGS:foo`, `ARGS:regex(^a)`), for
     /// `ctl:ruleRemoveTarget…` comparisons and the `&` count's variable name.
     pub full_name: Box<str>,
+    /// The distinct-target id, assigned at load to the targets of rules with a target set
+    /// (see [`CompiledRule::target_set`]): equal targets (same collection, selector, key
+    /// exclusions and count) share it, so that a transaction resolves each once per state of
+    /// the data (`u32::MAX`: none).
+    pub id: u32,
 }
 
 /// An exclusion from `SecRuleUpdateTargetBy…` (`!REQUEST_COOKIES:_ga`), tested against every

@@ -740,29 +740,29 @@ impl Transaction {
             return found;
         }
         let start = self.lists.begin();
-        let mut visits = std::mem::take(&mut self.visits_buf);
         let mut usable = true;
         // Per collection name: whether a `Name` exclusion can match names in it (see
         // `list_value_removed`).
         let mut names_cache: Option<(&'static str, bool)> = None;
-        'targets: for (ti, target) in rule.targets.iter().enumerate() {
-            self.resolve_target(target, &mut visits);
-            for v in visits.iter().copied() {
-                if !rule.value_exclusions.is_empty()
-                    && self.list_value_removed(rule, target, &v, &mut names_cache)
-                {
-                    continue;
-                }
-                let slots = matches!(v.val, VVal::Slot(_))
-                    && !matches!(v.name, VName::Key(_, VVal::Scratch(..) | VVal::Matched(_)));
-                let (true, Ok(ti)) = (slots, u16::try_from(ti)) else {
-                    usable = false;
-                    break 'targets;
+        for (ti, target) in rule.targets.iter().enumerate() {
+            // Each distinct target is resolved once per epoch (see `visit_lists`).
+            let (Ok(ti), Some((a, b))) = (u16::try_from(ti), self.target_values(target)) else {
+                usable = false;
+                break;
+            };
+            if rule.value_exclusions.is_empty() {
+                self.lists.push_resolved(ti, a, b);
+                continue;
+            }
+            for i in a..b {
+                let Some(v) = self.lists.resolved(i) else {
+                    break;
                 };
-                self.lists.push(ti, v);
+                if !self.list_value_removed(rule, target, &v, &mut names_cache) {
+                    self.lists.push(ti, v);
+                }
             }
         }
-        self.visits_buf = visits;
         self.lists.finish(ts, epoch, start, usable)
     }
 

@@ -103,6 +103,25 @@ impl Transaction {
         self.resolve_values(target, out);
     }
 
+    /// The range of `target`'s visits in the visit lists' resolution arena, resolved once per
+    /// data epoch for every rule and target set naming the same distinct target
+    /// ([`Target::id`]; see `visit_lists`); `None` when a value lives in scratch space (the
+    /// caller then resolves its targets itself). A count (`&`) is never cached.
+    pub(crate) fn target_values(&mut self, target: &Target) -> Option<(u32, u32)> {
+        let epoch = self.d.epoch;
+        if target.count {
+            return None;
+        }
+        if let Some(found) = self.lists.target(target.id, epoch) {
+            return found;
+        }
+        let mut arena = self.lists.begin_target();
+        let start = arena.len();
+        self.scratch.clear();
+        self.resolve_values(target, &mut arena);
+        self.lists.end_target(arena, target.id, epoch, start)
+    }
+
     fn resolve_values(&mut self, target: &Target, out: &mut Vec<Visit>) {
         match &target.kind {
             TargetKind::Scalar(s) => {

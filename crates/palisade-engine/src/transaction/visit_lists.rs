@@ -31,12 +31,37 @@
 //! reads the raw bits of every value too. The engine test `group_candidates` compares
 //! decisions, messages, captures and counters with the prefilter on and off.
 //!
+//! # Resolutions per distinct target
+//!
+//! Target sets overlap: dozens of CRS target sets name `ARGS`, `ARGS_NAMES`,
+//! `REQUEST_COOKIES|!REQUEST_COOKIES:/__utm/` or `REQUEST_HEADERS` among other targets. Each
+//! distinct target (collection, selector, key exclusions, count: [`Target::id`], assigned at
+//! load) is resolved once per data epoch into an arena of visits here; a list then copies the
+//! ranges of its targets (filtered by its rule's value exclusions) instead of resolving them
+//! again. This is sound because a target's resolution reads only the request data (request
+//! collections, stored scalars, the XML document), every change of which bumps the epoch
+//! ([`Data::epoch`]), and the key exclusions that are part of the target; the list cache
+//! above already relies on the same fact for whole target sets. A resolution with a value in
+//! the scratch buffer is recorded as unusable (as a list with one would be): its lists are not
+//! built. The engine test `target_cache` compares decisions, messages and counters with and
+//! without the cache on random requests and rules sharing targets.
+//!
 //! [`CompiledRule::target_set`]: crate::ruleset::rule::CompiledRule::target_set
+//! [`Target::id`]: crate::ruleset::rule::Target::id
+//! [`Data::epoch`]: crate::transaction::state::Data::epoch
 //! [`CompiledRule::skippable`]: crate::ruleset::rule::CompiledRule::skippable
 //! [`CompiledRule::group_mask`]: crate::ruleset::rule::CompiledRule::group_mask
 //! [`CompiledRule::root_group_mask`]: crate::ruleset::rule::CompiledRule::root_group_mask
 
-use super::resolve::Visit;
+use super::resolve::{VName, VVal, Visit};
+
+/// Whether a visit's value and name are both in the value table (they outlive the scratch
+/// buffer, which the next resolution overwrites).
+#[inline]
+pub(crate) fn slot_only(v: &Visit) -> bool {
+    matches!(v.val, VVal::Slot(_))
+        && !matches!(v.name, VName::Key(_, VVal::Scratch(..) | VVal::Matched(_)))
+}
 
 /// One built list.
 #[derive(Clone, Copy, Debug)]
@@ -66,9 +91,24 @@ pub(crate) struct Group {
     end: u32,
 }
 
+/// One distinct target's resolution: `resolved[start..end]`.
+#[derive(Clone, Copy, Debug)]
+struct Resolved {
+    /// The data epoch it was resolved in.
+    epoch: u32,
+    start: u32,
+    end: u32,
+    /// False when a value or name lives in the scratch buffer.
+    usable: bool,
+}
+
 /// The per-transaction cache of visit lists.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct VisitLists {
+    /// Per distinct target id: its latest resolution.
+    targets: Vec<Option<Resolved>>,
+    /// Every resolution's visits, one after another.
+    resolved: Vec<Visit>,
     /// Per target set: its list, if built.
     index: Vec<Option<ListEntry>>,
     /// Every list's items (target index in the rule, visit), list after list.
@@ -84,6 +124,8 @@ pub(crate) struct VisitLists {
 impl VisitLists {
     /// Forgets everything, keeping allocations.
     pub fn clear(&mut self) {
+        self.targets.iter_mut().for_each(|e| *e = None);
+        self.resolved.clear();
         self.index.iter_mut().for_each(|e| *e = None);
         self.items.clear();
         self.groups.iter_mut().for_each(Vec::clear);
@@ -96,6 +138,73 @@ impl VisitLists {
     pub fn find(&self, ts: u32, epoch: u32) -> Option<Option<(u32, u32)>> {
         let e = self.index.get(ts as usize).copied().flatten()?;
         (e.epoch == epoch).then_some(e.usable.then_some((e.start, e.end)))
+    }
+
+    /// The range in the resolution arena of distinct target `id` if it was resolved in
+    /// `epoch`: `Some(None)` when that resolution is unusable, `None` when it must be resolved.
+    #[inline]
+    pub fn target(&self, id: u32, epoch: u32) -> Option<Option<(u32, u32)>> {
+        let e = self.targets.get(id as usize).copied().flatten()?;
+        (e.epoch == epoch).then_some(e.usable.then_some((e.start, e.end)))
+    }
+
+    /// Takes the resolution arena out, to resolve a target at its end; give it back with
+    /// [`VisitLists::end_target`].
+    pub fn begin_target(&mut self) -> Vec<Visit> {
+        std::mem::take(&mut self.resolved)
+    }
+
+    /// Puts the arena back with the resolution of target `id` in `epoch` from `start` to its
+    /// end (dropped when unusable; not recorded when `id` is `u32::MAX`), and returns its range
+    /// when usable.
+    pub fn end_target(
+        &mut self,
+        resolved: Vec<Visit>,
+        id: u32,
+        epoch: u32,
+        start: usize,
+    ) -> Option<(u32, u32)> {
+        self.resolved = resolved;
+        let usable = self
+            .resolved
+            .get(start..)
+            .unwrap_or(&[])
+            .iter()
+            .all(slot_only);
+        if !usable {
+            self.resolved.truncate(start);
+        }
+        let (Ok(a), Ok(b)) = (u32::try_from(start), u32::try_from(self.resolved.len())) else {
+            self.resolved.truncate(start);
+            return None;
+        };
+        let t = id as usize;
+        if id != u32::MAX {
+            if self.targets.len() <= t {
+                self.targets.resize(t + 1, None);
+            }
+            if let Some(e) = self.targets.get_mut(t) {
+                *e = Some(Resolved {
+                    epoch,
+                    start: a,
+                    end: b,
+                    usable,
+                });
+            }
+        }
+        usable.then_some((a, b))
+    }
+
+    /// Visit `i` of the resolution arena.
+    #[inline]
+    pub fn resolved(&self, i: u32) -> Option<Visit> {
+        self.resolved.get(i as usize).copied()
+    }
+
+    /// Appends the arena's visits `a..b` to the list being built, as target `target`'s.
+    pub fn push_resolved(&mut self, target: u16, a: u32, b: u32) {
+        let src = self.resolved.get(a as usize..b as usize).unwrap_or(&[]);
+        self.items.extend(src.iter().map(|&v| (target, v)));
     }
 
     /// Where the next list starts.
