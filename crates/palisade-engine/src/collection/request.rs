@@ -30,10 +30,21 @@ pub struct Entry {
 /// visiting order cost O(1) amortised per entry whatever the keys are. Collections that share
 /// a hasher (a transaction's, the ruleset interner's) can share one hashing of a key
 /// ([`RequestCollection::add_hashed`]).
+///
+/// The visiting order is built lazily: an entry's insertion into the simulated container
+/// ([`StlOrder`]) waits in `pending` until the order is first read
+/// ([`RequestCollection::visit_order`], [`RequestCollection::first_visited`]), so a collection
+/// no rule visits whole (`ARGS_POST` under CRS, which reads `ARGS`) never pays for it. The
+/// container's state depends only on the sequence of insertions (hash, class), which the
+/// pending list keeps in order, and the order is never read without replaying them first, so
+/// the order read is the one eager insertion builds (the proptest
+/// `lazy_order_is_the_eager_order` interleaves additions and reads).
 #[derive(Clone, Debug)]
 pub struct RequestCollection {
     entries: Vec<Entry>,
     order: StlOrder,
+    /// Insertions (libstdc++ hash, class) not yet applied to `order`, oldest first.
+    pending: Vec<(u64, u32)>,
     visit: Vec<u32>,
     visit_valid: bool,
     /// Keyed hash of the lowercased key → the newest class with that hash.
@@ -63,6 +74,7 @@ impl RequestCollection {
         RequestCollection {
             entries: Vec::new(),
             order: StlOrder::new(Reserve::Ten),
+            pending: Vec::new(),
             visit: Vec::new(),
             visit_valid: true,
             class_by_hash: HashMap::default(),
@@ -83,6 +95,7 @@ impl RequestCollection {
     pub fn clear(&mut self) {
         self.entries.clear();
         self.order.clear();
+        self.pending.clear();
         self.visit.clear();
         self.visit_valid = true;
         self.class_by_hash.clear();
@@ -174,7 +187,7 @@ impl RequestCollection {
         if key_id != KeyId::NONE {
             self.class_by_id.entry(key_id).or_insert(class);
         }
-        self.order.insert(h.stl, class);
+        self.pending.push((h.stl, class));
         if let Some(n) = self.class_newest.get_mut(class as usize) {
             *n = index;
         }
@@ -217,6 +230,10 @@ impl RequestCollection {
     /// the container's iteration order, reversed.
     pub fn visit_order(&mut self) -> &[u32] {
         if !self.visit_valid {
+            for &(h, class) in &self.pending {
+                self.order.insert(h, class);
+            }
+            self.pending.clear();
             self.visit.clear();
             self.visit.extend(self.order.iter());
             self.visit.reverse();
@@ -235,8 +252,16 @@ impl RequestCollection {
     pub fn first_visited(&self) -> Option<u32> {
         if self.visit_valid {
             self.visit.first().copied()
-        } else {
+        } else if self.pending.is_empty() {
             self.order.last()
+        } else {
+            // Rare (a `%{ARGS_NAMES}`-like macro before any rule visited the collection):
+            // replay the pending insertions on a copy.
+            let mut order = self.order.clone();
+            for &(h, class) in &self.pending {
+                order.insert(h, class);
+            }
+            order.last()
         }
     }
 
@@ -344,6 +369,50 @@ mod tests {
             let first = c.first_visited();
             proptest::prop_assert_eq!(first, c.visit_order().first().copied());
             }
+        }
+
+        /// The lazily built order, read at random points between additions, is the order
+        /// of a container that applied every insertion at once (`StlOrder` directly, the
+        /// checked simulation of libstdc++).
+        #[test]
+        fn lazy_order_is_the_eager_order(
+            steps in proptest::collection::vec(
+                (
+                    proptest::collection::vec(proptest::sample::select(b"aAbB1_".to_vec()), 0..4),
+                    0u8..4,
+                ),
+                0..200,
+            ),
+        ) {
+            let mut v = ValueTable::default();
+            let mut c = RequestCollection::default();
+            let mut eager = StlOrder::new(Reserve::Ten);
+            let mut classes: Vec<Vec<u8>> = Vec::new();
+            for (k, read) in &steps {
+                let ks = v.push(k);
+                let vs = v.push(b"x");
+                c.add(&v, ks, vs, KeyId::NONE);
+                let lower = k.to_ascii_lowercase();
+                let class = match classes.iter().position(|x| *x == lower) {
+                    Some(i) => i,
+                    None => {
+                        classes.push(lower);
+                        classes.len() - 1
+                    }
+                };
+                eager.insert(super::super::stl_order::key_hash(k), class as u32);
+                let mut want: Vec<u32> = eager.iter().collect();
+                want.reverse();
+                match read {
+                    0 => proptest::prop_assert_eq!(c.visit_order(), &want[..]),
+                    1 => proptest::prop_assert_eq!(c.first_visited(), want.first().copied()),
+                    _ => {}
+                }
+            }
+            let mut want: Vec<u32> = eager.iter().collect();
+            want.reverse();
+            proptest::prop_assert_eq!(c.first_visited(), want.first().copied());
+            proptest::prop_assert_eq!(c.visit_order(), &want[..]);
         }
     }
 }
