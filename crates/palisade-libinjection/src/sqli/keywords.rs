@@ -84,6 +84,32 @@ pub(crate) fn may_be_phrase(first: u8, at: usize) -> bool {
     at < 32 && SPACES[usize::from(first.to_ascii_uppercase())] & (1 << at) != 0
 }
 
+/// `DOTS[c]` has bit `i` set when some table word starts with byte `c` and has a `.` at
+/// index `i` (`SYS.STRAGG`, `DBMS_LOCK.SLEEP`, ...). Built at compile time.
+static DOTS: [u32; 256] = {
+    let mut dots = [0u32; 256];
+    let mut i = 0;
+    while i < KEYWORDS.len() {
+        let word = KEYWORDS[i].0;
+        let mut j = 0;
+        while j < word.len() {
+            if word[j] == b'.' {
+                dots[word[0] as usize] |= 1 << j;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    dots
+};
+
+/// False when no key that starts with `first` and has a `.` at index `at` can be in the
+/// table (the table word would equal the key upper-cased, so start with `first`
+/// upper-cased and have its `.` at `at`; all table words are shorter than 32 bytes).
+pub(crate) fn may_be_dotted(first: u8, at: usize) -> bool {
+    at < 32 && DOTS[usize::from(first.to_ascii_uppercase())] & (1 << at) != 0
+}
+
 /// The token type of `key` (`b'k'`, `b'f'`, `b'F'` for fingerprints, ...), or 0 when the
 /// key is not in the table.
 pub(crate) fn lookup(key: &[u8]) -> u8 {
@@ -198,6 +224,23 @@ mod tests {
         assert!(may_be_phrase(b'u', 5));
         assert!(!may_be_phrase(b' ', 0));
         assert!(!may_be_phrase(b'U', 40));
+    }
+
+    #[test]
+    fn may_be_dotted_holds_for_every_dotted_key() {
+        let mut dotted = 0;
+        for &(word, _) in KEYWORDS.iter() {
+            for (at, _) in word.iter().enumerate().filter(|(_, b)| **b == b'.') {
+                dotted += 1;
+                assert!(may_be_dotted(word[0], at), "{word:?}");
+                assert!(may_be_dotted(word[0].to_ascii_lowercase(), at), "{word:?}");
+            }
+        }
+        assert!(dotted >= 13);
+        assert!(may_be_dotted(b's', 3));
+        assert!(!may_be_dotted(b'J', 4));
+        assert!(!may_be_dotted(b's', 4));
+        assert!(!may_be_dotted(b'S', 40));
     }
 
     #[test]

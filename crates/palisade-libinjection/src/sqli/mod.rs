@@ -7,6 +7,7 @@
 //! a `'` and a `"` (when it holds one), each in ANSI and, where comments suggest it,
 //! MySQL flavour — the same sequence of passes as C libinjection.
 
+mod dotted;
 mod fold;
 mod keywords;
 mod keywords_data;
@@ -101,11 +102,14 @@ fn quotes(s: &[u8]) -> (bool, bool) {
 
 /// Detects SQL injection; the fingerprint of the pass that found it (`libinjection_sqli`).
 pub fn detect(s: &[u8]) -> Option<Fingerprint> {
-    if plain::is_plain(s) {
+    match plain::first_other(s) {
         // `[A-Za-z0-9_]*` is never SQLi (argument in `plain`); the empty input included.
-        return None;
+        None => None,
+        // Names such as `json.items.array_0.sku` and decimals such as `313.17` are one
+        // token, never SQLi (argument in `dotted`).
+        Some(at) if dotted::is_one_token(s, at) => None,
+        Some(_) => detect_full(s),
     }
-    detect_full(s)
 }
 
 /// [`detect`] without the fast paths: every pass libinjection runs.

@@ -52,8 +52,15 @@ static PLAIN: [bool; 256] = {
 
 /// True when every byte of `s` is in `[A-Za-z0-9_]` (then `s` is not SQLi; see the module
 /// notes). Stops at the first other byte.
+#[cfg(test)]
 pub(super) fn is_plain(s: &[u8]) -> bool {
-    s.iter().all(|&b| PLAIN[usize::from(b)])
+    first_other(s).is_none()
+}
+
+/// Where the first byte of `s` outside `[A-Za-z0-9_]` is; `None` when `s` is plain (then
+/// `s` is not SQLi; see the module notes).
+pub(super) fn first_other(s: &[u8]) -> Option<usize> {
+    s.iter().position(|&b| !PLAIN[usize::from(b)])
 }
 
 #[cfg(test)]
