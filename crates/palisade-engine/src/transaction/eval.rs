@@ -842,25 +842,21 @@ impl Transaction {
         let acc = words.get_mut(words_at..).unwrap_or(&mut []);
         let values = &self.d.values;
         let memo = &mut self.memo;
+        // The chain's classes, when it is not the root: a value holding none of them is left as
+        // it is up to ASCII case, and has the candidate bits of its raw form (the prefilter
+        // ignores ASCII case): no need to transform it.
+        let trig = (chain != ChainTrie::ROOT).then(|| rs.chains.triggers(chain));
         for (i, &(_, v)) in (list.0..).zip(self.lists.items(list.0, list.1)) {
             let VVal::Slot(slot) = v.val else {
                 continue;
             };
-            // A value the chain cannot change beyond ASCII case has the candidate bits of
-            // its raw form (the prefilter ignores ASCII case): no need to transform it.
-            let b = if memo.chain_is_quiet(values, &rs.chains, slot, chain) {
-                memo.raw_bits(values, slot, &rs.prefilter)
-            } else {
+            let b = if trig.is_some_and(|t| t.may_change(memo.value_triggers(values, slot))) {
                 let r = memo.get(values, &rs.chains, &rs.transform, slot, chain);
                 memo.scan(values, r, &rs.prefilter)
-            } as usize;
-            let mut hit = 0u64;
-            for (a, &(w, m)) in acc.iter_mut().zip(mask) {
-                let x = memo.bits.get(b + w as usize).copied().unwrap_or(0) & m;
-                *a |= x;
-                hit |= x;
-            }
-            if hit != 0 {
+            } else {
+                memo.raw_bits(values, slot, &rs.prefilter)
+            };
+            if or_masked(&memo.bits, b as usize, acc, mask) != 0 {
                 cands.push(i);
             }
         }
@@ -1615,6 +1611,27 @@ enum GroupAnswer {
     Candidates(u32, u32),
     /// The group cannot tell: every value is visited.
     All,
+}
+
+/// ORs into `acc` (one word per entry of `mask`) the words of `mask` of the candidate bits at
+/// offset `b` of `bits`, masked; returns the OR of the masked words (non-zero when the value
+/// holds one of the mask's bits).
+#[inline(always)]
+fn or_masked(bits: &[u64], b: usize, acc: &mut [u64], mask: &[(u32, u64)]) -> u64 {
+    if let ([(w, m)], [a]) = (mask, &mut *acc) {
+        // One word (most groups).
+        let x = bits.get(b + *w as usize).copied().unwrap_or(0) & m;
+        *a |= x;
+        return x;
+    }
+    let words = bits.get(b..).unwrap_or(&[]);
+    let mut hit = 0u64;
+    for (a, &(w, m)) in acc.iter_mut().zip(mask) {
+        let x = words.get(w as usize).copied().unwrap_or(0) & m;
+        *a |= x;
+        hit |= x;
+    }
+    hit
 }
 
 /// A value to test: in the memo, or computed on the side.
