@@ -366,8 +366,22 @@ impl Transaction {
             let skipped = u64::from((b - a).saturating_sub(cb - ca));
             self.stats.tests += skipped;
             self.stats.prefiltered += skipped;
+            // A candidate whose bits (as the group read them: what the rule's own test reads)
+            // lack the rule's slot is a prefilter miss too (see `visit_lists`).
+            let (w, bit) = (
+                rule.prefilter_slot as usize / 64,
+                1u64 << (rule.prefilter_slot % 64),
+            );
             for j in ca..cb {
-                let Some((ti, v)) = self.lists.candidate(j).and_then(|i| self.lists.item(i)) else {
+                let Some((i, off)) = self.lists.candidate(j) else {
+                    break;
+                };
+                if self.memo.bits.get(off as usize + w).copied().unwrap_or(0) & bit == 0 {
+                    self.stats.tests += 1;
+                    self.stats.prefiltered += 1;
+                    continue;
+                }
+                let Some((ti, v)) = self.lists.item(i) else {
                     break;
                 };
                 let Some(target) = rule.targets.get(usize::from(ti)) else {
@@ -857,7 +871,7 @@ impl Transaction {
                 memo.raw_bits(values, slot, &rs.prefilter)
             };
             if or_masked(&memo.bits, b as usize, acc, mask) != 0 {
-                cands.push(i);
+                cands.push((i, b));
             }
         }
         self.lists
