@@ -28,8 +28,16 @@
 //! whose scan the group read), with no effect but the counters `tests` and `prefiltered`,
 //! which the caller adds in bulk (one each per skipped value). When the group was built at
 //! node ROOT because the chain changes no value of the list beyond ASCII case, the rule's gate
-//! reads the raw bits of every value too. The engine test `group_candidates` compares
-//! decisions, messages, captures and counters with the prefilter on and off.
+//! reads the raw bits of every value too.
+//!
+//! The group also records, for each candidate, the offset of the candidate bits it read (the
+//! raw scan, or the scan of the value of the chain). A rule then visits only the candidates
+//! holding its own slot in those bits: a candidate that does not hold it is, by the same
+//! argument, a value whose test reads exactly those bits and finds the rule's slot clear, a
+//! prefilter miss with no effect but the two counters (added one each per such candidate). The
+//! bits at an offset never change during the transaction (the memo's bits are only appended
+//! to, and cleared with the lists). The engine test `group_candidates` compares decisions,
+//! messages, captures and counters with the prefilter on and off.
 //!
 //! # Resolutions per distinct target
 //!
@@ -117,8 +125,9 @@ pub(crate) struct VisitLists {
     groups: Vec<Vec<Group>>,
     /// Every group's union words, group after group.
     words: Vec<u64>,
-    /// Every group's candidates (positions in `items`), group after group.
-    cands: Vec<u32>,
+    /// Every group's candidates, group after group: each a position in `items` and the offset
+    /// of the candidate bits the group read for it (in the memo's bits).
+    cands: Vec<(u32, u32)>,
 }
 
 impl VisitLists {
@@ -277,7 +286,7 @@ impl VisitLists {
 
     /// Takes the union and candidate buffers out to build a group in them (items stay
     /// readable); give them back with [`VisitLists::end_group`].
-    pub fn begin_group(&mut self) -> (Vec<u64>, Vec<u32>) {
+    pub fn begin_group(&mut self) -> (Vec<u64>, Vec<(u32, u32)>) {
         (
             std::mem::take(&mut self.words),
             std::mem::take(&mut self.cands),
@@ -295,7 +304,7 @@ impl VisitLists {
         epoch: u32,
         words: Vec<u64>,
         words_at: usize,
-        cands: Vec<u32>,
+        cands: Vec<(u32, u32)>,
         cands_at: usize,
     ) -> Group {
         let g = Group {
@@ -330,9 +339,10 @@ impl VisitLists {
         (g.start, g.end)
     }
 
-    /// Candidate `j` (a list position).
+    /// Candidate `j`: a list position, and the offset of the value's candidate bits at the
+    /// group's chain node.
     #[inline]
-    pub fn candidate(&self, j: u32) -> Option<u32> {
+    pub fn candidate(&self, j: u32) -> Option<(u32, u32)> {
         self.cands.get(j as usize).copied()
     }
 }
