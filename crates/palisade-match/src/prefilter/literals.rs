@@ -384,21 +384,40 @@ fn analyze(hir: &Hir) -> Info {
         HirKind::Empty | HirKind::Look(_) => Info::exact(Set::one(LitStr::empty())),
         HirKind::Literal(lit) => Info::exact(Set::one(fold(&lit.0))),
         HirKind::Class(class) => {
-            let mut bytes = BTreeSet::new();
+            // The distinct folded bytes, as a bit set (what a `BTreeSet<u8>` of them would
+            // hold, counted the same way: too many as soon as a new one makes MAX_CLASS + 1).
+            let mut bytes = [0u64; 4];
+            let mut count = 0usize;
             match class {
                 Class::Bytes(c) => {
                     for r in c.iter() {
                         for b in r.start()..=r.end() {
-                            bytes.insert(b.to_ascii_lowercase());
-                            if bytes.len() > MAX_CLASS {
-                                return Info::unknown();
+                            let b = b.to_ascii_lowercase();
+                            let (word, bit) = (usize::from(b >> 6), 1u64 << (b & 63));
+                            if bytes[word] & bit == 0 {
+                                bytes[word] |= bit;
+                                count += 1;
+                                if count > MAX_CLASS {
+                                    return Info::unknown();
+                                }
                             }
                         }
                     }
                 }
                 Class::Unicode(_) => return Info::unknown(),
             }
-            Info::exact(bytes.into_iter().map(|b| LitStr::new(&[b])).collect())
+            // In byte order, as the set iterated: the set bits of each word, lowest first.
+            let mut set = Vec::with_capacity(count);
+            for (w, &word) in bytes.iter().enumerate() {
+                let mut rest = word;
+                while rest != 0 {
+                    // w < 4 and the bit index < 64, so the byte fits.
+                    let b = (w as u32 * 64 + rest.trailing_zeros()) as u8;
+                    set.push(LitStr::new(&[b]));
+                    rest &= rest - 1;
+                }
+            }
+            Info::exact(LitSet::from_sorted(set))
         }
         HirKind::Capture(cap) => analyze(&cap.sub),
         HirKind::Repetition(rep) => {
