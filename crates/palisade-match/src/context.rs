@@ -8,13 +8,14 @@ use palisade_seclang::{MacroSegment, MacroString, RuleSource};
 
 use crate::operators::geo_lookup::{GeoDatabase, GeoRecord};
 use crate::operators::pm::Pm;
+use crate::operators::regex_source::load_condition;
 use crate::pcre::{PcreError, PcreRegex, RegexLimits};
-use crate::prefilter::bytes::{ByteCondition, regex_condition};
+use crate::prefilter::bytes::ByteCondition;
 use crate::prefilter::{Literals, regex_literals};
 
 /// A compiled regex in the [`CompileCache`], with the limits it was checked under and what the
-/// prefilter learns from its HIR.
-type CachedRegex = (RegexLimits, Arc<PcreRegex>, Literals, ByteCondition);
+/// prefilter learns from its HIR (the byte condition only when [`load_condition`] computed it).
+type CachedRegex = (RegexLimits, Arc<PcreRegex>, Literals, Option<ByteCondition>);
 
 /// Compiled operator parts shared by the rules of one ruleset: `@pm`/`@pmFromFile` with the
 /// same phrases (CRS v4 reads `unix-shell.data` and `lfi-os-files.data` twice each) and
@@ -50,13 +51,13 @@ impl CompileCache {
     }
 
     /// The regex `PcreRegex::new(pattern, false, limits)`, its literals ([`regex_literals`]
-    /// of its HIR) and its byte condition ([`regex_condition`] of the same HIR): shared ones
-    /// if the pattern was compiled.
+    /// of its HIR) and, when [`load_condition`] computes it, its byte condition (of the same
+    /// HIR): shared ones if the pattern was compiled.
     pub(crate) fn regex(
         &self,
         pattern: &[u8],
         limits: &RegexLimits,
-    ) -> Result<(Arc<PcreRegex>, Literals, ByteCondition), PcreError> {
+    ) -> Result<(Arc<PcreRegex>, Literals, Option<ByteCondition>), PcreError> {
         // `PcreRegex::new` compiles an empty pattern as `.*` and keeps that text.
         let stored: &[u8] = if pattern.is_empty() { b".*" } else { pattern };
         let mut cache = self.regex.lock().unwrap_or_else(|p| p.into_inner());
@@ -69,7 +70,7 @@ impl CompileCache {
         let (re, hir) = PcreRegex::new_with_hir(pattern, false, limits)?;
         let re = Arc::new(re);
         let lits = regex_literals(&hir);
-        let cond = regex_condition(&hir);
+        let cond = load_condition(&lits, &hir);
         cache.push((*limits, Arc::clone(&re), lits.clone(), cond.clone()));
         Ok((re, lits, cond))
     }
@@ -370,7 +371,11 @@ mod tests {
         assert_eq!(lx, ly);
         assert_eq!(lx, regex_literals(&x.hir()));
         assert_eq!(cx, cy);
-        assert_eq!(cx, regex_condition(&x.hir()));
+        // Long literals: the condition is left to be derived if asked for.
+        assert_eq!(cx, None);
+        // No literals: the condition is computed from the HIR at hand.
+        let (w, _, cw) = cache.regex(b"x+", &limits).unwrap();
+        assert_eq!(cw, Some(crate::prefilter::bytes::regex_condition(&w.hir())));
         // The empty pattern is `.*`, not the pattern `.*` compiled caseless or another text.
         let (e, _, _) = cache.regex(b"", &limits).unwrap();
         assert!(Arc::ptr_eq(&e, &cache.regex(b".*", &limits).unwrap().0));

@@ -26,7 +26,13 @@ pub enum Assertion {
 pub enum Node {
     /// Matches the empty string.
     Empty,
-    /// One byte out of a set (a literal byte is a one-byte class; case folding is applied).
+    /// One literal byte: the one-byte class of that byte (kept without a heap set, as most
+    /// bytes of a pattern are literals).
+    Byte(u8),
+    /// A literal ASCII letter under case folding, stored in lower case: the two-byte class of
+    /// the letter and its upper case.
+    Letter(u8),
+    /// One byte out of a set (case folding is applied).
     Class(ClassBytes),
     /// A zero-width assertion.
     Assert(Assertion),
@@ -70,7 +76,9 @@ impl Node {
             Node::Lookaround { .. } => true,
             Node::Group { sub, .. } | Node::Repeat { sub, .. } => sub.has_lookaround(),
             Node::Concat(items) | Node::Alt(items) => items.iter().any(Node::has_lookaround),
-            Node::Empty | Node::Class(_) | Node::Assert(_) => false,
+            Node::Empty | Node::Byte(_) | Node::Letter(_) | Node::Class(_) | Node::Assert(_) => {
+                false
+            }
         }
     }
 }

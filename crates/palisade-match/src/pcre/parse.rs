@@ -61,6 +61,10 @@ struct Parser<'a> {
     flags: Flags,
     groups: u32,
     depth: usize,
+    /// The items of the alternations and concatenations being parsed, innermost last: each
+    /// takes its own items off the top when it ends, in one vector of exact size, instead of
+    /// growing a vector of its own item by item.
+    stack: Vec<Node>,
 }
 
 impl<'a> Parser<'a> {
@@ -80,6 +84,7 @@ impl<'a> Parser<'a> {
             },
             groups: 0,
             depth: 0,
+            stack: Vec::new(),
         }
     }
 }
@@ -136,24 +141,25 @@ impl Parser<'_> {
     }
 
     fn parse_alternation(&mut self) -> Result<Node, PcreError> {
-        let mut alts = Vec::new();
+        let base = self.stack.len();
         loop {
-            alts.push(self.parse_concat()?);
+            let alt = self.parse_concat()?;
+            self.stack.push(alt);
             if self.peek() == Some(b'|') {
                 self.pos += 1;
             } else {
                 break;
             }
         }
-        Ok(if alts.len() == 1 {
-            alts.pop().unwrap_or(Node::Empty)
+        Ok(if self.stack.len() - base == 1 {
+            self.stack.pop().unwrap_or(Node::Empty)
         } else {
-            Node::Alt(alts)
+            Node::Alt(self.stack.drain(base..).collect())
         })
     }
 
     fn parse_concat(&mut self) -> Result<Node, PcreError> {
-        let mut items: Vec<Node> = Vec::new();
+        let base = self.stack.len();
         loop {
             self.skip_extended();
             match self.peek() {
@@ -168,19 +174,19 @@ impl Parser<'_> {
             let atom = match atom {
                 Node::Concat(mut seq) => {
                     let last = seq.pop().unwrap_or(Node::Empty);
-                    items.extend(seq);
+                    self.stack.extend(seq);
                     last
                 }
                 atom => atom,
             };
             self.skip_extended();
             let atom = self.parse_quantifier(atom, start)?;
-            items.push(atom);
+            self.stack.push(atom);
         }
-        Ok(match items.len() {
+        Ok(match self.stack.len() - base {
             0 => Node::Empty,
-            1 => items.pop().unwrap_or(Node::Empty),
-            _ => Node::Concat(items),
+            1 => self.stack.pop().unwrap_or(Node::Empty),
+            _ => Node::Concat(self.stack.drain(base..).collect()),
         })
     }
 
@@ -332,13 +338,13 @@ impl Parser<'_> {
     }
 
     fn literal(&self, b: u8) -> Node {
-        // What `fold_ascii` makes of the byte's class, built at once (this runs for every
-        // literal byte of a caseless pattern): a letter and its other case, else the byte.
+        // What `fold_ascii` makes of the byte's class (this runs for every literal byte of a
+        // caseless pattern): a letter and its other case, else the byte; both without a heap
+        // set (see `Node::Byte`, `Node::Letter`).
         if self.flags.caseless && b.is_ascii_alphabetic() {
-            let (upper, lower) = (b.to_ascii_uppercase(), b.to_ascii_lowercase());
-            return Node::Class(ranges(&[(upper, upper), (lower, lower)]));
+            return Node::Letter(b.to_ascii_lowercase());
         }
-        Node::Class(byte_class(b))
+        Node::Byte(b)
     }
 
     fn parse_group(&mut self) -> Result<Option<Node>, PcreError> {
@@ -982,7 +988,15 @@ mod tests {
             fold_ascii(&mut folded);
             let parser = Parser::new(b"", true);
             match parser.literal(b) {
-                Node::Class(c) => assert_eq!(c, folded, "byte {b}"),
+                Node::Letter(l) => {
+                    assert_eq!(super::super::lower::letter_class(l), folded, "byte {b}")
+                }
+                Node::Byte(c) => assert_eq!(byte_class(c), folded, "byte {b}"),
+                other => panic!("byte {b}: {other:?}"),
+            }
+            // Without case folding, every byte is itself.
+            match Parser::new(b"", false).literal(b) {
+                Node::Byte(c) => assert_eq!(c, b),
                 other => panic!("byte {b}: {other:?}"),
             }
         }

@@ -175,7 +175,7 @@ fn start_line_placement(node: &Node, consumed: bool) -> (Placement, bool) {
     }
     match node {
         Node::Empty => (Placement::None, consumed),
-        Node::Class(_) => (Placement::None, true),
+        Node::Byte(_) | Node::Letter(_) | Node::Class(_) => (Placement::None, true),
         Node::Assert(a) => (
             match (a, consumed) {
                 (super::ast::Assertion::StartLine, false) => Placement::Leading,
@@ -223,7 +223,9 @@ fn start_line_as_start(node: &Node) -> Node {
     use super::ast::Assertion;
     match node {
         Node::Assert(Assertion::StartLine) => Node::Assert(Assertion::Start),
-        Node::Empty | Node::Class(_) | Node::Assert(_) => node.clone(),
+        Node::Empty | Node::Byte(_) | Node::Letter(_) | Node::Class(_) | Node::Assert(_) => {
+            node.clone()
+        }
         Node::Group { index, sub } => Node::Group {
             index: *index,
             sub: Box::new(start_line_as_start(sub)),
@@ -690,7 +692,7 @@ fn count_groups(node: &Node) -> usize {
         Node::Group { index, sub } => usize::from(index.is_some()) + count_groups(sub),
         Node::Lookaround { sub, .. } | Node::Repeat { sub, .. } => count_groups(sub),
         Node::Concat(items) | Node::Alt(items) => items.iter().map(count_groups).sum(),
-        Node::Empty | Node::Class(_) | Node::Assert(_) => 0,
+        Node::Empty | Node::Byte(_) | Node::Letter(_) | Node::Class(_) | Node::Assert(_) => 0,
     }
 }
 

@@ -107,6 +107,11 @@ impl LitSet {
         LitSet(vec![s])
     }
 
+    /// The set of `strings`, which the caller gives sorted and distinct.
+    pub(crate) fn from_sorted(strings: Vec<LitStr>) -> Self {
+        LitSet(strings)
+    }
+
     /// The strings, in byte order.
     pub(crate) fn iter(&self) -> std::slice::Iter<'_, LitStr> {
         self.0.iter()

@@ -76,21 +76,49 @@ fn minimize(mut by_len: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     // regex's) looking up their substrings costs far less than searching them for every kept
     // string; only substrings as long as some kept string can be one, so only those lengths
     // are looked up (the empty string, if kept, is never looked up: it is no substring here).
+    //
+    // The windows are visited by start position: a kept string of one byte is found in a bit
+    // set of those bytes; one of two bytes or more can only start where the next two bytes are
+    // the first two of some kept string (`pairs`), so only there are the lengths looked up.
+    // This visits the same (start, length) windows as looking up every length at every start,
+    // minus windows no kept string can equal, so a string is dropped exactly as before.
     let mut kept_at: Vec<usize> = Vec::new();
     {
         let mut kept: HashSet<&[u8], BuildHasherDefault<WordHasher>> = HashSet::default();
         // The distinct non-zero lengths of kept strings, ascending (strings come by length).
         let mut lens: Vec<usize> = Vec::new();
+        // Bytes that are a kept string; first two bytes of kept strings (bit 256 * a + b).
+        let mut singles = [0u64; 4];
+        let mut pairs = vec![0u64; 1024];
+        let has = |set: &[u64], i: usize| set[i >> 6] & (1u64 << (i & 63)) != 0;
         for (n, s) in by_len.iter().enumerate() {
             let contains_kept = if s.len() <= 2 * MAX_LEN {
-                lens.iter()
-                    .take_while(|&&l| l <= s.len())
-                    .any(|&l| s.windows(l).any(|w| kept.contains(w)))
+                (0..s.len()).any(|i| {
+                    if has(&singles, usize::from(s[i])) {
+                        return true;
+                    }
+                    let Some(&next) = s.get(i + 1) else {
+                        return false;
+                    };
+                    has(&pairs, usize::from(s[i]) << 8 | usize::from(next))
+                        && lens
+                            .iter()
+                            .take_while(|&&l| l <= s.len() - i)
+                            .any(|&l| l >= 2 && kept.contains(&s[i..i + l]))
+                })
             } else {
                 kept.iter().any(|k| memchr::memmem::find(s, k).is_some())
             };
             if !contains_kept {
                 kept.insert(s);
+                match s.len() {
+                    0 => {}
+                    1 => singles[usize::from(s[0] >> 6)] |= 1u64 << (s[0] & 63),
+                    _ => {
+                        let pair = usize::from(s[0]) << 8 | usize::from(s[1]);
+                        pairs[pair >> 6] |= 1u64 << (pair & 63);
+                    }
+                }
                 if !s.is_empty() && lens.last() != Some(&s.len()) {
                     lens.push(s.len());
                 }
@@ -384,21 +412,40 @@ fn analyze(hir: &Hir) -> Info {
         HirKind::Empty | HirKind::Look(_) => Info::exact(Set::one(LitStr::empty())),
         HirKind::Literal(lit) => Info::exact(Set::one(fold(&lit.0))),
         HirKind::Class(class) => {
-            let mut bytes = BTreeSet::new();
+            // The distinct folded bytes, as a bit set (what a `BTreeSet<u8>` of them would
+            // hold, counted the same way: too many as soon as a new one makes MAX_CLASS + 1).
+            let mut bytes = [0u64; 4];
+            let mut count = 0usize;
             match class {
                 Class::Bytes(c) => {
                     for r in c.iter() {
                         for b in r.start()..=r.end() {
-                            bytes.insert(b.to_ascii_lowercase());
-                            if bytes.len() > MAX_CLASS {
-                                return Info::unknown();
+                            let b = b.to_ascii_lowercase();
+                            let (word, bit) = (usize::from(b >> 6), 1u64 << (b & 63));
+                            if bytes[word] & bit == 0 {
+                                bytes[word] |= bit;
+                                count += 1;
+                                if count > MAX_CLASS {
+                                    return Info::unknown();
+                                }
                             }
                         }
                     }
                 }
                 Class::Unicode(_) => return Info::unknown(),
             }
-            Info::exact(bytes.into_iter().map(|b| LitStr::new(&[b])).collect())
+            // In byte order, as the set iterated: the set bits of each word, lowest first.
+            let mut set = Vec::with_capacity(count);
+            for (w, &word) in bytes.iter().enumerate() {
+                let mut rest = word;
+                while rest != 0 {
+                    // w < 4 and the bit index < 64, so the byte fits.
+                    let b = (w as u32 * 64 + rest.trailing_zeros()) as u8;
+                    set.push(LitStr::new(&[b]));
+                    rest &= rest - 1;
+                }
+            }
+            Info::exact(LitSet::from_sorted(set))
         }
         HirKind::Capture(cap) => analyze(&cap.sub),
         HirKind::Repetition(rep) => {
@@ -650,6 +697,50 @@ mod tests {
             v = v.iter().map(|s| cut(s, len)).collect();
         }
         v.into_iter().collect()
+    }
+
+    /// `minimize` as it was (main 8c1e612): every kept length looked up at every start.
+    fn minimize_ref(mut by_len: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+        by_len.sort_by_key(Vec::len);
+        let mut kept: Vec<Vec<u8>> = Vec::new();
+        let mut lens: Vec<usize> = Vec::new();
+        for s in by_len {
+            let contains_kept = if s.len() <= 2 * MAX_LEN {
+                lens.iter()
+                    .take_while(|&&l| l <= s.len())
+                    .any(|&l| s.windows(l).any(|w| kept.iter().any(|k| k.as_slice() == w)))
+            } else {
+                kept.iter().any(|k| memchr::memmem::find(&s, k).is_some())
+            };
+            if !contains_kept {
+                if !s.is_empty() && lens.last() != Some(&s.len()) {
+                    lens.push(s.len());
+                }
+                kept.push(s);
+            }
+        }
+        kept.sort_unstable();
+        kept
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(500))]
+
+        /// Distinct strings over a small alphabet (so that many contain others), of every
+        /// length from 0 past `2 * MAX_LEN`, one byte long included.
+        #[test]
+        fn minimize_equals_the_reference(
+            strings in proptest::collection::btree_set(
+                proptest::collection::vec(0u8..4, 0..70),
+                1..300,
+            ),
+        ) {
+            let strings: Vec<Vec<u8>> = strings
+                .into_iter()
+                .map(|s| s.into_iter().map(|x| b'a' + x).collect())
+                .collect();
+            proptest::prop_assert_eq!(minimize(strings.clone()), minimize_ref(strings));
+        }
     }
 
     proptest::proptest! {
