@@ -185,7 +185,7 @@ impl GlobalPrefilterBuilder {
         } else {
             // Borrowed literals: the build runs at the load's peak heap (see `LiteralDfa`).
             let pairs: Vec<(&[u8], Vec<u32>)> = patterns.into_iter().zip(pattern_slots).collect();
-            Some(LiteralDfa::new(&pairs))
+            Some(LiteralDfa::new_verified(&pairs))
         };
         let conditioned = conditions.len();
         let bytes = (!conditions.is_empty()).then(|| ByteFilter::new(&conditions));
