@@ -167,6 +167,10 @@ pub struct Memo {
     /// The values a `multiMatch` walk found ([`Memo::multi_steps`]); kept to reuse its
     /// allocation (the caller takes it and puts it back).
     pub steps_buf: Vec<(usize, MemoRef)>,
+    /// The byte-condition part of recent scans (see
+    /// [`GlobalPrefilter::scan_cached`](crate::ruleset::prefilter::GlobalPrefilter::scan_cached));
+    /// kept across [`clear`](Self::clear), as it depends on the prefilter only.
+    scan_cache: crate::ruleset::prefilter::ScanCache,
 }
 
 /// What the memo measures for the profiler: each computed transformation step (by chain node)
@@ -348,7 +352,13 @@ impl Memo {
             if let Some(off) = self.empty {
                 return off;
             }
-            let off = Self::scan_into(&mut self.bits, &mut self.prof, &[], pf);
+            let off = Self::scan_into(
+                &mut self.bits,
+                &mut self.prof,
+                &mut self.scan_cache,
+                &[],
+                pf,
+            );
             self.empty = Some(off);
             self.scans += 1;
             return off;
@@ -357,7 +367,13 @@ impl Memo {
             .bytes
             .get(r.start as usize..(r.start as usize + r.len as usize))
             .unwrap_or(&[]);
-        let off = Self::scan_into(&mut self.bits, &mut self.prof, bytes, pf);
+        let off = Self::scan_into(
+            &mut self.bits,
+            &mut self.prof,
+            &mut self.scan_cache,
+            bytes,
+            pf,
+        );
         if let Some(e) = self.entries.get_mut(r.content as usize) {
             e.bits = off;
         }
@@ -380,7 +396,13 @@ impl Memo {
         {
             return off;
         }
-        let off = Self::scan_into(&mut self.bits, &mut self.prof, values.get(slot), pf);
+        let off = Self::scan_into(
+            &mut self.bits,
+            &mut self.prof,
+            &mut self.scan_cache,
+            values.get(slot),
+            pf,
+        );
         if self.raw.len() <= i {
             self.raw.resize(i + 1, NONE);
         }
@@ -395,6 +417,7 @@ impl Memo {
     fn scan_into(
         bits: &mut Vec<u64>,
         prof: &mut Option<MemoProfile>,
+        cache: &mut crate::ruleset::prefilter::ScanCache,
         bytes: &[u8],
         pf: &crate::ruleset::prefilter::GlobalPrefilter,
     ) -> u32 {
@@ -402,7 +425,7 @@ impl Memo {
         bits.resize(off + pf.words(), 0);
         let start = prof.as_ref().map(|p| p.watch.nanos());
         if let Some(out) = bits.get_mut(off..) {
-            pf.scan(bytes, out);
+            pf.scan_cached(bytes, out, cache);
         }
         if let (Some(start), Some(p)) = (start, prof.as_mut()) {
             let spent = p.watch.nanos().saturating_sub(start);
