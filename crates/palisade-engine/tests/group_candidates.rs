@@ -6,7 +6,8 @@
 //! rules' own nodes), value exclusions, `ctl:ruleRemoveTargetById`, `capture`, and a
 //! `setvar` that counts every matched value: with up to eight arguments of operator literals,
 //! their encodings and plain text, every decision, message, capture and count must be the same
-//! as without the prefilter.
+//! as without the prefilter; also with 24 to 39 neutral arguments first, so that root groups
+//! are first asked of their targets' raw unions (`raw_unions_miss`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod common;
@@ -112,6 +113,27 @@ proptest! {
         let on = run(&rs, &req);
         let off = run_without_prefilter(&rs, &req);
         prop_assert_eq!(outcome(&on), outcome(&off), "{:?}", args);
+    }
+
+    /// Lists long enough for root groups to be asked of the raw unions of their targets'
+    /// resolutions first (`RAW_UNION_MIN_VALUES` in eval.rs): neutral arguments first, the
+    /// random ones last.
+    #[test]
+    fn long_lists_decide_as_the_full_evaluation(
+        pad in 24usize..40,
+        args in proptest::collection::vec((name(), value()), 0..8),
+        nox in proptest::bool::ANY,
+    ) {
+        let rs = ruleset(RULES);
+        let query: Vec<String> = (0..pad)
+            .map(|i| format!("p{i}=0"))
+            .chain(args.iter().map(|(k, v)| format!("{}={}", encode(k), encode(v))))
+            .collect();
+        let uri = format!("/{}?{}", if nox { "nox" } else { "p" }, query.join("&"));
+        let req = Req::get(&uri);
+        let on = run(&rs, &req);
+        let off = run_without_prefilter(&rs, &req);
+        prop_assert_eq!(outcome(&on), outcome(&off), "{} {:?}", pad, args);
     }
 }
 

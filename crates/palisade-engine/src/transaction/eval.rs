@@ -833,7 +833,18 @@ impl Transaction {
         };
         let g = match self.lists.group(ts, chain.0, epoch) {
             Some(g) => g,
-            None => self.build_group(rs, ts, chain, mask, list),
+            None => {
+                // A root group misses the rule's slot when its targets' raw unions do (see
+                // `visit_lists`): no need to build it. Asked only for long lists: a short one
+                // costs less to build than to answer from the unions.
+                if chain == ChainTrie::ROOT
+                    && list.1.saturating_sub(list.0) >= RAW_UNION_MIN_VALUES
+                    && self.raw_unions_miss(rs, rule, slot)
+                {
+                    return GroupAnswer::Skip;
+                }
+                self.build_group(rs, ts, chain, mask, list)
+            }
         };
         if self.lists.union_word(g, k) & bit == 0 {
             GroupAnswer::Skip
@@ -841,6 +852,57 @@ impl Transaction {
             let (a, b) = VisitLists::candidates(g);
             GroupAnswer::Candidates(a, b)
         }
+    }
+
+    /// Whether `slot` is in none of the raw unions of `rule`'s targets' current resolutions
+    /// (each word of a union computed on first use and shared by every target set naming the
+    /// target; see `visit_lists`). False when a target has no current usable resolution.
+    #[inline(never)]
+    fn raw_unions_miss(&mut self, rs: &Ruleset, rule: &CompiledRule, slot: u32) -> bool {
+        let epoch = self.d.epoch;
+        let (w, bit) = (slot as usize / 64, 1u64 << (slot % 64));
+        if w >= 64 {
+            return false;
+        }
+        for target in &rule.targets {
+            if target.count || target.id == u32::MAX {
+                return false;
+            }
+            let Some((mut at, done)) = self.lists.target_union(target.id, epoch) else {
+                return false;
+            };
+            let x = if done & (1 << w) != 0 {
+                self.lists.union_at(at, w)
+            } else {
+                let Some(Some((a, b))) = self.lists.target(target.id, epoch) else {
+                    return false;
+                };
+                if at == u32::MAX {
+                    match self.lists.alloc_union(target.id, rs.prefilter.words()) {
+                        Some(u) => at = u,
+                        None => return false,
+                    }
+                }
+                let mut x = 0u64;
+                for i in a..b {
+                    // Every value of a usable resolution is a slot (a miss is answered no).
+                    let Some(Visit {
+                        val: VVal::Slot(s), ..
+                    }) = self.lists.resolved(i)
+                    else {
+                        return false;
+                    };
+                    let off = self.memo.raw_bits(&self.d.values, s, &rs.prefilter) as usize;
+                    x |= self.memo.bits.get(off + w).copied().unwrap_or(0);
+                }
+                self.lists.set_union_word(target.id, at, w, x);
+                x
+            };
+            if x & bit != 0 {
+                return false;
+            }
+        }
+        true
     }
 
     /// Builds the group of target set `ts` at `chain` over `list`: the union of the values'
@@ -1631,6 +1693,9 @@ enum GroupAnswer {
     /// The group cannot tell: every value is visited.
     All,
 }
+
+/// The shortest list whose root group is first asked of the raw unions (see `group_candidate`).
+const RAW_UNION_MIN_VALUES: u32 = 32;
 
 /// ORs into `acc` (one word per entry of `mask`) the words of `mask` of the candidate bits at
 /// offset `b` of `bits`, masked; returns the OR of the masked words (non-zero when the value
