@@ -154,9 +154,23 @@ impl KeyInterner {
         None
     }
 
+    /// An empty interner hashing with `hasher` (so that a hash by another interner with the
+    /// same hasher serves [`KeyInterner::intern_hashed`]).
+    pub fn with_hasher(hasher: KeyHasher) -> Self {
+        KeyInterner {
+            hasher,
+            ..KeyInterner::default()
+        }
+    }
+
     /// The id of `key`, interning it if new.
     pub fn intern(&mut self, key: &[u8]) -> KeyId {
-        let h = self.hash(key);
+        self.intern_hashed(key, self.hash(key))
+    }
+
+    /// [`KeyInterner::intern`] given `h`, the keyed hash of `key` by this interner's
+    /// [`KeyInterner::hasher`] (with another hash, equal keys may get different ids).
+    pub fn intern_hashed(&mut self, key: &[u8], h: u64) -> KeyId {
         if self.filter.may_hold(key)
             && let Some(id) = self.find(h, key)
         {

@@ -94,6 +94,39 @@ impl MutCollection {
         }
     }
 
+    /// [`MutCollection::id_for`] and `key_hash(key)` (the hash [`MutCollection::set_hashed`]
+    /// takes) from one pass over `key`: `compiled`'s [`KeyInterner::hasher`] gives both the
+    /// keyed hash its [`KeyInterner::lookup_hashed`] needs and libstdc++'s byte sum (equal to
+    /// `key_hash` for every key, `key_hasher`'s proptest), so a `setvar` whose key has macros
+    /// (`tx.header_name_%{tx.0}`, 920450) hashes the key once, not three times (ruleset id,
+    /// run-time id, order).
+    ///
+    /// Why the id is exactly `id_for`'s: `lookup_hashed` with the interner's own hash finds
+    /// what `get` finds (`keys`' proptest). The run-time interner takes the same keyed hash
+    /// only while its hasher *is* `compiled`'s (checked at every call; an empty run-time
+    /// interner adopts `compiled`'s hasher, and `clear` keeps it), so `intern_hashed` always
+    /// gets the hash `intern` would compute; otherwise it hashes the key itself (`intern`).
+    /// The run-time hasher stays a random keyed one (HashDoS: `KeyInterner`).
+    pub fn id_hashed(&mut self, compiled: &KeyInterner, key: &[u8]) -> (KeyId, u64) {
+        let hasher = compiled.hasher();
+        let h = hasher.hash(key);
+        let id = match compiled.lookup_hashed(key, h.keyed) {
+            id if id != KeyId::NONE && id.0 < self.base => id,
+            _ => {
+                if self.runtime_keys.hasher() != hasher && self.runtime_keys.is_empty() {
+                    self.runtime_keys = KeyInterner::with_hasher(hasher);
+                }
+                let rt = if self.runtime_keys.hasher() == hasher {
+                    self.runtime_keys.intern_hashed(key, h.keyed)
+                } else {
+                    self.runtime_keys.intern(key)
+                };
+                KeyId(self.base + rt.0)
+            }
+        };
+        (id, h.stl)
+    }
+
     /// The id of `key` without interning it.
     pub fn find_id(&self, compiled: &KeyInterner, key: &[u8]) -> Option<KeyId> {
         match compiled.get(key) {
@@ -248,6 +281,57 @@ mod tests {
             fresh.visit_order(&mut o2);
             proptest::prop_assert_eq!(o1, o2);
             proptest::prop_assert_eq!(used.iter().cloned().collect::<Vec<_>>(), fresh.iter().cloned().collect::<Vec<_>>());
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        /// `id_hashed` + `set_hashed` (a `setvar` with a macro key) gives the ids and builds
+        /// the collection (values, spellings, order) that `id_for` + `set` build, for keys
+        /// that are compile-time keys, case variants of them, and run-time keys.
+        #[test]
+        fn id_hashed_is_id_for(
+            compiled_keys in proptest::collection::vec(
+                proptest::collection::vec(proptest::sample::select(b"aAbB_0\xc3".to_vec()), 0..12),
+                0..6,
+            ),
+            ops in proptest::collection::vec(
+                (0u8..4, proptest::collection::vec(proptest::sample::select(b"aAbB_0\xc3".to_vec()), 0..12)),
+                0..40,
+            ),
+        ) {
+            let mut compiled = KeyInterner::default();
+            for k in &compiled_keys {
+                compiled.intern(k);
+            }
+            let base = compiled.len() as u32;
+            let (mut a, mut b) = (MutCollection::new(base), MutCollection::new(base));
+            for (n, (op, key)) in ops.iter().enumerate() {
+                let ia = a.id_for(&compiled, key);
+                // Op 3 interns through `id_for` in `b` too: a run-time interner that hashed
+                // keys with its own hasher before `id_hashed` first ran.
+                let (ib, h) = if *op == 3 {
+                    (b.id_for(&compiled, key), key_hash(key))
+                } else {
+                    b.id_hashed(&compiled, key)
+                };
+                proptest::prop_assert_eq!(ia, ib);
+                proptest::prop_assert_eq!(h, key_hash(key));
+                let v = n.to_string();
+                if *op == 0 {
+                    a.remove(ia);
+                    b.remove(ib);
+                } else {
+                    a.set(ia, key, v.as_bytes());
+                    b.set_hashed(ib, key, h, v.as_bytes());
+                }
+            }
+            let (mut oa, mut ob) = (Vec::new(), Vec::new());
+            a.visit_order(&mut oa);
+            b.visit_order(&mut ob);
+            proptest::prop_assert_eq!(oa, ob);
+            proptest::prop_assert_eq!(a.iter().cloned().collect::<Vec<_>>(), b.iter().cloned().collect::<Vec<_>>());
         }
     }
 

@@ -1474,14 +1474,13 @@ impl Transaction {
             return;
         };
         // A literal key has its id and order hash from the load (`key_hash` is the hash of
-        // exactly these bytes).
+        // exactly these bytes); an expanded key gets both from one pass (`id_hashed`).
         let (id, hash) = match sv.key_id {
-            Some(id) if sv.key.as_literal().is_some() => (id, Some(sv.key_hash)),
-            _ => (coll.id_for(&rs.keys, key), None),
+            Some(id) if sv.key.as_literal().is_some() => (id, sv.key_hash),
+            _ => coll.id_hashed(&rs.keys, key),
         };
-        let set = |coll: &mut crate::collection::tx::MutCollection, value: &[u8]| match hash {
-            Some(h) => coll.set_hashed(id, key, h, value),
-            None => coll.set(id, key, value),
+        let set = |coll: &mut crate::collection::tx::MutCollection, value: &[u8]| {
+            coll.set_hashed(id, key, hash, value)
         };
         match sv.op {
             SetVarKind::Delete => coll.remove(id),
