@@ -397,6 +397,11 @@ fn hir_facts(hir: &Hir) -> (Option<usize>, bool) {
 /// The largest length accepted for the body of a trailing lookahead.
 const MAX_LOOKAHEAD_LEN: usize = 4096;
 
+/// Builds the meta regex of `hir`. Its own literal prefilter is off (`auto_prefilter(false)`):
+/// a prefilter only chooses where the automaton starts looking, never the answer, and on the
+/// short values of most requests its setup cost more per call than it saved (callgrind,
+/// CRS v4 PL1: static GETs -0.8 %, JSON POSTs +0.1 %; the engine's global prefilter already
+/// keeps most regexes from running).
 fn build(hir: &Hir, limits: &RegexLimits) -> Result<meta::Regex, PcreError> {
     let config = meta::Config::new()
         .match_kind(MatchKind::LeftmostFirst)
@@ -405,7 +410,8 @@ fn build(hir: &Hir, limits: &RegexLimits) -> Result<meta::Regex, PcreError> {
         .nfa_size_limit(Some(limits.nfa_size))
         .dfa_size_limit(Some(limits.dfa_size))
         .onepass_size_limit(Some(limits.dfa_size))
-        .hybrid_cache_capacity(limits.hybrid_cache);
+        .hybrid_cache_capacity(limits.hybrid_cache)
+        .auto_prefilter(false);
     meta::Builder::new()
         .configure(config)
         .syntax(syntax::Config::new().unicode(false).utf8(false))
