@@ -524,11 +524,7 @@ impl Memo {
             // A step whose exact classes the value does not hold leaves it byte for byte.
             let step_exact = t.exact_triggers();
             if !step_exact.is_always() {
-                let held = if cur.orig {
-                    present
-                } else {
-                    self.content_triggers(cur)
-                };
+                let held = self.held_triggers(cur, present);
                 if !step_exact.may_change(held) {
                     self.skipped += 1;
                     continue;
@@ -635,11 +631,7 @@ impl Memo {
             // of this step and the ones after it, so it is the requested node's value.
             let step_exact = t.exact_triggers();
             if !step_exact.is_always() {
-                let present = if cur.orig {
-                    present
-                } else {
-                    self.content_triggers(cur)
-                };
+                let present = self.held_triggers(cur, present);
                 if !rest_exact.may_change(present) {
                     self.skipped += u64::try_from(i + 1).unwrap_or(0);
                     let unchanged = self.unchanged(cur);
@@ -798,6 +790,17 @@ impl Memo {
             bits: NONE,
             classes: 0,
             derived: NONE,
+        }
+    }
+
+    /// The trigger classes `cur` holds: `orig` (those of the original value, already known)
+    /// when `cur` is the original value, else its content's.
+    #[inline]
+    fn held_triggers(&mut self, cur: MemoRef, orig: Triggers) -> Triggers {
+        if cur.orig {
+            orig
+        } else {
+            self.content_triggers(cur)
         }
     }
 

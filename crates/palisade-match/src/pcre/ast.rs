@@ -70,6 +70,41 @@ pub enum Node {
 }
 
 impl Node {
+    /// A copy of the tree in which every leaf (`Empty`, `Byte`, `Letter`, `Class`, `Assert`)
+    /// is replaced by `leaf(leaf)`; groups, lookarounds, sequences, alternations and
+    /// repetitions keep their shape.
+    pub fn map_leaves(&self, leaf: &impl Fn(&Node) -> Node) -> Node {
+        match self {
+            Node::Empty | Node::Byte(_) | Node::Letter(_) | Node::Class(_) | Node::Assert(_) => {
+                leaf(self)
+            }
+            Node::Group { index, sub } => Node::Group {
+                index: *index,
+                sub: Box::new(sub.map_leaves(leaf)),
+            },
+            Node::Lookaround { ahead, negate, sub } => Node::Lookaround {
+                ahead: *ahead,
+                negate: *negate,
+                sub: Box::new(sub.map_leaves(leaf)),
+            },
+            Node::Concat(items) => Node::Concat(items.iter().map(|n| n.map_leaves(leaf)).collect()),
+            Node::Alt(items) => Node::Alt(items.iter().map(|n| n.map_leaves(leaf)).collect()),
+            Node::Repeat {
+                min,
+                max,
+                greedy,
+                sub,
+            } => Node::Repeat {
+                min: *min,
+                max: *max,
+                greedy: *greedy,
+                sub: Box::new(sub.map_leaves(leaf)),
+            },
+        }
+    }
+}
+
+impl Node {
     /// True when the node (or anything inside it) is a lookaround.
     pub fn has_lookaround(&self) -> bool {
         match self {

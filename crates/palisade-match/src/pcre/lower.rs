@@ -124,36 +124,14 @@ mod tests {
     /// The tree as the parser built it before `Node::Byte` and `Node::Letter` existed: each
     /// literal byte a one-byte class, each caseless letter the class of both cases.
     fn class_form(node: &Node) -> Node {
-        match node {
+        node.map_leaves(&|leaf| match leaf {
             Node::Byte(b) => Node::Class(ranges(&[(*b, *b)])),
             Node::Letter(l) => {
                 let u = l.to_ascii_uppercase();
                 Node::Class(ranges(&[(u, u), (*l, *l)]))
             }
-            Node::Empty | Node::Class(_) | Node::Assert(_) => node.clone(),
-            Node::Group { index, sub } => Node::Group {
-                index: *index,
-                sub: Box::new(class_form(sub)),
-            },
-            Node::Lookaround { ahead, negate, sub } => Node::Lookaround {
-                ahead: *ahead,
-                negate: *negate,
-                sub: Box::new(class_form(sub)),
-            },
-            Node::Concat(items) => Node::Concat(items.iter().map(class_form).collect()),
-            Node::Alt(items) => Node::Alt(items.iter().map(class_form).collect()),
-            Node::Repeat {
-                min,
-                max,
-                greedy,
-                sub,
-            } => Node::Repeat {
-                min: *min,
-                max: *max,
-                greedy: *greedy,
-                sub: Box::new(class_form(sub)),
-            },
-        }
+            other => other.clone(),
+        })
     }
 
     /// Lowers `pattern` (plain and caseless) from the parsed tree and from its class form;

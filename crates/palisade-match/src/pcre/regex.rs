@@ -221,34 +221,10 @@ fn start_line_placement(node: &Node, consumed: bool) -> (Placement, bool) {
 /// The tree with every multi-line `^` replaced by `\A`.
 fn start_line_as_start(node: &Node) -> Node {
     use super::ast::Assertion;
-    match node {
+    node.map_leaves(&|leaf| match leaf {
         Node::Assert(Assertion::StartLine) => Node::Assert(Assertion::Start),
-        Node::Empty | Node::Byte(_) | Node::Letter(_) | Node::Class(_) | Node::Assert(_) => {
-            node.clone()
-        }
-        Node::Group { index, sub } => Node::Group {
-            index: *index,
-            sub: Box::new(start_line_as_start(sub)),
-        },
-        Node::Lookaround { ahead, negate, sub } => Node::Lookaround {
-            ahead: *ahead,
-            negate: *negate,
-            sub: Box::new(start_line_as_start(sub)),
-        },
-        Node::Concat(items) => Node::Concat(items.iter().map(start_line_as_start).collect()),
-        Node::Alt(items) => Node::Alt(items.iter().map(start_line_as_start).collect()),
-        Node::Repeat {
-            min,
-            max,
-            greedy,
-            sub,
-        } => Node::Repeat {
-            min: *min,
-            max: *max,
-            greedy: *greedy,
-            sub: Box::new(start_line_as_start(sub)),
-        },
-    }
+        other => other.clone(),
+    })
 }
 
 /// The trailing lookahead of a pattern `P(?=Q)` or `P(?!Q)`.
