@@ -10,7 +10,7 @@
 
 use super::memo::transform_unmemoised;
 use super::resolve::{VName, VVal, Visit};
-use super::state::{Intervention, State};
+use super::state::{Intervention, MatchedName, State};
 use super::visit_lists::VisitLists;
 use super::{LoggedMessage, Transaction};
 use crate::InterruptionAction;
@@ -975,7 +975,8 @@ impl Transaction {
         matched
     }
 
-    #[allow(clippy::too_many_arguments)]
+    // `bytes` stays `&mut Vec` so that its callers (`test_value`, `matched_value`) need no change.
+    #[allow(clippy::too_many_arguments, clippy::ptr_arg)]
     fn matched_bytes(
         &mut self,
         rs: &Ruleset,
@@ -1011,11 +1012,8 @@ impl Transaction {
             name,
             original: save(self, v.val, &mut msg.held_val),
         });
-        let mut full = std::mem::take(&mut self.name_buf);
-        full.clear();
-        self.name_into(target, v.name, &mut full);
-        self.update_matched(&mut full, bytes);
-        self.name_buf = full;
+        let name = self.matched_name(target, v.name);
+        self.update_matched(name, bytes);
         self.independent_actions(rs, rule, msg);
         if rule.multi_match && msg.save {
             self.push_message(rs, rule, msg);
@@ -1112,28 +1110,39 @@ impl Transaction {
         true
     }
 
+    /// The [`MatchedName`] of a visited value's name: where its parts are (a scalar's name, a
+    /// collection's name and a key slot), its bytes copied into `matched_values` only when
+    /// they live in scratch space (overwritten by the next resolution) or are a target's name.
+    fn matched_name(&mut self, target: &Target, n: VName) -> MatchedName {
+        match n {
+            VName::Plain(p) => MatchedName::Plain(p),
+            VName::Key(c, VVal::Slot(k)) => MatchedName::Request(c, k),
+            VName::Key(c, VVal::Matched(k)) => MatchedName::Matched(c, k),
+            VName::Key(c, VVal::Scratch(a, l)) => {
+                let key = self
+                    .scratch
+                    .get(a as usize..(a as usize + l as usize))
+                    .unwrap_or(&[]);
+                MatchedName::Matched(c, self.st.matched_values.push(key))
+            }
+            VName::Target => {
+                MatchedName::Whole(self.st.matched_values.push(target.full_name.as_bytes()))
+            }
+        }
+    }
+
     /// Sets `MATCHED_VAR_NAME`/`MATCHED_VAR` to `name`/`value` and adds them to
-    /// `MATCHED_VARS`. The buffers are exchanged, not copied: `name` and `value` come back
-    /// holding the previous (now unused) buffers' contents, for reuse.
-    fn update_matched(&mut self, name: &mut Vec<u8>, value: &mut Vec<u8>) {
-        let k = self.st.matched_values.push(name);
+    /// `MATCHED_VARS`: the value is copied into `matched_values` once, and both variables
+    /// name that copy.
+    fn update_matched(&mut self, name: MatchedName, value: &[u8]) {
         let v = self.st.matched_values.push(value);
         // Indexed only when something reads `MATCHED_VARS` (`State::index_matched`).
-        self.st.matched_pending.push((k, v));
-        // The buffers of the last unset (`clean_matched`) when the variables are unset.
-        let spare = &mut self.matched_spare;
-        let (n, val) = self
-            .st
-            .matched_var
-            .get_or_insert_with(|| std::mem::take(spare));
-        std::mem::swap(n, name);
-        std::mem::swap(val, value);
+        self.st.matched_pending.push((name, v));
+        self.st.matched_var = Some((name, v));
     }
 
     fn clean_matched(&mut self) {
-        if let Some(kept) = self.st.matched_var.take() {
-            self.matched_spare = kept;
-        }
+        self.st.matched_var = None;
         if !self.st.matched_values.is_empty() {
             self.st.matched_vars.clear();
             self.st.matched_pending.clear();
@@ -1598,14 +1607,16 @@ impl Transaction {
             matched_var_name: self
                 .st
                 .matched_var
-                .as_ref()
-                .map(|m| m.0.clone())
+                .map(|(n, _)| {
+                    let mut out = Vec::new();
+                    self.st.matched_name_into(&self.d.values, n, &mut out);
+                    out
+                })
                 .unwrap_or_default(),
             matched_var: self
                 .st
                 .matched_var
-                .as_ref()
-                .map(|m| m.1.clone())
+                .map(|(_, v)| self.st.matched_values.get(v).to_vec())
                 .unwrap_or_default(),
             reference: top.chain_text.to_string(),
             disruptive: msg.disruptive,

@@ -122,13 +122,13 @@ impl Transaction {
     pub(crate) fn scalar_into(&self, s: Scalar, out: &mut Vec<u8>) {
         match s {
             Scalar::MatchedVar => {
-                if let Some((_, v)) = &self.st.matched_var {
-                    out.extend_from_slice(v);
+                if let Some((_, v)) = self.st.matched_var {
+                    out.extend_from_slice(self.st.matched_values.get(v));
                 }
             }
             Scalar::MatchedVarName => {
-                if let Some((n, _)) = &self.st.matched_var {
-                    out.extend_from_slice(n);
+                if let Some((n, _)) = self.st.matched_var {
+                    self.st.matched_name_into(&self.d.values, n, out);
                 }
             }
             Scalar::HighestSeverity => {
@@ -208,10 +208,9 @@ impl Transaction {
                 }
             }
             Collection::MatchedVars | Collection::MatchedVarsNames => {
-                if let Some((k, v)) = self.st.newest_matched(spelling) {
-                    let slot = if c == Collection::MatchedVars { v } else { k };
-                    out.extend_from_slice(self.st.matched_values.get(slot));
-                }
+                let names = c == Collection::MatchedVarsNames;
+                self.st
+                    .newest_matched_into(&self.d.values, spelling, names, out);
             }
             _ => {
                 if let Some(p) = c.persistent()

@@ -99,8 +99,6 @@ pub struct Transaction {
     pub(crate) name_buf: Vec<u8>,
     /// The matched value, copied out of the memo for the match's actions (reused).
     pub(crate) match_buf: Vec<u8>,
-    /// `MATCHED_VAR_NAME`/`MATCHED_VAR` buffers kept while the variables are unset (reused).
-    pub(crate) matched_spare: (Vec<u8>, Vec<u8>),
     /// Ruleset ids of the keys operator arguments name (see [`expand::ArgKeys`]).
     pub(crate) arg_keys: expand::ArgKeys,
     pub(crate) visits_buf: Vec<resolve::Visit>,
@@ -153,7 +151,6 @@ impl Transaction {
             value_buf: Vec::new(),
             name_buf: Vec::new(),
             match_buf: Vec::new(),
-            matched_spare: (Vec::new(), Vec::new()),
             arg_keys: expand::ArgKeys::default(),
             visits_buf: Vec::new(),
             captures: palisade_match::Captures::new(),

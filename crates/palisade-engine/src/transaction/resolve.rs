@@ -71,19 +71,6 @@ impl Transaction {
         push_to(&mut self.scratch, bytes)
     }
 
-    /// Appends the name of a visited value.
-    pub(crate) fn name_into(&self, target: &Target, n: VName, out: &mut Vec<u8>) {
-        match n {
-            VName::Plain(s) => out.extend_from_slice(s.as_bytes()),
-            VName::Key(c, k) => {
-                out.extend_from_slice(c.as_bytes());
-                out.push(b':');
-                out.extend_from_slice(self.vval_bytes(k));
-            }
-            VName::Target => out.extend_from_slice(target.full_name.as_bytes()),
-        }
-    }
-
     /// Resolves `target` into `out` (cleared first); the scratch buffer is reset.
     pub(crate) fn resolve_target(&mut self, target: &Target, out: &mut Vec<Visit>) {
         out.clear();
@@ -310,7 +297,7 @@ impl Transaction {
             Collection::MatchedVars | Collection::MatchedVarsNames => {
                 let names = c == Collection::MatchedVarsNames;
                 let name = c.name();
-                self.st.index_matched();
+                self.st.index_matched(&self.d.values);
                 let mv = &mut self.st.matched_vars;
                 let order: Vec<u32> = match sel {
                     Selector::Key(_, spelling) => {

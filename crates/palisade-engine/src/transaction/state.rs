@@ -314,6 +314,24 @@ impl Default for Intervention {
     }
 }
 
+/// The name of a matched value (`MATCHED_VAR_NAME`, a `MATCHED_VARS` key), kept as where its
+/// parts are rather than as bytes: most matches' names are never read, so they are written
+/// only when read ([`State::matched_name_into`]). Slots stay valid while the name is kept:
+/// the request's value table only grows during a transaction, and `matched_values` is
+/// cleared only together with every `MatchedName` that points into it (`clean_matched`,
+/// [`State::reset`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MatchedName {
+    /// A scalar's name (`REQUEST_URI`).
+    Plain(&'static str),
+    /// `COLLECTION:key`, the key in the request's value table.
+    Request(&'static str, Slot),
+    /// `COLLECTION:key`, the key copied into `matched_values`.
+    Matched(&'static str, Slot),
+    /// The whole name copied into `matched_values` (a count, an XPath result).
+    Whole(Slot),
+}
+
 /// A persistent collection opened by the transaction.
 #[derive(Debug)]
 pub struct OpenCollection {
@@ -358,16 +376,18 @@ pub struct State {
     pub env: MutCollection,
     /// Persistent collections opened.
     pub persistent: [Option<OpenCollection>; 5],
-    /// `MATCHED_VAR_NAME` and `MATCHED_VAR`.
-    pub matched_var: Option<(Vec<u8>, Vec<u8>)>,
-    /// Values of `MATCHED_VARS`.
+    /// `MATCHED_VAR_NAME` and `MATCHED_VAR`: the newest match's name and its value's slot in
+    /// `matched_values` (read through [`State::matched_name_into`] and `matched_values`).
+    pub matched_var: Option<(MatchedName, Slot)>,
+    /// Values of `MATCHED_VARS` (and the names [`MatchedName`] keeps here).
     pub matched_values: ValueTable,
     /// `MATCHED_VARS`, indexed: the entries up to the last [`State::index_matched`].
     pub matched_vars: RequestCollection,
-    /// `MATCHED_VARS` entries (name and value slots in `matched_values`) added since the last
+    /// `MATCHED_VARS` entries (name, and value slot in `matched_values`) added since the last
     /// [`State::index_matched`]: most matches are never read through `MATCHED_VARS`, so the
-    /// index (hashing, visiting order) is built only when a target or macro reads it.
-    pub matched_pending: Vec<(Slot, Slot)>,
+    /// index (hashing, visiting order) is built only when a target or macro reads it, and a
+    /// name's bytes are written only then.
+    pub matched_pending: Vec<(MatchedName, Slot)>,
     /// The most severe severity seen (255: none).
     pub highest_severity: u8,
     /// A chain is being evaluated: its messages wait in `deferred` until it matched whole.
@@ -449,9 +469,16 @@ impl State {
     }
 
     /// Adds the pending `MATCHED_VARS` entries to the index, in the order they matched (the
-    /// index is then what adding each entry at its match would have built).
-    pub fn index_matched(&mut self) {
-        for (k, v) in self.matched_pending.drain(..) {
+    /// index is then what adding each entry at its match would have built). Each name is
+    /// written into `matched_values` here; `values` is the request's value table (the one
+    /// [`MatchedName::Request`] names).
+    pub fn index_matched(&mut self, values: &ValueTable) {
+        let mut pending = std::mem::take(&mut self.matched_pending);
+        let mut name = Vec::new();
+        for (n, v) in pending.drain(..) {
+            name.clear();
+            self.matched_name_into(values, n, &mut name);
+            let k = self.matched_values.push(&name);
             self.matched_vars.add(
                 &self.matched_values,
                 k,
@@ -459,24 +486,84 @@ impl State {
                 crate::collection::keys::KeyId::NONE,
             );
         }
+        self.matched_pending = pending;
+    }
+
+    /// Appends the bytes of the matched name `n` (`values`: the request's value table).
+    pub fn matched_name_into(&self, values: &ValueTable, n: MatchedName, out: &mut Vec<u8>) {
+        match n {
+            MatchedName::Plain(p) => out.extend_from_slice(p.as_bytes()),
+            MatchedName::Request(c, k) => {
+                out.extend_from_slice(c.as_bytes());
+                out.push(b':');
+                out.extend_from_slice(values.get(k));
+            }
+            MatchedName::Matched(c, k) => {
+                out.extend_from_slice(c.as_bytes());
+                out.push(b':');
+                out.extend_from_slice(self.matched_values.get(k));
+            }
+            MatchedName::Whole(k) => out.extend_from_slice(self.matched_values.get(k)),
+        }
+    }
+
+    /// Whether the matched name `n` is `key`, ASCII case-insensitively (what
+    /// [`State::matched_name_into`] writes, compared without writing it).
+    pub fn matched_name_is(&self, values: &ValueTable, n: MatchedName, key: &[u8]) -> bool {
+        let keyed = |c: &str, k: &[u8]| {
+            key.len() == c.len() + 1 + k.len()
+                && key
+                    .get(..c.len())
+                    .is_some_and(|p| p.eq_ignore_ascii_case(c.as_bytes()))
+                && key.get(c.len()) == Some(&b':')
+                && key
+                    .get(c.len() + 1..)
+                    .is_some_and(|r| r.eq_ignore_ascii_case(k))
+        };
+        match n {
+            MatchedName::Plain(p) => p.as_bytes().eq_ignore_ascii_case(key),
+            MatchedName::Request(c, k) => keyed(c, values.get(k)),
+            MatchedName::Matched(c, k) => keyed(c, self.matched_values.get(k)),
+            MatchedName::Whole(k) => self.matched_values.get(k).eq_ignore_ascii_case(key),
+        }
     }
 
     /// The newest `MATCHED_VARS` entry whose name is `key` (ASCII case-insensitively), as
-    /// the index's `keyed_bytes(key).next()` gives it, pending entries included.
-    pub fn newest_matched(&self, key: &[u8]) -> Option<(Slot, Slot)> {
-        if let Some(&e) = self
+    /// the index's `keyed_bytes(key).next()` gives it, pending entries included: its name's
+    /// bytes (with `names`) or its value's, appended to `out`. False when there is none.
+    pub fn newest_matched_into(
+        &self,
+        values: &ValueTable,
+        key: &[u8],
+        names: bool,
+        out: &mut Vec<u8>,
+    ) -> bool {
+        if let Some(&(n, v)) = self
             .matched_pending
             .iter()
             .rev()
-            .find(|(k, _)| self.matched_values.get(*k).eq_ignore_ascii_case(key))
+            .find(|(n, _)| self.matched_name_is(values, *n, key))
         {
-            return Some(e);
+            if names {
+                self.matched_name_into(values, n, out);
+            } else {
+                out.extend_from_slice(self.matched_values.get(v));
+            }
+            return true;
         }
         let mv = &self.matched_vars;
-        mv.keyed_bytes(&self.matched_values, key)
+        match mv
+            .keyed_bytes(&self.matched_values, key)
             .next()
             .and_then(|i| mv.entry(i))
-            .map(|e| (e.key, e.value))
+        {
+            Some(e) => {
+                let slot = if names { e.key } else { e.value };
+                out.extend_from_slice(self.matched_values.get(slot));
+                true
+            }
+            None => false,
+        }
     }
 
     /// The open persistent collection.
@@ -514,47 +601,80 @@ mod tests {
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
 
-        /// `MATCHED_VARS` indexed lazily reads as the index built at each match would: the
-        /// newest entry of a name (pending entries included) and, once indexed, the same
+        /// `MATCHED_VARS` indexed lazily, with names kept as [`MatchedName`]s, reads as the
+        /// index built at each match from the names' bytes would: the newest entry of a name
+        /// (pending entries included; its value and its name) and, once indexed, the same
         /// visiting order and the same entries.
         #[test]
         fn lazy_matched_vars_read_as_eager_ones(
             steps in proptest::collection::vec(
                 (proptest::collection::vec(proptest::sample::select(b"aAbB:_".to_vec()), 0..4),
+                 0u8..4,
                  proptest::bool::weighted(0.2)),
                 0..60,
             ),
             probe in proptest::collection::vec(proptest::sample::select(b"aAbB:_".to_vec()), 0..4),
         ) {
             let mut st = State::new(0);
+            let mut request = ValueTable::default();
             let mut eager_values = ValueTable::default();
             let mut eager = RequestCollection::default();
-            for (i, (name, index_now)) in steps.iter().enumerate() {
+            for (i, (name, kind, index_now)) in steps.iter().enumerate() {
                 let value = i.to_string();
-                let k = st.matched_values.push(name);
+                // The same bytes named four ways: whole, `a:key` with the key in the request's
+                // table or in `matched_values`, or a plain name.
+                let (n, bytes) = match kind {
+                    0 => (MatchedName::Whole(st.matched_values.push(name)), name.clone()),
+                    1 => (
+                        MatchedName::Request("a", request.push(name)),
+                        [&b"a:"[..], name].concat(),
+                    ),
+                    2 => (
+                        MatchedName::Matched("B", st.matched_values.push(name)),
+                        [&b"B:"[..], name].concat(),
+                    ),
+                    _ => (MatchedName::Plain("b:A"), b"b:A".to_vec()),
+                };
+                let mut written = Vec::new();
+                st.matched_name_into(&request, n, &mut written);
+                proptest::prop_assert_eq!(&written, &bytes);
+                proptest::prop_assert_eq!(
+                    st.matched_name_is(&request, n, &probe),
+                    bytes.eq_ignore_ascii_case(&probe)
+                );
                 let v = st.matched_values.push(value.as_bytes());
-                st.matched_pending.push((k, v));
-                let ek = eager_values.push(name);
+                st.matched_pending.push((n, v));
+                let ek = eager_values.push(&bytes);
                 let ev = eager_values.push(value.as_bytes());
                 eager.add(&eager_values, ek, ev, KeyId::NONE);
                 if *index_now {
-                    st.index_matched();
+                    st.index_matched(&request);
                 }
                 let want = eager
                     .keyed_bytes(&eager_values, &probe)
                     .next()
                     .and_then(|i| eager.entry(i))
-                    .map(|e| eager_values.get(e.value).to_vec());
-                let got = st
-                    .newest_matched(&probe)
-                    .map(|(_, v)| st.matched_values.get(v).to_vec());
-                proptest::prop_assert_eq!(got, want);
+                    .map(|e| (eager_values.get(e.value).to_vec(), eager_values.get(e.key).to_vec()));
+                let (mut got_v, mut got_n) = (Vec::new(), Vec::new());
+                let found = st.newest_matched_into(&request, &probe, false, &mut got_v);
+                let found_n = st.newest_matched_into(&request, &probe, true, &mut got_n);
+                proptest::prop_assert_eq!(found, found_n);
+                proptest::prop_assert_eq!(found.then_some((got_v, got_n)), want);
             }
-            st.index_matched();
+            st.index_matched(&request);
             proptest::prop_assert!(st.matched_pending.is_empty());
             let order: Vec<u32> = st.matched_vars.visit_order().to_vec();
             proptest::prop_assert_eq!(order, eager.visit_order().to_vec());
-            proptest::prop_assert_eq!(st.matched_vars.entries(), eager.entries());
+            let bytes_of = |t: &ValueTable, c: &RequestCollection| -> Vec<(Vec<u8>, Vec<u8>)> {
+                c.entries()
+                    .iter()
+                    .map(|e| (t.get(e.key).to_vec(), t.get(e.value).to_vec()))
+                    .collect()
+            };
+            proptest::prop_assert_eq!(
+                bytes_of(&st.matched_values, &st.matched_vars),
+                bytes_of(&eager_values, &eager)
+            );
         }
     }
 }
