@@ -1150,8 +1150,21 @@ impl Transaction {
         }
     }
 
-    /// `executeActionsIndependentOfChainedRuleResult`: runs for every matched value.
+    /// `executeActionsIndependentOfChainedRuleResult`: runs for every matched value. Most
+    /// matches are of rules with nothing to do here (no `setvar`, not a multiMatch rule that
+    /// logs per match), which this answers inline, without the call.
+    #[inline(always)]
     fn independent_actions(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
+        // Everything below needs a `setvar` (collections are opened only for them) or a
+        // multiMatch rule outside a chain.
+        if rule.setvars.is_empty() && (!rule.multi_match || rule.chained) {
+            return;
+        }
+        self.run_independent_actions(rs, rule, msg);
+    }
+
+    /// [`Transaction::independent_actions`] for a rule that has some.
+    fn run_independent_actions(&mut self, rs: &Ruleset, rule: &CompiledRule, msg: &mut Msg) {
         // Palisade opens persistent collections before the rule's setvars run, so that
         // `initcol:ip=…,setvar:ip.n=+1` works in one rule (ModSecurity 3.0.9 runs the setvars
         // first and loses them).
