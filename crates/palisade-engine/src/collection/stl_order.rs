@@ -44,6 +44,16 @@ pub fn key_hash(key: &[u8]) -> u64 {
     })
 }
 
+/// One node of the list: its key's hash and class, and its links (`NIL` at the ends;
+/// `prev` is `BEFORE_BEGIN` for the head).
+#[derive(Clone, Copy, Debug)]
+struct Node {
+    hash: u64,
+    next: u32,
+    prev: u32,
+    class: u32,
+}
+
 /// A simulation of one libstdc++ `unordered_multimap`'s node list. Node ids are the insertion
 /// indices (0, 1, 2, …); erased nodes drop out of the iteration.
 ///
@@ -62,10 +72,8 @@ pub struct StlOrder {
     next_resize: usize,
     head: u32,
     tail: u32,
-    next: Vec<u32>,
-    prev: Vec<u32>,
-    hash: Vec<u64>,
-    class: Vec<u32>,
+    /// The nodes, by id.
+    nodes: Vec<Node>,
     /// Class → the first live node of that class in the list, or `NIL`.
     first_of_class: Vec<u32>,
     buckets: Vec<u32>,
@@ -87,10 +95,7 @@ impl StlOrder {
             next_resize: bucket_count,
             head: NIL,
             tail: NIL,
-            next: Vec::new(),
-            prev: Vec::new(),
-            hash: Vec::new(),
-            class: Vec::new(),
+            nodes: Vec::new(),
             first_of_class: Vec::new(),
             // Allocated on the first insertion.
             buckets: Vec::new(),
@@ -105,10 +110,7 @@ impl StlOrder {
         self.next_resize = self.bucket_count;
         self.head = NIL;
         self.tail = NIL;
-        self.next.clear();
-        self.prev.clear();
-        self.hash.clear();
-        self.class.clear();
+        self.nodes.clear();
         self.first_of_class.clear();
         self.buckets.clear();
         self.len = 0;
@@ -132,7 +134,7 @@ impl StlOrder {
         if p == BEFORE_BEGIN {
             self.head
         } else {
-            self.next[p as usize]
+            self.nodes[p as usize].next
         }
     }
 
@@ -140,7 +142,7 @@ impl StlOrder {
         if p == BEFORE_BEGIN {
             self.head = to;
         } else {
-            self.next[p as usize] = to;
+            self.nodes[p as usize].next = to;
         }
     }
 
@@ -155,12 +157,15 @@ impl StlOrder {
         if self.len + 1 > self.next_resize {
             self.grow();
         }
-        let id = u32::try_from(self.next.len()).unwrap_or(NIL - 2);
+        let id = u32::try_from(self.nodes.len()).unwrap_or(NIL - 2);
         let i = id as usize;
-        self.next.push(NIL);
-        self.prev.push(NIL);
-        self.hash.push(h);
-        self.class.push(class);
+        // One push per node (one capacity check), its links set below.
+        self.nodes.push(Node {
+            hash: h,
+            next: NIL,
+            prev: NIL,
+            class,
+        });
         let ci = class as usize;
         if self.first_of_class.len() <= ci {
             self.first_of_class.resize(ci + 1, NIL);
@@ -169,34 +174,34 @@ impl StlOrder {
         let first = self.first_of_class[ci];
         if first != NIL {
             // Before the first node of an equal key (libstdc++'s `_M_find_before_node`).
-            let before = self.prev[first as usize];
-            self.next[i] = first;
-            self.prev[i] = before;
+            let before = self.nodes[first as usize].prev;
+            self.nodes[i].next = first;
+            self.nodes[i].prev = before;
             self.set_link(before, id);
-            self.prev[first as usize] = id;
+            self.nodes[first as usize].prev = id;
         } else if self.buckets[b] != NIL {
             // At the beginning of a non-empty bucket.
             let before = self.buckets[b];
             let after = self.link(before);
-            self.next[i] = after;
-            self.prev[i] = before;
+            self.nodes[i].next = after;
+            self.nodes[i].prev = before;
             self.set_link(before, id);
             if after == NIL {
                 self.tail = id;
             } else {
-                self.prev[after as usize] = id;
+                self.nodes[after as usize].prev = id;
             }
         } else {
             // An empty bucket: at the beginning of the list.
             let old = self.head;
-            self.next[i] = old;
-            self.prev[i] = BEFORE_BEGIN;
+            self.nodes[i].next = old;
+            self.nodes[i].prev = BEFORE_BEGIN;
             self.head = id;
             if old == NIL {
                 self.tail = id;
             } else {
-                self.prev[old as usize] = id;
-                let nb = self.bkt(self.hash[old as usize]);
+                self.nodes[old as usize].prev = id;
+                let nb = self.bkt(self.nodes[old as usize].hash);
                 self.buckets[nb] = id;
             }
             self.buckets[b] = BEFORE_BEGIN;
@@ -230,17 +235,17 @@ impl StlOrder {
         let mut prev_p = NIL;
         let mut check_bucket = false;
         while p != NIL {
-            let next = self.next[p as usize];
-            let b = self.bkt(self.hash[p as usize]);
+            let next = self.nodes[p as usize].next;
+            let b = self.bkt(self.nodes[p as usize].hash);
             if prev_p != NIL && prev_bkt == b {
-                self.next[p as usize] = self.next[prev_p as usize];
-                self.next[prev_p as usize] = p;
+                self.nodes[p as usize].next = self.nodes[prev_p as usize].next;
+                self.nodes[prev_p as usize].next = p;
                 check_bucket = true;
             } else {
                 if check_bucket {
-                    let pn = self.next[prev_p as usize];
+                    let pn = self.nodes[prev_p as usize].next;
                     if pn != NIL {
-                        let nb = self.bkt(self.hash[pn as usize]);
+                        let nb = self.bkt(self.nodes[pn as usize].hash);
                         if nb != prev_bkt {
                             buckets[nb] = prev_p;
                         }
@@ -248,10 +253,10 @@ impl StlOrder {
                     check_bucket = false;
                 }
                 if buckets[b] == NIL {
-                    self.next[p as usize] = self.head;
+                    self.nodes[p as usize].next = self.head;
                     self.head = p;
                     buckets[b] = BEFORE_BEGIN;
-                    if self.next[p as usize] != NIL {
+                    if self.nodes[p as usize].next != NIL {
                         buckets[bbegin_bkt] = p;
                     }
                     bbegin_bkt = b;
@@ -260,13 +265,13 @@ impl StlOrder {
                     let after = if before == BEFORE_BEGIN {
                         self.head
                     } else {
-                        self.next[before as usize]
+                        self.nodes[before as usize].next
                     };
-                    self.next[p as usize] = after;
+                    self.nodes[p as usize].next = after;
                     if before == BEFORE_BEGIN {
                         self.head = p;
                     } else {
-                        self.next[before as usize] = p;
+                        self.nodes[before as usize].next = p;
                     }
                 }
             }
@@ -275,9 +280,9 @@ impl StlOrder {
             p = next;
         }
         if check_bucket && prev_p != NIL {
-            let pn = self.next[prev_p as usize];
+            let pn = self.nodes[prev_p as usize].next;
             if pn != NIL {
-                let nb = self.bkt(self.hash[pn as usize]);
+                let nb = self.bkt(self.nodes[pn as usize].hash);
                 if nb != prev_bkt {
                     buckets[nb] = prev_p;
                 }
@@ -287,9 +292,9 @@ impl StlOrder {
         let mut before = BEFORE_BEGIN;
         let mut p = self.head;
         while p != NIL {
-            self.prev[p as usize] = before;
+            self.nodes[p as usize].prev = before;
             before = p;
-            p = self.next[p as usize];
+            p = self.nodes[p as usize].next;
         }
         self.tail = if before == BEFORE_BEGIN { NIL } else { before };
     }
@@ -302,18 +307,18 @@ impl StlOrder {
         if first == NIL || self.buckets.is_empty() {
             return;
         }
-        let b = self.bkt(self.hash[first as usize]);
-        let prev = self.prev[first as usize];
-        let mut last = self.next[first as usize];
+        let b = self.bkt(self.nodes[first as usize].hash);
+        let prev = self.nodes[first as usize].prev;
+        let mut last = self.nodes[first as usize].next;
         let mut removed = 1;
-        while last != NIL && self.class[last as usize] == class {
-            last = self.next[last as usize];
+        while last != NIL && self.nodes[last as usize].class == class {
+            last = self.nodes[last as usize].next;
             removed += 1;
         }
         let last_bkt = if last == NIL {
             b
         } else {
-            self.bkt(self.hash[last as usize])
+            self.bkt(self.nodes[last as usize].hash)
         };
         if prev == self.buckets[b] {
             if last == NIL || last_bkt != b {
@@ -332,7 +337,7 @@ impl StlOrder {
         if last == NIL {
             self.tail = if prev == BEFORE_BEGIN { NIL } else { prev };
         } else {
-            self.prev[last as usize] = prev;
+            self.nodes[last as usize].prev = prev;
         }
         self.first_of_class[class as usize] = NIL;
         self.len -= removed;
@@ -382,7 +387,7 @@ impl Iterator for StlIter<'_> {
             return None;
         }
         let id = self.at;
-        self.at = self.order.next[id as usize];
+        self.at = self.order.nodes[id as usize].next;
         Some(id)
     }
 }
@@ -404,7 +409,7 @@ impl Iterator for StlRevIter<'_> {
         }
         let id = self.at;
         self.left -= 1;
-        self.at = self.order.prev.get(id as usize).copied().unwrap_or(NIL);
+        self.at = self.order.nodes.get(id as usize).map_or(NIL, |n| n.prev);
         Some(id)
     }
 }
