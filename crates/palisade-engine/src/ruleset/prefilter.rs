@@ -19,8 +19,8 @@
 //! [`GlobalPrefilterBuilder::add`]) — are not always candidates when they carry a byte
 //! condition (`palisade-match`'s [`bytes`](palisade_match::prefilter::bytes) module): a
 //! conjunction of byte classes every matching input satisfies, tested with one table lookup
-//! per byte and one mask test per condition. Such a slot is a candidate when the value holds a
-//! byte of each class. A demoted literal set implies a condition too (each of its literals
+//! per byte and a table-driven test of every condition at once. Such a slot is a candidate
+//! when the value holds a byte of each class. A demoted literal set implies a condition too (each of its literals
 //! holds its own bytes), which is joined to the operator's own. Classes are closed under
 //! ASCII case folding, so a value's candidates are also sound for any value equal to it up to
 //! ASCII case.
@@ -47,9 +47,9 @@
 //! of the literals found, and the conditioned slots whose conditions the value satisfies.
 //! The third part is a function of one number only: `seen`, the set of tracked byte classes
 //! the value holds a byte of, which the literal walk computes as it goes (see
-//! [`ByteFilter::apply_seen`]). Testing every distinct condition against `seen` costs one
-//! mask test per condition (about 29 on CRS v4 PL1) on every scan, whatever the value's
-//! length, and most scanned values are short. But a transaction's values hold far fewer
+//! [`ByteFilter::apply_seen`]). Testing every distinct condition against `seen` costs a
+//! few hundred instructions on every scan, whatever the value's length, and most scanned
+//! values are short. But a transaction's values hold far fewer
 //! distinct `seen` sets than they are values (letters and digits, a dot, an `@`…), so
 //! [`GlobalPrefilter::scan_cached`] keeps, in a direct-mapped [`ScanCache`] owned by the
 //! transaction's memo, the union of the always-candidates and the conditioned slots for the
@@ -67,6 +67,21 @@
 //! (`palisade bench --passes 2 --eager-regexes`, collection inside `replay::drive`): 60 JSON
 //! POSTs 570.4 M → 554.1 M instructions, 200 static GETs 333.5 M → 324.3 M; with one pass
 //! (no value met in an earlier pass) −2.7 % on both.
+//!
+//! Misses stay frequent: the 400 requests of a sample of the corpus (`sub.jsonl`) make 45,430
+//! scans per pass with 4,027 distinct `seen` sets, and about 17,900 scans per pass miss, in
+//! every pass (the sets collide in 256 entries; 4,096 entries would still miss about 4,000
+//! times). So what a miss costs matters: `ByteFilter::apply_seen` reads which of the 58
+//! distinct conditions (split by candidate word: two words of groups) fail from a table, one
+//! lookup per byte of `seen`, instead of testing each condition's mask: about 435
+//! instructions per miss instead of about 860. Steady state per pass
+//! (`(passes 3 − passes 1) / 2`): sub 488.8 M → 482.0 M instructions.
+//! [`GlobalPrefilter::scan_cached_append`] lets the memo append the set to its bits without
+//! zeroing the new words twice: 482.0 M → 480.7 M.
+//!
+//! Keying the cache by the set of conditions that hold instead of by `seen` was tried: it
+//! cut misses by a third only (11,756 per pass) and every scan paid for computing the key
+//! (sub 486.0 M).
 
 use palisade_match::prefilter::bytes::ByteFilter;
 use palisade_match::prefilter::dfa::LiteralDfa;
@@ -246,11 +261,34 @@ impl GlobalPrefilter {
     /// always-candidates and the conditioned slots) taken from `cache` when the same classes
     /// were met before (see the module comment). Writes the same set as `scan`.
     pub fn scan_cached(&self, value: &[u8], out: &mut [u64], cache: &mut ScanCache) {
+        out.fill(0);
+        self.scan_cached_zeroed(value, out, cache);
+    }
+
+    /// [`scan_cached`](Self::scan_cached), appending the set's [`words`](Self::words) to
+    /// `bits`; returns where they start. The new words are zeroed as they are appended, so
+    /// the scan does not zero them again.
+    #[inline]
+    pub fn scan_cached_append(
+        &self,
+        value: &[u8],
+        bits: &mut Vec<u64>,
+        cache: &mut ScanCache,
+    ) -> usize {
+        let off = bits.len();
+        bits.resize(off + self.words(), 0);
+        if let Some(out) = bits.get_mut(off..) {
+            self.scan_cached_zeroed(value, out, cache);
+        }
+        off
+    }
+
+    /// [`scan_cached`](Self::scan_cached) into an `out` whose words are all zero.
+    fn scan_cached_zeroed(&self, value: &[u8], out: &mut [u64], cache: &mut ScanCache) {
         let (Some(dfa), Some(bytes)) = (&self.dfa, &self.bytes) else {
             self.scan(value, out);
             return;
         };
-        out.fill(0);
         let seen = dfa.scan_seen(value, bytes.table(), |slot| {
             if let Some(w) = out.get_mut(slot as usize / 64) {
                 *w |= 1 << (slot % 64);
@@ -447,7 +485,12 @@ mod tests {
                     pf.scan(v, &mut want);
                     let mut got = vec![u64::MAX; pf.words()];
                     pf.scan_cached(v, &mut got, &mut cache);
-                    prop_assert_eq!(got, want, "value {:?}", v);
+                    prop_assert_eq!(&got, &want, "value {:?}", v);
+                    // Appended after other words, as the memo does.
+                    let mut bits = vec![u64::MAX; 3];
+                    let off = pf.scan_cached_append(v, &mut bits, &mut cache);
+                    prop_assert_eq!(off, 3);
+                    prop_assert_eq!(&bits[3..], &want[..], "value {:?}", v);
                 }
             }
         }

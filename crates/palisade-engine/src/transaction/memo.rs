@@ -421,12 +421,8 @@ impl Memo {
         bytes: &[u8],
         pf: &crate::ruleset::prefilter::GlobalPrefilter,
     ) -> u32 {
-        let off = bits.len();
-        bits.resize(off + pf.words(), 0);
         let start = prof.as_ref().map(|p| p.watch.nanos());
-        if let Some(out) = bits.get_mut(off..) {
-            pf.scan_cached(bytes, out, cache);
-        }
+        let off = pf.scan_cached_append(bytes, bits, cache);
         if let (Some(start), Some(p)) = (start, prof.as_mut()) {
             let spent = p.watch.nanos().saturating_sub(start);
             p.scans.add(spent);
