@@ -26,6 +26,18 @@
 //! The classes of a computed value are found with one pass over it, once per content, and only
 //! when a step that is not *always* follows.
 //!
+//! The same test finds where a lookup starts. Exact classes only accumulate down a chain (a
+//! node's set is its parent's plus its own step's), so the nodes of a chain whose sets the
+//! value does not hold are a prefix of it, the root first, and the value at each of them is the
+//! original value. A lookup walks up from the requested node only to the deepest such node (or
+//! to a memoised one, if it meets one first) and starts there from the slot's root entry; a
+//! node whose parent is such a node is one step from the root entry; a `multiMatch` walk starts
+//! after that prefix. Those steps are counted as skipped, as the step-by-step walk counted them.
+//! The steps above would each have been skipped one by one (the value holds none of their exact
+//! classes), so the result and its `changed` flag are the same: the proptests below draw values
+//! and chains where the prefix is empty, partial and whole, and fail when the prefix is taken by
+//! the (case-blind) trigger classes instead.
+//!
 //! # One result per (content, transformation)
 //!
 //! Different chain nodes often apply the same transformation to the same bytes: CRS 934100
@@ -469,10 +481,17 @@ impl Memo {
             self.hits += 1;
             return r;
         }
-        if let Some((parent, t)) = chains.step(node)
-            && let Some(p) = self.find(slot, parent).and_then(|e| self.r(slot, e))
-        {
-            return self.one_step(values, settings, slot, node, t, p, present);
+        if let Some((parent, t)) = chains.step(node) {
+            if let Some(p) = self.find(slot, parent).and_then(|e| self.r(slot, e)) {
+                return self.one_step(values, settings, slot, node, t, p, present);
+            }
+            // The parent's chain leaves the value as it is (exact identity): its value is the
+            // original one, whose content is the slot's root entry.
+            if !chains.exact(parent).may_change(present) {
+                self.skipped += u64::from(chains.depth(parent));
+                let p = self.root_entry(slot);
+                return self.one_step(values, settings, slot, node, t, p, present);
+            }
         }
         self.compute(values, chains, settings, slot, node, present)
     }
@@ -511,9 +530,17 @@ impl Memo {
             self.identity += 1;
             return;
         }
+        // The steps up to the first whose chain's exact classes the value holds leave it as it
+        // is (exact identity of that prefix): the walk starts there (`steps[0]` is the root,
+        // whose exact set is empty).
+        let first = steps
+            .iter()
+            .position(|&n| chains.exact(n).may_change(present))
+            .unwrap_or(steps.len());
+        self.skipped += u64::try_from(first.saturating_sub(1)).unwrap_or(0);
         // `cur`: the value after the step before (the original value, or a memo entry).
         let mut cur = orig;
-        for (i, &n) in steps.iter().enumerate().skip(1) {
+        for (i, &n) in steps.iter().enumerate().skip(first.max(1)) {
             let Some((_, t)) = chains.step(n) else {
                 continue;
             };
@@ -533,26 +560,7 @@ impl Memo {
                 if cur.content == NONE {
                     // The original value without an entry: its root entry (a content that
                     // can list what was derived from it).
-                    cur = match self
-                        .find(slot, ChainTrie::ROOT)
-                        .and_then(|e| self.r(slot, e))
-                    {
-                        Some(r) => r,
-                        None => self.push_entry(
-                            slot,
-                            ChainTrie::ROOT,
-                            Entry {
-                                start: 0,
-                                len: 0,
-                                changed: false,
-                                orig: true,
-                                content: NONE,
-                                bits: NONE,
-                                classes: 0,
-                                derived: NONE,
-                            },
-                        ),
-                    };
+                    cur = self.root_entry(slot);
                 }
                 cur = self.apply_step(values, settings, slot, n, t, cur);
             }
@@ -584,6 +592,12 @@ impl Memo {
         let mut base: Option<MemoRef> = None;
         let mut after = Triggers::NONE;
         loop {
+            // An ancestor whose chain leaves the value as it is (exact identity; the root at
+            // the latest): its value is the original one.
+            if !chains.exact(at).may_change(present) {
+                self.skipped += u64::from(chains.depth(at));
+                break;
+            }
             if let Some(r) = self.find(slot, at).and_then(|e| self.r(slot, e)) {
                 base = Some(r);
                 break;
@@ -599,23 +613,7 @@ impl Memo {
         }
         let mut cur = match base {
             Some(r) => r,
-            None => {
-                // The root: the original value.
-                self.push_entry(
-                    slot,
-                    ChainTrie::ROOT,
-                    Entry {
-                        start: 0,
-                        len: 0,
-                        changed: false,
-                        orig: true,
-                        content: NONE,
-                        bits: NONE,
-                        classes: 0,
-                        derived: NONE,
-                    },
-                )
-            }
+            None => self.root_entry(slot),
         };
         let mut i = path.len();
         while i > 0 {
@@ -646,6 +644,31 @@ impl Memo {
         }
         self.path = path;
         cur
+    }
+
+    /// The slot's root entry (its original value, a content that can list what was derived
+    /// from it), made on first use.
+    fn root_entry(&mut self, slot: Slot) -> MemoRef {
+        if let Some(r) = self
+            .find(slot, ChainTrie::ROOT)
+            .and_then(|e| self.r(slot, e))
+        {
+            return r;
+        }
+        self.push_entry(
+            slot,
+            ChainTrie::ROOT,
+            Entry {
+                start: 0,
+                len: 0,
+                changed: false,
+                orig: true,
+                content: NONE,
+                bits: NONE,
+                classes: 0,
+                derived: NONE,
+            },
+        )
     }
 
     /// [`Memo::get`] for a node whose parent is memoised (`parent`: its value): skips the step

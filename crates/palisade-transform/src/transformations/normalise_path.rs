@@ -39,6 +39,43 @@ pub(crate) fn normalise_path_owned(mut buf: Vec<u8>) -> Vec<u8> {
 /// needs a change first. So a value with none of (a)–(c) is returned as it is. The property
 /// test `may_change_false_means_unchanged` checks this against the algorithm itself.
 pub(crate) fn may_change(input: &[u8], win: bool) -> bool {
+    if input.len() <= SHORT {
+        may_change_short(input, win)
+    } else {
+        may_change_long(input, win)
+    }
+}
+
+/// Up to this length [`may_change`] reads the bytes one by one: on short values (most of what
+/// `normalisePathWin` meets: names, numbers, host names, versions) setting up a SIMD search per
+/// `.` or `/` costs more than the bytes.
+const SHORT: usize = 64;
+
+/// Bytes [`may_change_short`] looks at.
+const SEPARATORS: [bool; 256] = super::byte_set(b"/.\\");
+
+/// [`may_change`] in one pass over the bytes (the test `short_and_long_scans_agree` compares it
+/// with [`may_change_long`] on every length).
+fn may_change_short(input: &[u8], win: bool) -> bool {
+    for (i, &b) in input.iter().enumerate() {
+        if !SEPARATORS[usize::from(b)] {
+            continue;
+        }
+        let next = input.get(i + 1).copied();
+        let acts = match b {
+            b'\\' => win,
+            b'/' => next == Some(b'/'),
+            _ => next.is_none() || next == Some(b'/'),
+        };
+        if acts {
+            return true;
+        }
+    }
+    false
+}
+
+/// [`may_change`] with SIMD searches (`memchr`), for long values.
+fn may_change_long(input: &[u8], win: bool) -> bool {
     if win && memchr::memchr(b'\\', input).is_some() {
         return true;
     }
@@ -209,6 +246,23 @@ mod tests {
                 normalise_in_place(&mut buf, win);
                 proptest::prop_assert_eq!(buf, bytes);
             }
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(4096))]
+        #[test]
+        fn short_and_long_scans_agree(
+            bytes in proptest::collection::vec(
+                proptest::sample::select(vec![b'/', b'.', b'\\', b'a', b'x']),
+                0..80,
+            ),
+            win: bool,
+        ) {
+            proptest::prop_assert_eq!(
+                may_change_short(&bytes, win),
+                may_change_long(&bytes, win)
+            );
         }
     }
 
