@@ -631,7 +631,11 @@ impl Compiler<'_> {
         if let Some(known) = self.key_regexes.get(source) {
             return known.clone();
         }
-        let compiled = KeyRegex::new(source).map(Arc::new);
+        let index = u32::try_from(self.key_regexes.len()).unwrap_or(u32::MAX);
+        let compiled = KeyRegex::new(source).map(|mut k| {
+            k.index = index;
+            Arc::new(k)
+        });
         self.key_regexes
             .insert(source.to_string(), compiled.clone());
         compiled

@@ -31,6 +31,12 @@ use crate::var::{Collection, Scalar};
 /// through those characters first, each matching exactly itself up to ASCII case (built
 /// without Unicode only; the Unicode fallback for non-ASCII patterns never takes it). The
 /// proptest `required_prefixes_only_reject_what_the_regex_rejects` checks it.
+///
+/// An unanchored pattern of that form (`MULTIPART_HEADERS_CONTENT_TYPES_*`, CRS 922110's `TX`
+/// selection, tried on every `TX` key) first checks that the key *holds* those characters
+/// (less the quantified last one), ASCII case ignored: without alternation every match, wherever
+/// it starts, starts with them, each matching exactly itself up to ASCII case. The proptest
+/// `required_infixes_only_reject_what_the_regex_rejects` checks it.
 #[derive(Clone, Debug)]
 pub struct KeyRegex {
     /// The compiled expression.
@@ -41,11 +47,34 @@ pub struct KeyRegex {
     prefix: Option<Box<[u8]>>,
     /// Text every matching key begins with, ASCII case ignored (see above).
     required: Option<Box<[u8]>>,
+    /// Text every matching key holds, ASCII case ignored, for an unanchored pattern (see
+    /// above).
+    inner: Option<Box<[u8]>>,
+    /// The ruleset's number for this expression (one per distinct source, given at load), by
+    /// which a transaction keeps its answers for compile-time `TX` keys
+    /// ([`KeyRegex::answers_caselessly`]); `u32::MAX`: none (not kept).
+    pub index: u32,
+    /// See [`KeyRegex::answers_caselessly`].
+    caseless: bool,
 }
 
 /// The literal every match of `pattern` begins with (see [`KeyRegex`]), if it has one.
 fn required_prefix(pattern: &str) -> Option<Box<[u8]>> {
-    let rest = pattern.strip_prefix('^')?;
+    leading_literal(pattern.strip_prefix('^')?, pattern)
+}
+
+/// The literal every match of an unanchored `pattern` holds (see [`KeyRegex`]), if it has one:
+/// its leading literal, wherever the match starts.
+fn required_infix(pattern: &str) -> Option<Box<[u8]>> {
+    if pattern.starts_with('^') {
+        return None;
+    }
+    leading_literal(pattern, pattern)
+}
+
+/// The plain characters `rest` (the part of `pattern` after any `^`) begins with, less the
+/// last one when a quantifier follows it; `None` when there are none or `pattern` holds `|`.
+fn leading_literal(rest: &str, pattern: &str) -> Option<Box<[u8]>> {
     if pattern.contains('|') {
         return None;
     }
@@ -56,6 +85,30 @@ fn required_prefix(pattern: &str) -> Option<Box<[u8]>> {
         lit = lit.get(..n.saturating_sub(1))?;
     }
     (!lit.is_empty()).then(|| lit.into())
+}
+
+/// Whether every `(?` in `pattern` opens a plain non-capturing group `(?:` (no inline flags,
+/// no named groups; an escaped `\(?` counts too, which only makes the answer `false`).
+fn no_inline_flags(pattern: &str) -> bool {
+    pattern
+        .match_indices("(?")
+        .all(|(i, _)| pattern.as_bytes().get(i + 2) == Some(&b':'))
+}
+
+/// Whether `key` holds `lower` (stored in ASCII lower case, not empty), ASCII case ignored.
+fn holds_caseless(key: &[u8], lower: &[u8]) -> bool {
+    let Some(&first) = lower.first() else {
+        return true;
+    };
+    key.windows(lower.len()).any(|w| {
+        w.first().is_some_and(|b| b.to_ascii_lowercase() == first) && w.eq_ignore_ascii_case(lower)
+    })
+}
+
+/// `bytes` in ASCII lower case (as [`starts_caseless`] takes its prefix).
+fn lowered(mut bytes: Box<[u8]>) -> Box<[u8]> {
+    bytes.make_ascii_lowercase();
+    bytes
 }
 
 /// The literal after `^` when `pattern` is `^` plus `[A-Za-z0-9_-]+`.
@@ -75,34 +128,68 @@ impl KeyRegex {
             .case_insensitive(true)
             .unicode(false)
             .build()
-            .map(|re| (re, required_prefix(pattern)))
+            .map(|re| (re, required_prefix(pattern), required_infix(pattern)))
             .or_else(|_| {
                 // Patterns with non-ASCII text need Unicode mode to parse at all.
                 regex::bytes::RegexBuilder::new(pattern)
                     .case_insensitive(true)
                     .build()
-                    .map(|re| (re, None))
+                    .map(|re| (re, None, None))
             })
-            .map(|(re, required)| KeyRegex {
+            .map(|(re, required, inner)| KeyRegex {
                 re,
                 source: pattern.into(),
-                prefix: literal_prefix(pattern),
-                required,
+                prefix: literal_prefix(pattern).map(lowered),
+                required: required.map(lowered),
+                inner: inner.map(lowered),
+                index: u32::MAX,
+                caseless: no_inline_flags(pattern),
             })
             .map_err(|e| e.to_string())
     }
 
+    /// Whether the answer is the same for every spelling of a key up to ASCII case: the
+    /// expression is compiled case-insensitively and holds no group with flags (`(?-i)`,
+    /// `(?i:…)`, named groups: anything `(?` other than `(?:`), so nothing turns case
+    /// sensitivity back on. Case-insensitive matching folds every ASCII letter to a class
+    /// holding both its cases (ASCII folding without Unicode; simple case folding with it,
+    /// whose classes for ASCII letters hold both cases too), and no other construct (classes,
+    /// `\w`, `\b`, anchors) tells ASCII cases apart.
+    pub fn answers_caselessly(&self) -> bool {
+        self.caseless
+    }
+
     /// Whether the expression matches anywhere in `key`.
+    ///
+    /// Inlined up to the first byte of a literal or required prefix (a key failing there
+    /// costs a few instructions at the call site); the rest is out of line.
+    #[inline]
     pub fn is_match(&self, key: &[u8]) -> bool {
+        let head = match (&self.prefix, &self.required) {
+            (Some(p), _) | (None, Some(p)) => p.first(),
+            (None, None) => None,
+        };
+        if let (Some(h), Some(k)) = (head, key.first())
+            && k.to_ascii_lowercase() != *h
+        {
+            return false;
+        }
+        self.is_match_rest(key)
+    }
+
+    /// [`KeyRegex::is_match`] after its first-byte check.
+    #[inline(never)]
+    fn is_match_rest(&self, key: &[u8]) -> bool {
         match &self.prefix {
-            Some(p) => key
-                .get(..p.len())
-                .is_some_and(|head| head.eq_ignore_ascii_case(p)),
+            Some(p) => starts_caseless(key, p),
             None => {
                 if let Some(r) = &self.required
-                    && !key
-                        .get(..r.len())
-                        .is_some_and(|head| head.eq_ignore_ascii_case(r))
+                    && !starts_caseless(key, r)
+                {
+                    return false;
+                }
+                if let Some(r) = &self.inner
+                    && !holds_caseless(key, r)
                 {
                     return false;
                 }
@@ -110,6 +197,12 @@ impl KeyRegex {
             }
         }
     }
+}
+
+/// Whether `key` begins with `lower` (stored in ASCII lower case), ASCII case ignored.
+fn starts_caseless(key: &[u8], lower: &[u8]) -> bool {
+    key.get(..lower.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(lower))
 }
 
 #[cfg(test)]
@@ -192,6 +285,50 @@ mod key_regex_tests {
             full.extend_from_slice(&key);
             prop_assert_eq!(k.is_match(&full), k.re.is_match(&full), "{} on {:?}", pattern, full);
         }
+    }
+
+    proptest! {
+        /// An unanchored pattern with a required literal answers as its compiled regex does:
+        /// a literal and pieces that quantify, group or end it, on keys holding the literal
+        /// (in another case) somewhere, all of it but its last byte, or anything.
+        #[test]
+        fn required_infixes_only_reject_what_the_regex_rejects(
+            lit in "[a-zA-Z0-9_-]{1,4}",
+            tail in prop::collection::vec(
+                prop::sample::select(vec![
+                    "?", "*", "+", "{0,2}", "{1}", "(?:_\\w+)?", "$", "\\d", "[a-c]*", "x", ".", "(a)?",
+                ]),
+                0..3,
+            ),
+            before in prop::collection::vec(prop::sample::select(b"aAbB_-1x".to_vec()), 0..4),
+            after in prop::collection::vec(prop::sample::select(b"aAbBcCgG_-1x\n".to_vec()), 0..6),
+            glue in 0usize..3,
+        ) {
+            let pattern = format!("{lit}{}", tail.concat());
+            let k = KeyRegex::new(&pattern).unwrap();
+            let mut full = before.clone();
+            match glue {
+                0 => full.extend(lit.bytes().map(|b| b.to_ascii_uppercase())),
+                1 => full.extend(lit.bytes().take(lit.len() - 1)),
+                _ => {}
+            }
+            full.extend_from_slice(&after);
+            prop_assert_eq!(k.is_match(&full), k.re.is_match(&full), "{} on {:?}", pattern, full);
+        }
+    }
+
+    #[test]
+    fn required_infixes() {
+        let inner = |p: &str| KeyRegex::new(p).unwrap().inner.map(|r| r.to_vec());
+        assert_eq!(
+            inner("MULTIPART_HEADERS_CONTENT_TYPES_*"),
+            Some(b"multipart_headers_content_types".to_vec())
+        );
+        assert_eq!(inner("rfi_parameter_.*"), Some(b"rfi_parameter_".to_vec()));
+        assert_eq!(inner("^abc"), None);
+        assert_eq!(inner("a?"), None);
+        assert_eq!(inner("ab|cd"), None);
+        assert_eq!(inner("\\x22?\\x24Version"), None);
     }
 
     #[test]

@@ -67,20 +67,15 @@ impl Transaction {
         }
     }
 
-    fn push_scratch(&mut self, bytes: &[u8]) -> VVal {
-        push_to(&mut self.scratch, bytes)
-    }
-
     /// Resolves `target` into `out` (cleared first); the scratch buffer is reset.
     pub(crate) fn resolve_target(&mut self, target: &Target, out: &mut Vec<Visit>) {
         out.clear();
         self.scratch.clear();
         if target.count {
-            let mut base: Vec<Visit> = Vec::new();
-            self.resolve_values(target, &mut base);
-            let n = base.len().to_string();
+            let n = self.count_values(target, out);
+            out.clear();
             self.scratch.clear();
-            let v = self.push_scratch(n.as_bytes());
+            let v = push_decimal(&mut self.scratch, n);
             out.push(Visit {
                 val: v,
                 name: VName::Target,
@@ -88,6 +83,35 @@ impl Transaction {
             return;
         }
         self.resolve_values(target, out);
+    }
+
+    /// The number of values `target` (read as a count, `&`) yields: what
+    /// [`Transaction::resolve_values`] would push. A key of `TX` (`&TX:score`) or of a request
+    /// collection by interned id (`&REQUEST_HEADERS:Content-Type`) without key exclusions is
+    /// counted in place (the same lookups `resolve_mut` and `resolve_request` make); any other
+    /// target is resolved into `buf` (left holding its visits, and the scratch buffer its
+    /// bytes) and counted.
+    fn count_values(&mut self, target: &Target, buf: &mut Vec<Visit>) -> usize {
+        if target.exclusions.is_empty() {
+            match &target.kind {
+                TargetKind::Collection(Collection::Tx, Selector::Key(id, spelling)) => {
+                    return usize::from(
+                        self.st.tx.get_named(&self.rs.keys, *id, spelling).is_some(),
+                    );
+                }
+                TargetKind::Collection(c, Selector::Key(id, _)) if *id != KeyId::NONE => {
+                    if let Some((rc, _)) = request_collection(*c)
+                        && let Some(coll) = self.d.colls.get(rc as usize)
+                    {
+                        return coll.keyed(*id).count();
+                    }
+                }
+                _ => {}
+            }
+        }
+        buf.clear();
+        self.resolve_values(target, buf);
+        buf.len()
     }
 
     /// The range of `target`'s visits in the visit lists' resolution arena, resolved once per
@@ -106,24 +130,47 @@ impl Transaction {
         let start = arena.len();
         self.scratch.clear();
         self.resolve_values(target, &mut arena);
-        self.lists.end_target(arena, target.id, epoch, start)
+        self.lists
+            .end_target(arena, target.id, epoch, start, yields_slots(target))
     }
 
     fn resolve_values(&mut self, target: &Target, out: &mut Vec<Visit>) {
         match &target.kind {
             TargetKind::Scalar(s) => {
-                let val = match self.d.scalars[*s as usize] {
+                let val = match self.d.scalars.get(*s as usize).copied().flatten() {
                     Some(slot) if !dynamic_scalar(*s) => VVal::Slot(slot),
                     _ => {
-                        let mut tmp = Vec::new();
-                        self.scalar_into(*s, &mut tmp);
-                        self.push_scratch(&tmp)
+                        // Computed into the scratch buffer itself (taken out while the
+                        // scalar, which may read the transaction, is spelled out).
+                        let mut scratch = std::mem::take(&mut self.scratch);
+                        let a = scratch.len();
+                        self.scalar_into(*s, &mut scratch);
+                        let l = scratch.len() - a;
+                        self.scratch = scratch;
+                        match (u32::try_from(a), u32::try_from(l)) {
+                            (Ok(a), Ok(l)) => VVal::Scratch(a, l),
+                            _ => VVal::Scratch(0, 0),
+                        }
                     }
                 };
                 out.push(Visit {
                     val,
                     name: VName::Plain(s.name()),
                 });
+            }
+            // `TX:key`, the commonest per-rule read (CRS's paranoia-level checks): the
+            // lookup `resolve_mut` makes, without its dispatch.
+            TargetKind::Collection(Collection::Tx, Selector::Key(id, spelling))
+                if target.exclusions.is_empty() =>
+            {
+                if let Some(v) = self.st.tx.get_named(&self.rs.keys, *id, spelling) {
+                    let kv = push_to(&mut self.scratch, spelling);
+                    let vv = push_to(&mut self.scratch, &v.value);
+                    out.push(Visit {
+                        val: vv,
+                        name: VName::Key(Collection::Tx.name(), kv),
+                    });
+                }
             }
             TargetKind::Collection(c, sel) => {
                 if let Some((rc, names)) = request_collection(*c) {
@@ -165,17 +212,16 @@ impl Transaction {
             }
             Selector::Key(id, spelling) => {
                 let coll = &self.d.colls[rc];
-                let idx: Vec<u32> = if *id != KeyId::NONE {
-                    coll.keyed(*id).collect()
-                } else {
-                    coll.keyed_bytes(&self.d.values, spelling).collect()
-                };
-                for i in idx {
-                    let Some(e) = coll.entry(i) else { continue };
-                    out.push(Visit {
+                let visit = |i: u32| {
+                    coll.entry(i).map(|e| Visit {
                         val: VVal::Slot(if names { e.key } else { e.value }),
                         name: VName::Key(name, VVal::Slot(e.key)),
-                    });
+                    })
+                };
+                if *id != KeyId::NONE {
+                    out.extend(coll.keyed(*id).filter_map(visit));
+                } else {
+                    out.extend(coll.keyed_bytes(&self.d.values, spelling).filter_map(visit));
                 }
             }
             Selector::Regex(re) => {
@@ -248,12 +294,15 @@ impl Transaction {
             },
         };
         let scratch = &mut self.scratch;
+        let base = u32::try_from(self.rs.keys.len()).unwrap_or(0);
+        let lists = &mut self.lists;
         match sel {
             Selector::All | Selector::Regex(_) => {
                 for id in coll.visit_ids() {
                     let Some(v) = coll.get(id) else { continue };
+                    // Answers for compile-time keys are kept (see `key_regex_match`).
                     if let Selector::Regex(re) = sel
-                        && !re.is_match(&v.key)
+                        && !lists.key_regex_match(re, id, base, &v.key)
                     {
                         continue;
                     }
@@ -342,6 +391,36 @@ impl Transaction {
             }
         }
     }
+}
+
+/// Whether every visit [`Transaction::resolve_values`] gives for `target` has its value and
+/// name in the value table ([`slot_only`](super::visit_lists::slot_only)), whatever the data:
+/// a request collection's members are slots named `Key(_, Slot)` (`resolve_request`), and
+/// `XML:` XPath results are slots named `Target` (`resolve_xpath`). Not so for counts, `TX`,
+/// `ENV`, persistent collections (scratch), `MATCHED_VARS` (the matched-values table) and
+/// scalars (an unset or dynamic one is spelled in scratch).
+fn yields_slots(target: &Target) -> bool {
+    !target.count
+        && matches!(&target.kind, TargetKind::Collection(c, _)
+            if request_collection(*c).is_some() || *c == Collection::Xml)
+}
+
+/// Appends `n` in decimal (as `usize::to_string` spells it) to the scratch buffer.
+fn push_decimal(scratch: &mut Vec<u8>, n: usize) -> VVal {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        if let Some(d) = digits.get_mut(at) {
+            *d = b'0' + u8::try_from(n % 10).unwrap_or(0);
+        }
+        n /= 10;
+        if n == 0 || at == 0 {
+            break;
+        }
+    }
+    push_to(scratch, digits.get(at..).unwrap_or(&[]))
 }
 
 fn push_to(scratch: &mut Vec<u8>, bytes: &[u8]) -> VVal {

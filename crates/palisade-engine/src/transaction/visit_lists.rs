@@ -79,6 +79,8 @@
 //! [`CompiledRule::root_group_mask`]: crate::ruleset::rule::CompiledRule::root_group_mask
 
 use super::resolve::{VName, VVal, Visit};
+use crate::collection::keys::KeyId;
+use crate::ruleset::rule::KeyRegex;
 
 /// Whether a visit's value and name are both in the value table (they outlive the scratch
 /// buffer, which the next resolution overwrites).
@@ -151,6 +153,10 @@ pub(crate) struct VisitLists {
     cands: Vec<(u32, u32)>,
     /// The raw unions of resolutions (see the module comment), one after the other.
     unions: Vec<u64>,
+    /// Per numbered key regex ([`KeyRegex::index`]), its answer for each compile-time key
+    /// id: 0 not asked yet, 1 no, 2 yes. Kept by [`VisitLists::clear`] (see
+    /// [`VisitLists::key_regex_match`]).
+    key_regex_answers: Vec<Vec<u8>>,
 }
 
 impl VisitLists {
@@ -191,6 +197,47 @@ impl VisitLists {
         self.unions.get(at as usize + w).copied().unwrap_or(0)
     }
 
+    /// Whether `re` matches `key`, the key of a `TX` (or other mutable collection) variable
+    /// whose id is `id`, where ids below `base` are the ruleset's compile-time ids.
+    ///
+    /// For a compile-time id and a regex that [answers caselessly], the answer is kept and
+    /// reused, in this transaction and the next ones this object is reset for. Sound because
+    /// such an id stands for one key up to ASCII case (the ruleset's interner compares keys
+    /// ASCII-caselessly: every key given that id is a case variant of the interned spelling),
+    /// a caseless regex gives every case variant the same answer, and a transaction never
+    /// changes ruleset (ids, regex numbers and the interner are the ruleset's). Run-time ids
+    /// are numbered afresh in every transaction and are never kept. The engine test
+    /// `tx_selection` compares decisions and messages with the answers kept and not kept over
+    /// random sequences of `setvar`s and deletions across reset transactions.
+    ///
+    /// [answers caselessly]: KeyRegex::answers_caselessly
+    #[inline]
+    pub fn key_regex_match(&mut self, re: &KeyRegex, id: KeyId, base: u32, key: &[u8]) -> bool {
+        if re.index == u32::MAX || id.0 >= base || !re.answers_caselessly() {
+            return re.is_match(key);
+        }
+        let r = re.index as usize;
+        if self.key_regex_answers.len() <= r {
+            self.key_regex_answers.resize_with(r + 1, Vec::new);
+        }
+        let Some(row) = self.key_regex_answers.get_mut(r) else {
+            return re.is_match(key);
+        };
+        if row.len() < base as usize {
+            row.resize(base as usize, 0);
+        }
+        match row.get_mut(id.0 as usize) {
+            Some(1) => false,
+            Some(2) => true,
+            Some(slot) => {
+                let hit = re.is_match(key);
+                *slot = 1 + u8::from(hit);
+                hit
+            }
+            None => re.is_match(key),
+        }
+    }
+
     /// Forgets everything, keeping allocations.
     pub fn clear(&mut self) {
         self.targets.iter_mut().for_each(|e| *e = None);
@@ -226,21 +273,24 @@ impl VisitLists {
 
     /// Puts the arena back with the resolution of target `id` in `epoch` from `start` to its
     /// end (dropped when unusable; not recorded when `id` is `u32::MAX`), and returns its range
-    /// when usable.
+    /// when usable. `slots`: the caller knows every visit of it to be [`slot_only`] (then
+    /// they are not checked one by one).
     pub fn end_target(
         &mut self,
         resolved: Vec<Visit>,
         id: u32,
         epoch: u32,
         start: usize,
+        slots: bool,
     ) -> Option<(u32, u32)> {
         self.resolved = resolved;
-        let usable = self
-            .resolved
-            .get(start..)
-            .unwrap_or(&[])
-            .iter()
-            .all(slot_only);
+        let usable = slots
+            || self
+                .resolved
+                .get(start..)
+                .unwrap_or(&[])
+                .iter()
+                .all(slot_only);
         if !usable {
             self.resolved.truncate(start);
         }
