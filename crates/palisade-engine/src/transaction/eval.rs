@@ -923,22 +923,37 @@ impl Transaction {
         let acc = words.get_mut(words_at..).unwrap_or(&mut []);
         let values = &self.d.values;
         let memo = &mut self.memo;
+        let items = self.lists.items(list.0, list.1);
         // The chain's classes, when it is not the root: a value holding none of them is left as
         // it is up to ASCII case, and has the candidate bits of its raw form (the prefilter
         // ignores ASCII case): no need to transform it.
         let trig = (chain != ChainTrie::ROOT).then(|| rs.chains.triggers(chain));
-        for (i, &(_, v)) in (list.0..).zip(self.lists.items(list.0, list.1)) {
-            let VVal::Slot(slot) = v.val else {
-                continue;
-            };
-            let b = if trig.is_some_and(|t| t.may_change(memo.value_triggers(values, slot))) {
-                let r = memo.get(values, &rs.chains, &rs.transform, slot, chain);
-                memo.scan(values, r, &rs.prefilter)
-            } else {
-                memo.raw_bits(values, slot, &rs.prefilter)
-            };
-            if or_masked(&memo.bits, b as usize, acc, mask) != 0 {
-                cands.push((i, b));
+        if let ([(w, m)], [a]) = (mask, &mut *acc) {
+            // One word (most groups): the word and its mask in registers, the union ORed only
+            // for candidates.
+            let (w, m) = (*w as usize, *m);
+            let mut union = 0u64;
+            for (i, &(_, v)) in (list.0..).zip(items) {
+                let VVal::Slot(slot) = v.val else {
+                    continue;
+                };
+                let b = value_bits(memo, values, rs, chain, trig, slot);
+                let x = memo.bits.get(b as usize + w).copied().unwrap_or(0) & m;
+                if x != 0 {
+                    union |= x;
+                    cands.push((i, b));
+                }
+            }
+            *a = union;
+        } else {
+            for (i, &(_, v)) in (list.0..).zip(items) {
+                let VVal::Slot(slot) = v.val else {
+                    continue;
+                };
+                let b = value_bits(memo, values, rs, chain, trig, slot);
+                if or_masked(&memo.bits, b as usize, acc, mask) != 0 {
+                    cands.push((i, b));
+                }
             }
         }
         self.lists
@@ -1739,6 +1754,26 @@ fn or_masked(bits: &[u64], b: usize, acc: &mut [u64], mask: &[(u32, u64)]) -> u6
         hit |= x;
     }
     hit
+}
+
+/// The offset of the candidate bits a group reads for the value of `slot` at `chain`: of the
+/// raw value, unless `trig` (the chain's classes; `None` at the root) may change it, then of
+/// its (memoised) value at `chain`.
+#[inline(always)]
+fn value_bits(
+    memo: &mut super::memo::Memo,
+    values: &crate::collection::values::ValueTable,
+    rs: &Ruleset,
+    chain: NodeId,
+    trig: Option<palisade_transform::Triggers>,
+    slot: crate::collection::values::Slot,
+) -> u32 {
+    if trig.is_some_and(|t| t.may_change(memo.value_triggers(values, slot))) {
+        let r = memo.get(values, &rs.chains, &rs.transform, slot, chain);
+        memo.scan(values, r, &rs.prefilter)
+    } else {
+        memo.raw_bits(values, slot, &rs.prefilter)
+    }
 }
 
 /// A value to test: in the memo, or computed on the side.
