@@ -324,7 +324,7 @@ impl Transaction {
         if State::bit(&self.st.removed_by_id, idx) {
             return true;
         }
-        let ctl_targets = self.st.removed_targets.iter().any(|(i, _)| *i == idx);
+        let ctl_targets = self.st.has_removed_targets(idx);
         // The rule's values: from the visit list it shares with its target set (then
         // filtered by the `ctl` removals for this rule, if any), or resolved here (when a value
         // lives in scratch space). `@geoLookup` writes GEO while it runs, so it resolves each
