@@ -324,7 +324,7 @@ impl Transaction {
         if State::bit(&self.st.removed_by_id, idx) {
             return true;
         }
-        let ctl_targets = self.st.removed_targets.iter().any(|(i, _)| *i == idx);
+        let ctl_targets = self.st.has_removed_targets(idx);
         // The rule's values: from the visit list it shares with its target set (then
         // filtered by the `ctl` removals for this rule, if any), or resolved here (when a value
         // lives in scratch space). `@geoLookup` writes GEO while it runs, so it resolves each
@@ -340,8 +340,9 @@ impl Transaction {
         // Skip the whole rule when no value of its target set is a prefilter candidate for
         // its operator: then no value can match (the rule is not negated). `ctl` removals only
         // take values away, so the target set's union still decides.
-        // Otherwise, without `ctl` removals for the rule, visit only the group's candidates
-        // (the other values are prefilter misses for the rule: see `visit_lists`).
+        // Otherwise visit only the group's candidates (the other values are prefilter misses
+        // for the rule: see `visit_lists`); with `ctl` removals for the rule, only those that
+        // are not removed (`eval_list_ctl`).
         let mut cands: Option<(u32, u32)> = None;
         if rule.skippable
             && self.opts.prefilter
@@ -354,13 +355,15 @@ impl Transaction {
                     self.clean_matched();
                     return false;
                 }
-                GroupAnswer::Candidates(a, b) if !ctl_targets => cands = Some((a, b)),
+                GroupAnswer::Candidates(a, b) => cands = Some((a, b)),
                 _ => {}
             }
         }
         self.stats.rules += 1;
         let mut global = false;
-        if let (Some((a, b)), Some((ca, cb))) = (list, cands) {
+        if ctl_targets && let Some(l) = list {
+            global = self.eval_list_ctl(rs, idx, rule, op, l, cands, msg);
+        } else if let (Some((a, b)), Some((ca, cb))) = (list, cands) {
             // Each value left out is one test the prefilter decided (as `eval_visit` counts
             // it).
             let skipped = u64::from((b - a).saturating_sub(cb - ca));
@@ -390,18 +393,6 @@ impl Transaction {
                 global |= self.eval_visit(rs, rule, op, target, v, msg);
             }
         } else if let Some((a, b)) = list {
-            // The `ctl` removals for this rule when it started (entries added while it runs
-            // are checked from `seen` on, as they come).
-            let mut mine = std::mem::take(&mut self.ctl_buf);
-            mine.clear();
-            let seen = self.st.removed_targets.len();
-            if ctl_targets {
-                mine.extend(
-                    (0..seen)
-                        .filter(|&k| self.st.removed_targets.get(k).is_some_and(|e| e.0 == idx)),
-                );
-            }
-            let mut current: Option<(u16, bool)> = None;
             for i in a..b {
                 let Some((ti, v)) = self.lists.item(i) else {
                     break;
@@ -409,23 +400,8 @@ impl Transaction {
                 let Some(target) = rule.targets.get(usize::from(ti)) else {
                     continue;
                 };
-                if ctl_targets {
-                    // A target removed whole is skipped (decided when the rule reaches it).
-                    let removed = match current {
-                        Some((t, r)) if t == ti => r,
-                        _ => {
-                            let r = self.target_removed(idx, target);
-                            current = Some((ti, r));
-                            r
-                        }
-                    };
-                    if removed || self.ctl_value_removed(idx, &mine, seen, target, &v) {
-                        continue;
-                    }
-                }
                 global |= self.eval_visit(rs, rule, op, target, v, msg);
             }
-            self.ctl_buf = mine;
         } else {
             let mut visits = std::mem::take(&mut self.visits_buf);
             for target in &rule.targets {
@@ -461,6 +437,104 @@ impl Transaction {
             self.push_message(rs, rule, msg);
         }
         true
+    }
+
+    /// The values of a visit list for a rule with `ctl:ruleRemoveTarget…` removals: every
+    /// value not removed (a target removed whole is skipped, decided when the rule reaches
+    /// it; removals the rule's own actions add apply from then on), and of those, when the
+    /// group answered with candidates `cands`, only the candidates holding the rule's slot
+    /// are tested, the others counted as prefilter misses, exactly as
+    /// [`Transaction::eval_link`] does without removals (removals only take values away; a
+    /// value that is no candidate is a prefilter miss whether or not others are removed: see
+    /// `visit_lists`). A removal names a `COLLECTION:key` value only when it holds a `:`
+    /// ([`Transaction::name_is`]), so a keyed value is compared with the removals only when
+    /// one of them does or when removals were added while the rule runs. Out of line: ~20
+    /// CRS rules per request take this path (941010's `xss-perf-disable`).
+    #[inline(never)]
+    #[allow(clippy::too_many_arguments)]
+    fn eval_list_ctl(
+        &mut self,
+        rs: &Ruleset,
+        idx: u32,
+        rule: &CompiledRule,
+        op: &crate::ruleset::operator::CompiledOperator,
+        (a, b): (u32, u32),
+        cands: Option<(u32, u32)>,
+        msg: &mut Msg,
+    ) -> bool {
+        // The `ctl` removals for this rule when it started (entries added while it runs are
+        // checked from `seen` on, as they come).
+        let mut mine = std::mem::take(&mut self.ctl_buf);
+        mine.clear();
+        let seen = self.st.removed_targets.len();
+        mine.extend(
+            (0..seen).filter(|&k| self.st.removed_targets.get(k).is_some_and(|e| e.0 == idx)),
+        );
+        let mine_keyed = mine.iter().any(|&k| {
+            self.st
+                .removed_targets
+                .get(k)
+                .is_some_and(|(_, t)| t.contains(':'))
+        });
+        let (w, bit) = (
+            rule.prefilter_slot as usize / 64,
+            1u64 << (rule.prefilter_slot % 64),
+        );
+        let (mut j, cb) = cands.unwrap_or((0, 0));
+        let mut global = false;
+        let mut current: Option<(u16, bool)> = None;
+        for i in a..b {
+            let Some((ti, v)) = self.lists.item(i) else {
+                break;
+            };
+            // This position's candidate bits, if it is a candidate (candidates are in list
+            // order).
+            let mut cand: Option<u32> = None;
+            while j < cb {
+                match self.lists.candidate(j) {
+                    Some((ci, _)) if ci < i => j += 1,
+                    Some((ci, off)) if ci == i => {
+                        cand = Some(off);
+                        j += 1;
+                        break;
+                    }
+                    _ => break,
+                }
+            }
+            let Some(target) = rule.targets.get(usize::from(ti)) else {
+                continue;
+            };
+            let removed = match current {
+                Some((t, r)) if t == ti => r,
+                _ => {
+                    let r = self.target_removed(idx, target);
+                    current = Some((ti, r));
+                    r
+                }
+            };
+            if removed {
+                continue;
+            }
+            let may_name = !matches!(v.name, VName::Key(..))
+                || mine_keyed
+                || self.st.removed_targets.len() != seen;
+            if may_name && self.ctl_value_removed(idx, &mine, seen, target, &v) {
+                continue;
+            }
+            if cands.is_some() {
+                let hit = cand.is_some_and(|off| {
+                    self.memo.bits.get(off as usize + w).copied().unwrap_or(0) & bit != 0
+                });
+                if !hit {
+                    self.stats.tests += 1;
+                    self.stats.prefiltered += 1;
+                    continue;
+                }
+            }
+            global |= self.eval_visit(rs, rule, op, target, v, msg);
+        }
+        self.ctl_buf = mine;
+        global
     }
 
     /// Runs the operator on one (transformed) value and, on a match, everything a match
