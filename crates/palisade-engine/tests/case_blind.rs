@@ -29,19 +29,11 @@ const FRAGMENTS: &[&str] = &[
 ];
 
 fn value() -> impl Strategy<Value = String> {
-    proptest::collection::vec(prop::sample::select(FRAGMENTS), 0..6).prop_map(|v| v.concat())
+    fragments(FRAGMENTS, 6)
 }
 
 fn outcome(t: &Transaction) -> Vec<String> {
-    let mut out: Vec<String> = t
-        .messages()
-        .iter()
-        .map(|m| format!("{} {:?}", m.message.rule_id, m.message.data))
-        .collect();
-    for k in ["one", "two", "four", "five", "0"] {
-        out.push(format!("{k}={:?}", tx(t, k)));
-    }
-    out
+    messages_and_tx(t, ["one", "two", "four", "five", "0"])
 }
 
 proptest! {

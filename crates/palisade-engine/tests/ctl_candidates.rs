@@ -55,15 +55,12 @@ const FRAGMENTS: &[&str] = &[
     "%",
 ];
 
-fn value() -> impl Strategy<Value = String> {
-    proptest::collection::vec(prop::sample::select(FRAGMENTS), 0..4).prop_map(|v| v.concat())
+fn value() -> impl Strategy<Value = String> + Clone {
+    fragments(FRAGMENTS, 4)
 }
 
 fn name() -> impl Strategy<Value = String> {
-    prop_oneof![
-        4 => prop::sample::select(vec!["a", "b", "c", "d", "e"]).prop_map(str::to_owned),
-        1 => value().prop_map(|v| format!("n{v}")),
-    ]
+    arg_name(&["a", "b", "c", "d", "e"], value())
 }
 
 /// The same rules without visit lists: no rule has a target set.
@@ -77,24 +74,12 @@ fn without_lists(text: &str) -> Arc<Ruleset> {
 }
 
 fn outcome(t: &Transaction) -> Vec<String> {
-    let mut out: Vec<String> = t
-        .messages()
-        .iter()
-        .map(|m| format!("{} {:?}", m.message.rule_id, m.message.data))
-        .collect();
-    for k in 1..=9 {
-        out.push(format!("n{k}={:?}", tx(t, &format!("n{k}"))));
-    }
-    out
+    messages_and_tx(t, counters(1..=9))
 }
 
 fn request(path: &str, mode: u8, args: &[(String, String)]) -> String {
-    let query: Vec<String> = args
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect();
     let mode = ["p", "nox", "noy"][usize::from(mode % 3)];
-    format!("/{}/{mode}?{}", encode(path), query.join("&"))
+    format!("/{}/{mode}?{}", encode(path), pairs_joined(args, "&"))
 }
 
 proptest! {

@@ -71,26 +71,16 @@ const FRAGMENTS: &[&str] = &[
     "&#x3c;",
 ];
 
-fn value() -> impl Strategy<Value = String> {
-    proptest::collection::vec(prop::sample::select(FRAGMENTS), 0..5).prop_map(|v| v.concat())
+fn value() -> impl Strategy<Value = String> + Clone {
+    fragments(FRAGMENTS, 5)
 }
 
 fn name() -> impl Strategy<Value = String> {
-    prop_oneof![
-        4 => prop::sample::select(vec!["a", "b", "c", "d", "e"]).prop_map(str::to_owned),
-        1 => value().prop_map(|v| format!("n{v}")),
-    ]
+    arg_name(&["a", "b", "c", "d", "e"], value())
 }
 
 fn outcome(t: &Transaction) -> Vec<String> {
-    let mut out: Vec<String> = t
-        .messages()
-        .iter()
-        .map(|m| format!("{} {:?}", m.message.rule_id, m.message.data))
-        .collect();
-    for k in 1..=16 {
-        out.push(format!("n{k}={:?}", tx(t, &format!("n{k}"))));
-    }
+    let mut out = messages_and_tx(t, counters(1..=16));
     out.push(format!("c4={:?}", tx(t, "c4")));
     out
 }
@@ -104,11 +94,7 @@ proptest! {
         nox in proptest::bool::ANY,
     ) {
         let rs = ruleset(RULES);
-        let query: Vec<String> = args
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect();
-        let uri = format!("/{}?{}", if nox { "nox" } else { "p" }, query.join("&"));
+        let uri = format!("/{}?{}", if nox { "nox" } else { "p" }, pairs_joined(&args, "&"));
         let req = Req::get(&uri);
         let on = run(&rs, &req);
         let off = run_without_prefilter(&rs, &req);

@@ -47,15 +47,12 @@ SecRuleUpdateTargetById 29 "!REQUEST_COOKIES:k"
 
 const FRAGMENTS: &[&str] = &["union", "UNION", "sel", "SEL", "zz", "x", " ", "%75nion"];
 
-fn value() -> impl Strategy<Value = String> {
-    proptest::collection::vec(prop::sample::select(FRAGMENTS), 0..4).prop_map(|v| v.concat())
+fn value() -> impl Strategy<Value = String> + Clone {
+    fragments(FRAGMENTS, 4)
 }
 
 fn name() -> impl Strategy<Value = String> {
-    prop_oneof![
-        4 => prop::sample::select(vec!["a", "b", "c", "d", "k", "_ua"]).prop_map(str::to_owned),
-        1 => value().prop_map(|v| format!("n{v}")),
-    ]
+    arg_name(&["a", "b", "c", "d", "k", "_ua"], value())
 }
 
 fn pairs() -> impl Strategy<Value = Vec<(String, String)>> {
@@ -74,24 +71,14 @@ fn without_cache(text: &str) -> Arc<Ruleset> {
 }
 
 fn outcome(t: &Transaction) -> Vec<String> {
-    let mut out: Vec<String> = t
-        .messages()
-        .iter()
-        .map(|m| format!("{} {:?}", m.message.rule_id, m.message.data))
-        .collect();
-    for k in (1..=10).chain(21..=29) {
-        out.push(format!("n{k}={:?}", tx(t, &format!("n{k}"))));
-    }
+    let mut out = messages_and_tx(t, counters((1..=10).chain(21..=29)));
     let s = t.eval_stats();
     out.push(format!("tests={} operators={}", s.tests, s.operators));
     out
 }
 
 fn query(args: &[(String, String)]) -> String {
-    args.iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+    pairs_joined(args, "&")
 }
 
 proptest! {
@@ -108,11 +95,7 @@ proptest! {
         let off = without_cache(RULES);
         let uri = format!("/{}?{}", if nox { "nox" } else { "p" }, query(&get));
         let body = query(&post);
-        let cookie = cookies
-            .iter()
-            .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-            .collect::<Vec<_>>()
-            .join("; ");
+        let cookie = pairs_joined(&cookies, "; ");
         let mut req = Req::get(&uri);
         req.method = "POST";
         req.headers.push(("Content-Type", "application/x-www-form-urlencoded"));

@@ -104,11 +104,7 @@ fn outcome(t: &Transaction) -> Vec<String> {
 }
 
 fn run_on(t: &mut Transaction, args: &[(String, String)]) {
-    let q: Vec<String> = args
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect();
-    let uri = format!("/p?{}", q.join("&"));
+    let uri = format!("/p?{}", pairs_joined(args, "&"));
     t.process_connection("10.0.0.1", 40000, "10.0.0.2", 80);
     t.process_uri(uri.as_bytes(), b"GET", "1.1");
     t.add_request_header(b"Host", b"example.com");

@@ -88,3 +88,56 @@ pub fn tx(t: &Transaction, key: &str) -> Option<String> {
     t.tx_value(key)
         .map(|v| String::from_utf8_lossy(&v).into_owned())
 }
+
+/// `name=value` pairs joined by `sep`, both sides sent with [`encode`].
+pub fn pairs_joined(args: &[(String, String)], sep: &str) -> String {
+    args.iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect::<Vec<_>>()
+        .join(sep)
+}
+
+/// What the optimisation proptests compare: each message's rule id and logdata, then the
+/// named TX variables.
+pub fn messages_and_tx<K: AsRef<str>>(
+    t: &Transaction,
+    keys: impl IntoIterator<Item = K>,
+) -> Vec<String> {
+    let mut out: Vec<String> = t
+        .messages()
+        .iter()
+        .map(|m| format!("{} {:?}", m.message.rule_id, m.message.data))
+        .collect();
+    for k in keys {
+        let k = k.as_ref();
+        out.push(format!("{k}={:?}", tx(t, k)));
+    }
+    out
+}
+
+/// `n1`, `n2`, …: the counter variables the optimisation proptests' rules set.
+pub fn counters(ks: impl IntoIterator<Item = u32>) -> impl Iterator<Item = String> {
+    ks.into_iter().map(|k| format!("n{k}"))
+}
+
+/// A string of up to `max_parts - 1` fragments.
+pub fn fragments(
+    parts: &'static [&'static str],
+    max_parts: usize,
+) -> impl proptest::strategy::Strategy<Value = String> + Clone {
+    use proptest::strategy::Strategy;
+    proptest::collection::vec(proptest::sample::select(parts), 0..max_parts)
+        .prop_map(|v| v.concat())
+}
+
+/// An argument name: one of `plain` four times in five, else `n` followed by `value`.
+pub fn arg_name(
+    plain: &'static [&'static str],
+    value: impl proptest::strategy::Strategy<Value = String> + Clone + 'static,
+) -> impl proptest::strategy::Strategy<Value = String> {
+    use proptest::strategy::Strategy;
+    proptest::prop_oneof![
+        4 => proptest::sample::select(plain).prop_map(str::to_owned),
+        1 => value.prop_map(|v| format!("n{v}")),
+    ]
+}
