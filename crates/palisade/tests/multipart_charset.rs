@@ -9,7 +9,11 @@ use palisade::Waf;
 
 fn waf() -> Waf {
     let crs = std::fs::canonicalize(palisade_testdata::crs_dir()).unwrap();
-    let conf = std::env::temp_dir().join(format!("palisade-922-{}.conf", std::process::id()));
+    // One file per call: the tests of this binary run in parallel in one process.
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let conf =
+        std::env::temp_dir().join(format!("palisade-922-{}-{call}.conf", std::process::id()));
     std::fs::write(
         &conf,
         format!(
